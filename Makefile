@@ -1,0 +1,67 @@
+# weijian — two commands: `make demo` and `make test`. Everything else is a helper of those two.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+DATA ?= var
+DEMO_SEED ?= 20261123
+export WEIJIAN_DATA ?= $(CURDIR)/$(DATA)
+
+.PHONY: demo test test-sqlite test-postgres lint system-deps install bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory system-deps
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+# Debian packages the platform and its tests need, installed only when missing.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run as root (or install them yourself):$$missing"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/weijian migrate --no-input -v 0
+	@test -f $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)/institutions.parquet || \
+	  $(BIN)/weijian sim city --preset small --seed $(DEMO_SEED) --out $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)
+	$(BIN)/weijian sim load $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)
+	$(BIN)/weijian demo setup --seed $(DEMO_SEED)
+	$(BIN)/weijian runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check weijian benchmarks
+
+test: $(STAMP)
+	$(BIN)/ruff check weijian benchmarks
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	DATABASE_URL= WEIJIAN_TEST_OUTPUT=$(CURDIR)/test-output $(BIN)/pytest -q weijian
+
+test-postgres: $(STAMP)
+	@echo "== test suite on PostgreSQL =="
+	WEIJIAN_TEST_OUTPUT=$(CURDIR)/test-output scripts/with-postgres $(BIN)/pytest -q weijian -m "not spark"
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+lock:
+	rm -rf /tmp/weijian-lock && $(PY) -m venv /tmp/weijian-lock && /tmp/weijian-lock/bin/pip install -q -e '.[dev]' \
+	  && { echo "# Pinned versions of every Python package weijian installs (pip constraints file)."; \
+	       echo "# Regenerate with: make lock"; /tmp/weijian-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) test-output

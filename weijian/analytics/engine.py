@@ -1,0 +1,137 @@
+"""Backends: DuckDB embedded (default) or Spark through Ibis's PySpark backend.
+
+Input is always validated in DuckDB (io.Loader). With DuckDB the rules read the clean views of
+that same connection (an on-disk database in the run's work folder, with ``temp_directory``
+and ``memory_limit`` so that large joins spill instead of failing). With Spark the clean views
+are written once to Parquet in the work folder and read by the Spark session.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from weijian.analytics.io import lit, q
+
+
+def default_memory_limit() -> str:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return f"{max(1, int(total * 0.6 / 2**30))}GB"
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+
+
+@dataclass
+class Backend:
+    name: str
+    version: str
+    ibis_con: Any
+    load_con: duckdb.DuckDBPyConnection
+    spark: Any = None
+
+    def table(self, name: str) -> ir.Table:
+        return self.ibis_con.table(name)
+
+
+def duckdb_config(workdir: Path, memory_limit: str | None, threads: int | None) -> dict[str, Any]:
+    tmp = workdir / "spill"
+    tmp.mkdir(parents=True, exist_ok=True)
+    return {"temp_directory": str(tmp), "memory_limit": memory_limit or default_memory_limit(),
+            "threads": threads or os.cpu_count() or 1, "preserve_insertion_order": False}
+
+
+def open_duckdb(workdir: Path, memory_limit: str | None = None, threads: int | None = None) -> Backend:
+    cfg = duckdb_config(workdir, memory_limit, threads)
+    con = ibis.duckdb.connect(str(workdir / "run.duckdb"), **cfg)
+    return Backend("duckdb", duckdb.__version__, con, con.con)
+
+
+def spark_session(master: str = "local[2]", shuffle_partitions: int = 8) -> Any:
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master(master).appName("weijian-analytics")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.ansi.enabled", "false")
+            .getOrCreate())
+
+
+def open_spark(workdir: Path, master: str = "local[2]", session: Any = None,
+               memory_limit: str | None = None) -> Backend:
+    import pyspark
+
+    spark = session or spark_session(master)
+    con = ibis.pyspark.connect(spark)
+    load = duckdb.connect(str(workdir / "load.duckdb"), config=duckdb_config(workdir, memory_limit, None))
+    return Backend("spark", f"pyspark {pyspark.__version__}", con, load, spark)
+
+
+def register_tables(backend: Backend, names: list[str], workdir: Path) -> dict[str, ir.Table]:
+    """Ibis tables over the clean views, for the rules."""
+    if backend.name == "duckdb":
+        return {n: backend.table(n) for n in names}
+    out: dict[str, ir.Table] = {}
+    clean = workdir / "clean"
+    clean.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        path = clean / f"{n}.parquet"
+        backend.load_con.execute(f"COPY (SELECT * FROM {q(n)}) TO {lit(str(path))} (FORMAT parquet)")
+        out[n] = backend.ibis_con.read_parquet(str(path), table_name=f"wj_{n}")
+    return out
+
+
+def months_table(start: dt.date, end: dt.date) -> pa.Table:
+    """Each month overlapping [start, end] with the first and last of its days inside the period."""
+    rows: list[tuple[str, dt.date, dt.date]] = []
+    m = dt.date(start.year, start.month, 1)
+    while m <= end:
+        nxt = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+        rows.append((m.strftime("%Y-%m"), max(m, start), min(nxt - dt.timedelta(days=1), end)))
+        m = nxt
+    return pa.table({"month": [r[0] for r in rows], "m_start": [r[1] for r in rows],
+                     "m_end": [r[2] for r in rows]})
+
+
+def bundled_ddd(as_of: dt.date) -> pa.Table:
+    """WHO DDDs for J01 (data/who_ddd_j01.csv): per (atc_code, route) the latest edition ≤ as_of."""
+    text = resources.files("weijian.analytics").joinpath("data/who_ddd_j01.csv").read_text(encoding="utf-8")
+    best: dict[tuple[str, str], tuple[int, float]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        key, year, ddd = (row["atc_code"], row["route"]), int(row["year"]), float(row["ddd_g"])
+        cur = best.get(key)
+        rank = (year <= as_of.year, year if year <= as_of.year else -year)
+        if cur is None or rank > (cur[0] <= as_of.year, cur[0] if cur[0] <= as_of.year else -cur[0]):
+            best[key] = (year, ddd)
+    keys = sorted(best)
+    return pa.table({"atc_code": [k[0] for k in keys], "route": [k[1] for k in keys],
+                     "ddd_g": [best[k][1] for k in keys]})
+
+
+def memtable(backend: Backend, data: pa.Table, name: str) -> ir.Table:
+    """A small reference table on the backend."""
+    if backend.name == "duckdb":
+        return backend.ibis_con.create_table(name, data, overwrite=True)
+    return backend.ibis_con.create_table(name, data, overwrite=True, temp=True)
+
+
+def ddd_table(backend: Backend, tables: dict[str, ir.Table], as_of: dt.date) -> ir.Table:
+    """Bundled WHO table, overridden row by row by the dataset's ``ddd`` table."""
+    base = memtable(backend, bundled_ddd(as_of), "wj_ddd_bundled")
+    if "ddd" not in tables:
+        return base
+    ds = tables["ddd"]
+    ds = ds.group_by(["atc_code", "route"]).aggregate(ddd_g=ds.ddd_g.min())
+    keep = base.anti_join(ds, [base.atc_code == ds.atc_code, base.route == ds.route])
+    return keep.union(ds.select("atc_code", "route", "ddd_g"))

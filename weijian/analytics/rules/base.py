@@ -1,0 +1,96 @@
+"""What a rule is: metadata plus a function building an Ibis expression.
+
+A rule's ``build(ctx)`` returns one row per alert with the columns ``subject_id``,
+``institution_id``, ``value``, ``threshold`` and any number of ``ev_*`` columns (the facts
+that made it fire; they become the JSON ``evidence``). Statistical rules may add a
+``post(arrow_table, ctx)`` step run locally on the (small) aggregate the engine returns,
+so that medians and MADs are exact and identical on every engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+
+@dataclass
+class Context:
+    """What a rule sees: the period, the clean tables, its parameters and helpers."""
+
+    start: dt.date
+    end: dt.date
+    tables: dict[str, ir.Table]
+    params: dict[str, float]
+    months: ir.Table  # month 'YYYY-MM', m_start, m_end: each month's days inside the period
+    ddd: ir.Table  # atc_code, route, ddd_g (bundled WHO table overridden by the dataset)
+
+    @property
+    def end_of_period_s(self) -> int:
+        """The period's end (end date's 24:00) in local epoch seconds."""
+        return int((dt.datetime.combine(self.end, dt.time()) - dt.datetime(1970, 1, 1)).total_seconds()) + 86400
+
+    def t(self, name: str) -> ir.Table:
+        return self.tables[name]
+
+    def in_period(self, d: ir.DateValue) -> ir.BooleanValue:
+        return d.between(ibis.date(self.start), ibis.date(self.end))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name_zh: str
+    name_en: str
+    legal_basis: str
+    department: str  # health | insurance | drug | market | eco
+    severity: str  # low | medium | high
+    subject_type: str
+    tables: tuple[str, ...]
+    build: Callable[[Context], ir.Table]
+    params: dict[str, float] = field(default_factory=dict)
+    optional_tables: tuple[str, ...] = ()
+    statistical: bool = False
+    post: Callable[[pa.Table, Context], pa.Table] | None = None
+
+    def meta(self) -> dict[str, Any]:
+        return {"id": self.id, "name_zh": self.name_zh, "name_en": self.name_en,
+                "legal_basis": self.legal_basis, "department": self.department,
+                "severity": self.severity, "subject_type": self.subject_type,
+                "tables": list(self.tables), "statistical": self.statistical}
+
+
+def dept1(code: ir.StringValue) -> ir.StringValue:
+    """一级诊疗科目 of a dept code (``03.01`` → ``03``). substr, never split: Spark's split is a regex."""
+    return code.substr(0, 2)
+
+
+def valid_on(valid_from: ir.DateValue, valid_to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:
+    """"Valid on day d": valid_from ≤ d and (valid_to is null or d ≤ valid_to)."""
+    return (valid_from <= d) & (valid_to.isnull() | (d <= valid_to))
+
+
+def days_between(later: ir.DateValue, earlier: ir.DateValue) -> ir.IntegerValue:
+    """later − earlier in days (portable: ``delta`` on DuckDB and Spark)."""
+    return later.delta(earlier, unit="day")
+
+
+NULL_F = ibis.null().cast("float64")
+
+
+def alert_frame(t: ir.Table, subject_id: ir.Value, institution_id: ir.Value, value: ir.Value | None = None,
+                threshold: float | None = None, **evidence: ir.Value) -> ir.Table:
+    """Select the standard alert columns (+ ``ev_*`` evidence) from ``t``."""
+    cols: dict[str, ir.Value] = {
+        "subject_id": subject_id.cast("string"),
+        "institution_id": institution_id.cast("string"),
+        "value": NULL_F if value is None else value.cast("float64"),
+        "threshold": NULL_F if threshold is None else ibis.literal(float(threshold)),
+    }
+    cols.update({f"ev_{k}": v for k, v in evidence.items()})
+    return t.select(**cols)

@@ -1,0 +1,52 @@
+"""idle_inpatient_days — 挂床住院.
+
+Legal basis: 医疗保障基金使用监督管理条例 第十五条（不得挂床住院）、第三十八条.
+
+Fires on an inpatient stay (start_date in the period) that has ≥ min_idle_days (default 3)
+consecutive days strictly between start_date and end_date on each of which it has no charge
+line other than ``bed`` items (no line at all counts too). Every day strictly inside the stay
+counts, also after the period's end (context).
+
+Method, without exploding date ranges: take the distinct days of the stay's non-bed lines
+strictly inside (start_date, end_date), add start_date and end_date as sentinels, order by day
+and take the gap to the previous point (``lag``); a gap of g days between two points holds
+g − 1 idle days. The longest run is the value; the evidence names the first idle day and the
+run's length.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between
+
+
+def build(ctx: Context) -> ibis.Table:
+    k = int(ctx.params["min_idle_days"])
+    v = ctx.t("visits")
+    stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
+    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k)
+    stays = stays.select("visit_id", "institution_id", "start_date", "end_date")
+    c = ctx.t("charges")
+    c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
+    active = c.join(stays, [c.c_visit == stays.visit_id, c.day > stays.start_date, c.day < stays.end_date])
+    active = active.select("visit_id", "day").distinct()
+    points = active.union(stays.select("visit_id", day=stays.start_date)).union(
+        stays.select("visit_id", day=stays.end_date))
+    w = ibis.window(group_by=points.visit_id, order_by=points.day)
+    points = points.mutate(prev=points.day.lag().over(w))
+    gaps = points.filter(points.prev.notnull())
+    gaps = gaps.mutate(idle=days_between(gaps.day, gaps.prev) - 1)
+    gaps = gaps.mutate(rn=ibis.row_number().over(group_by=gaps.visit_id, order_by=[gaps.idle.desc(), gaps.day]))
+    top = gaps.filter((gaps.rn == 0) & (gaps.idle >= k))
+    fired = top.join(stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date"),
+                     top.visit_id == ibis._.s_id)
+    return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, float(k), visit_id=fired.visit_id,
+                       start_date=fired.s_start, end_date=fired.s_end,
+                       first_idle_day=fired.prev + ibis.interval(days=1), idle_days=fired.idle)
+
+
+RULE = Rule(
+    id="idle_inpatient_days", name_zh="挂床住院", name_en="Idle inpatient days (bed only)",
+    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", department="insurance", severity="medium",
+    subject_type="visit", tables=("visits", "charges"), build=build, params={"min_idle_days": 3})

@@ -1,0 +1,85 @@
+"""prescribing_outlier — 临床用药超常（处方量远高于同科室同行）. *Statistical.*
+
+Legal basis: 处方管理办法（卫生部令第53号）第四十四条（处方点评，超常预警）、第四十五条；
+抗菌药物临床应用管理办法（卫生部令第84号）第三十八条；医院处方点评管理规范（试行）第十九条.
+
+Method. The engine aggregates, per practitioner, drug (ATC level 5) and month of the period,
+the DDDs prescribed (lines with a usable DDD) or, for drugs without a DDD, the amount in yuan;
+the practitioner's dept is the 一级 code of the visits the lines belong to (smallest when
+several). Locally and exactly (so both engines agree), within each peer group
+(dept, drug, month, measure) with ≥ ``min_peers`` practitioners:
+
+    x = ln(1 + total);  m = median(x);  MAD = median(|x − m|)
+    z = 0.6745 × (x − m) / MAD        (Iglewicz–Hoaglin modified z-score)
+
+(when MAD = 0 the mean absolute deviation × 1.2533 replaces 0.6745 / MAD's denominator, and a
+group with no spread at all is skipped). Fires when z > ``z_threshold`` (3.5), total ≥
+``min_ddd`` (DDD measure; amounts use 100 × min_ddd yuan) and total ≥ ``min_ratio_to_median`` ×
+the group's median total. value = z, threshold = z_threshold.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import ibis
+import pyarrow as pa
+
+from weijian.analytics.rules.base import Context, Rule, dept1
+
+
+def build(ctx: Context) -> ibis.Table:
+    p = ctx.t("prescriptions")
+    p = p.filter(p.atc_code.notnull() & ctx.in_period(p.date))
+    v = ctx.t("visits").select(v_id="visit_id", v_dept="dept_code")
+    p = p.join(v, p.visit_id == v.v_id)
+    m = ctx.months
+    p = p.join(m, p.date.between(m.m_start, m.m_end))
+    d = ctx.ddd
+    p = p.left_join(d, [p.atc_code == d.atc_code, p.route == d.route])
+    usable = p.unit_strength_g.notnull() & p.ddd_g.notnull() & (p.ddd_g > 0)
+    p = p.mutate(measure=ibis.ifelse(usable, "ddd", "amount"),
+                 qty=ibis.ifelse(usable, p.quantity * p.unit_strength_g / p.ddd_g, p.amount),
+                 dept=dept1(p.v_dept))
+    g = p.group_by([p.practitioner_id, p.atc_code, p.month, p.measure]).aggregate(
+        total=p.qty.sum(), lines=p.count(), dept=p.dept.min(), institution_id=p.institution_id.min())
+    return g.mutate(total=g.total.round(6))
+
+
+def post(agg: pa.Table, ctx: Context) -> pa.Table:
+    """Robust z-scores per peer group, computed exactly in a local DuckDB."""
+    prm = ctx.params
+    con = duckdb.connect()
+    con.register("agg", agg)
+    rel = con.execute(f"""
+        WITH pick AS (  -- one measure per subject: DDDs where any, else amount
+            SELECT * FROM agg QUALIFY row_number() OVER (
+                PARTITION BY practitioner_id, atc_code, month ORDER BY measure DESC) = 1),
+        x AS (SELECT *, ln(1 + greatest(total, 0)) AS x FROM pick),
+        g AS (SELECT dept, atc_code, month, measure, count(*) AS peers, median(x) AS m,
+                     median(total) AS med_total FROM x GROUP BY ALL),
+        d AS (SELECT x.*, g.peers, g.m, g.med_total, abs(x.x - g.m) AS dev
+              FROM x JOIN g USING (dept, atc_code, month, measure)),
+        s AS (SELECT dept, atc_code, month, measure, median(dev) AS mad, avg(dev) AS meanad
+              FROM d GROUP BY ALL),
+        z AS (SELECT d.*, s.mad, CASE WHEN s.mad > 0 THEN 0.6745 * (d.x - d.m) / s.mad
+                                      WHEN s.meanad > 0 THEN (d.x - d.m) / (1.2533 * s.meanad) END AS z
+              FROM d JOIN s USING (dept, atc_code, month, measure))
+        SELECT practitioner_id || '|' || atc_code || '|' || month AS subject_id, institution_id,
+               round(z, 6) AS value, {float(prm['z_threshold'])} AS threshold,
+               practitioner_id AS ev_practitioner_id, atc_code AS ev_atc_code, month AS ev_month,
+               dept AS ev_dept, measure AS ev_measure, total AS ev_total, lines AS ev_lines,
+               peers AS ev_peers, round(med_total, 6) AS ev_peer_median
+        FROM z
+        WHERE peers >= {int(prm['min_peers'])} AND z > {float(prm['z_threshold'])}
+          AND total >= CASE WHEN measure = 'ddd' THEN {float(prm['min_ddd'])} ELSE 100 * {float(prm['min_ddd'])} END
+          AND total >= {float(prm['min_ratio_to_median'])} * med_total
+        ORDER BY subject_id""")
+    return rel.fetch_arrow_table()
+
+
+RULE = Rule(
+    id="prescribing_outlier", name_zh="临床用药超常", name_en="Prescribing far above same-dept peers",
+    legal_basis="处方管理办法 第四十四条、第四十五条；抗菌药物临床应用管理办法 第三十八条", department="health",
+    severity="low", subject_type="practitioner_drug_month", tables=("prescriptions", "visits"), build=build,
+    statistical=True, post=post,
+    params={"z_threshold": 3.5, "min_peers": 5, "min_ddd": 10, "min_ratio_to_median": 3})

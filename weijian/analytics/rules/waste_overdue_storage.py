@@ -1,0 +1,35 @@
+"""waste_overdue_storage — 医疗废物暂存超时.
+
+Legal basis: 医疗废物管理条例（国务院令第380号）第十七条；医疗卫生机构医疗废物管理办法（卫生部令
+第36号）第十九条（暂时贮存的时间不得超过2天）.
+
+For a bag sealed inside the period (sealed_at's local date): fires when
+collected_at − sealed_at > max_hours (default 48, exclusive: exactly 48 h is compliant), or
+collected_at is null and the end of the period (the end date's 24:00) is more than max_hours
+after sealed_at. Times are Asia/Shanghai local.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from weijian.analytics.rules.base import Context, Rule, alert_frame
+
+
+def build(ctx: Context) -> ibis.Table:
+    limit_s = int(round(ctx.params["max_hours"] * 3600))
+    b = ctx.t("waste_bags")
+    b = b.filter(ctx.in_period(b.sealed_at_date))
+    until = b.collected_at.fill_null(ctx.end_of_period_s)
+    b = b.mutate(held_s=until - b.sealed_at)
+    fired = b.filter(b.held_s > limit_s)
+    return alert_frame(fired, fired.bag_id, fired.institution_id, (fired.held_s / 3600.0).round(6),
+                       ctx.params["max_hours"], bag_id=fired.bag_id, category=fired.category,
+                       sealed_at__ts=fired.sealed_at, collected_at__ts=fired.collected_at,
+                       still_uncollected=fired.collected_at.isnull(), hours=(fired.held_s / 3600.0).round(6))
+
+
+RULE = Rule(
+    id="waste_overdue_storage", name_zh="医疗废物暂存超时", name_en="Medical waste stored over 48 hours",
+    legal_basis="医疗卫生机构医疗废物管理办法 第十九条；医疗废物管理条例 第十七条", department="eco",
+    severity="medium", subject_type="bag", tables=("waste_bags",), build=build, params={"max_hours": 48})

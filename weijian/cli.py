@@ -1,0 +1,41 @@
+"""The ``weijian`` console script.
+
+Django-free commands (the synthetic-data generators and the analytics engine) run without
+setting Django up, so they work unchanged on a Spark driver; everything else is passed to
+Django's management commands (``weijian migrate``, ``weijian runserver``, ``weijian import`` …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+# (command, subcommand) → "module:function" taking the remaining argv; these never import Django.
+DJANGO_FREE: dict[tuple[str, str], str] = {
+    ("sim", "city"): "weijian.sim.city:main",
+    ("sim", "activity"): "weijian.sim.activity:main",
+    ("analytics", "run"): "weijian.analytics.cli:run_main",
+    ("analytics", "evaluate"): "weijian.analytics.cli:evaluate_main",
+}
+
+
+def _resolve(target: str) -> Callable[[list[str]], int | None]:
+    module_name, _, func = target.partition(":")
+    return getattr(import_module(module_name), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) >= 2 and (args[0], args[1]) in DJANGO_FREE:
+        return int(_resolve(DJANGO_FREE[(args[0], args[1])])(args[2:]) or 0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weijian.project.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["weijian", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

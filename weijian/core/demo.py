@@ -1,0 +1,71 @@
+"""Demo accounts, one per role, for ``make demo``. Never used outside the demo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models import Count
+
+from weijian.core.audit import audit_record
+from weijian.core.models import Department, Profile, Region, Role
+
+DEMO_PASSWORD = "weijian-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    description: str
+
+
+def _busiest_districts() -> list[Region]:
+    return list(
+        Region.objects.filter(level=Region.Level.DISTRICT)
+        .annotate(n=Count("institutions"))
+        .filter(n__gt=0)
+        .order_by("-n", "code")[:2]
+    )
+
+
+@transaction.atomic
+def demo_accounts_setup() -> list[DemoAccount]:
+    """Create (or reset) the demo users; returns what to print."""
+    from weijian.registry.models import Institution
+
+    districts = _busiest_districts() or list(Region.objects.filter(level=Region.Level.DISTRICT)[:2])
+    district_a, district_b = districts[0], districts[-1]
+    city = district_a.parent
+    health = Department.objects.get(code="health")
+    market = Department.objects.get(code="market")
+    institution = Institution.objects.filter(district=district_a, kind="clinic").order_by("uscc").first()
+    plan = [
+        ("city_admin", Role.CITY_ADMIN, health, city, None, True, f"市级管理员（{city.name if city else '全市'}，可进入后台）"),
+        ("district_manager", Role.DISTRICT_MANAGER, health, district_a, None, True, f"{district_a.name}卫生监督所科室负责人"),
+        ("inspector_a", Role.INSPECTOR, health, district_a, None, False, f"{district_a.name}监督员"),
+        ("inspector_b", Role.INSPECTOR, health, district_b, None, False, f"{district_b.name}监督员"),
+        ("partner_market", Role.PARTNER_OFFICER, market, city, None, False, "市场监管部门工作人员"),
+        ("institution_user", Role.INSTITUTION_USER, None, None, institution, False,
+         f"医疗机构用户（{institution.name if institution else '未绑定'}）"),
+        ("public_user", Role.PUBLIC, None, None, None, False, "公众"),
+    ]  # fmt: skip
+    staff_perms = Permission.objects.filter(content_type__app_label="registry")
+    accounts = []
+    user_model = get_user_model()
+    for username, role, department, region, inst, staff, description in plan:
+        user, _ = user_model.objects.get_or_create(username=username)
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = staff
+        user.is_superuser = role == Role.CITY_ADMIN
+        user.save()
+        if staff and role != Role.CITY_ADMIN:
+            user.user_permissions.set(staff_perms)
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "department": department, "region": region, "institution": inst}
+        )
+        accounts.append(DemoAccount(username, Role(role).label, description))
+    audit_record(actor="demo", action="core.demo_accounts.setup", data={"users": [a.username for a in accounts]})
+    return accounts

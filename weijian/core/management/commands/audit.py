@@ -1,0 +1,22 @@
+"""``weijian audit verify``: check the hash chain; exit 1 naming the first broken event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from weijian.core.audit import audit_verify
+
+
+class Command(BaseCommand):
+    help = "审计链：verify 校验整条哈希链（被修改、删除或重排的事件会被指出）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["verify"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = audit_verify()
+        if not result.ok:
+            raise CommandError(f"审计链校验失败：{result.broken}（此前 {result.checked} 条事件完好）", returncode=1)
+        self.stdout.write(self.style.SUCCESS(f"审计链完好：共 {result.checked} 条事件"))

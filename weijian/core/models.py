@@ -1,0 +1,144 @@
+"""Regions (行政区划 and grids), departments and their duties, user roles, the audit chain."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A 行政区划 (province, city, district) or a street / grid below a district.
+
+    Codes nest by prefix: a district's 6-digit code starts with its city's significant digits,
+    a street's 9-digit code starts with its district's, a grid's with its street's. Data scope
+    matches on :attr:`prefix`.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("地级市")
+        DISTRICT = "district", _("区县")
+        STREET = "street", _("街道乡镇")
+        GRID = "grid", _("网格")
+
+    code = models.CharField(_("区划代码"), max_length=15, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def prefix(self) -> str:
+        """Significant leading digits: 310000 → 31, 320200 → 3202, 310101 → 310101."""
+        return region_prefix(self.code)
+
+
+def region_prefix(code: str) -> str:
+    if len(code) == 6:
+        trimmed = code
+        while trimmed.endswith("00") and len(trimmed) > 2:
+            trimmed = trimmed[:-2]
+        return trimmed
+    return code
+
+
+class Department(models.Model):
+    """A government department taking part in comprehensive supervision, keyed by a stable short code."""
+
+    code = models.SlugField(_("部门代码"), max_length=30, unique=True)
+    name = models.CharField(_("部门名称"), max_length=60)
+    is_lead = models.BooleanField(_("牵头部门"), default=False)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-is_lead", "code"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentDuty(models.Model):
+    """One supervision duty of a department (the responsibility list, 部门职责分工)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="duties")
+    text = models.TextField(_("职责"))
+    ordinal = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["department", "ordinal"]
+        verbose_name = _("部门职责")
+        verbose_name_plural = _("部门职责")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    DISTRICT_MANAGER = "district_manager", _("区级科室负责人")
+    INSPECTOR = "inspector", _("监督员")
+    PARTNER_OFFICER = "partner_officer", _("协同部门工作人员")
+    INSTITUTION_USER = "institution_user", _("医疗机构用户")
+    PUBLIC = "public", _("公众")
+
+
+class Profile(models.Model):
+    """Who a user is in the supervision system: role, department, region, institution."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PUBLIC)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    institution = models.ForeignKey(
+        "registry.Institution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("用户身份")
+        verbose_name_plural = _("用户身份")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    ``hash = sha256(canonical(seq, at, actor, action, object_type, object_id, data, prev_hash))``;
+    editing, deleting or reordering any event breaks the chain, which ``weijian audit verify`` finds.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=80, blank=True, db_index=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's tip (a single row): the writers' lock, and a guard against deleting the last events."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

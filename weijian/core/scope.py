@@ -1,0 +1,134 @@
+"""Data scope: the one function every query for scoped data goes through.
+
+A user sees records by department × region:
+
+- city admin: every record under their region (the whole city; no region → everything);
+- district manager, inspector: records of their district (and its streets and grids);
+- partner-department officer: records of their region, and of their own department where the
+  record belongs to a department (e.g. inspectors);
+- institution user: their own institution and what hangs off it;
+- public (or anyone without a profile): nothing here — the public portal has its own selectors.
+
+Each scoped model declares a :class:`ScopeRule` as ``scope_rule``. A record out of scope is
+simply absent from the queryset, so detail views return 404 and never reveal that it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from weijian.core.models import Role
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How a model reaches its region, department and institution.
+
+    ``region``: lookup path to a region code (e.g. ``"district__code"``); ``department``: path to a
+    department code, or None when the record is shared by all departments; ``institution``: path to
+    the institution's primary key; ``many``: the paths cross a to-many relation (filtered by subquery
+    so rows are never duplicated).
+    """
+
+    region: str | None
+    department: str | None = None
+    institution: str | None = None
+    many: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    region_prefix: str | None
+    department_code: str | None
+    institution_id: int | None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role == Role.CITY_ADMIN and self.region_prefix is None
+
+
+NOTHING = Scope(role=Role.PUBLIC, region_prefix=None, department_code=None, institution_id=None)
+
+
+def scope_of(user: Any) -> Scope:
+    """The scope of a user (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    cached = getattr(user, "_weijian_scope", None)
+    if cached is not None:
+        return cached
+    profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+    if profile is None:
+        scope = (
+            Scope(role=Role.CITY_ADMIN, region_prefix=None, department_code=None, institution_id=None)
+            if user.is_superuser
+            else NOTHING
+        )
+    else:
+        scope = Scope(
+            role=profile.role,
+            region_prefix=profile.region.prefix if profile.region_id else None,
+            department_code=profile.department.code if profile.department_id else None,
+            institution_id=profile.institution_id,
+        )
+    user._weijian_scope = scope
+    return scope
+
+
+def _condition(rule: ScopeRule, scope: Scope) -> Q | None:
+    """The filter for a scope; None means no restriction, ``Q(pk__in=[])`` nothing at all."""
+    nothing = Q(pk__in=[])
+    if scope.role == Role.PUBLIC:
+        return nothing
+    if scope.role == Role.INSTITUTION_USER:
+        if rule.institution is None or scope.institution_id is None:
+            return nothing
+        return Q(**{rule.institution: scope.institution_id})
+    condition = Q()
+    if scope.region_prefix is not None:
+        if rule.region is None:
+            return nothing
+        condition &= Q(**{f"{rule.region}__startswith": scope.region_prefix})
+    elif scope.role != Role.CITY_ADMIN:
+        return nothing  # a non-admin without a region sees nothing, never everything
+    if rule.department is not None and scope.role != Role.CITY_ADMIN:
+        if scope.department_code is None:
+            return nothing
+        condition &= Q(**{rule.department: scope.department_code})
+    return condition or None
+
+
+def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Restrict ``queryset`` to what ``user`` may see. Every scoped read goes through here."""
+    rule: ScopeRule | None = getattr(queryset.model, "scope_rule", None)
+    if rule is None:
+        raise TypeError(f"{queryset.model.__name__} declares no scope_rule")
+    scope = scope_of(user)
+    condition = _condition(rule, scope)
+    if condition is None:
+        return queryset
+    if rule.many:
+        inner = queryset.model._default_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=inner)
+    return queryset.filter(condition)
+
+
+def may_see_region(user: Any, region_code: str) -> bool:
+    """Whether a region code (district, street, grid) lies inside the user's scope."""
+    scope = scope_of(user)
+    if scope.role in (Role.PUBLIC, Role.INSTITUTION_USER):
+        return False
+    if scope.region_prefix is None:
+        return scope.role == Role.CITY_ADMIN
+    return region_code.startswith(scope.region_prefix)
+
+
+def can_edit_registry(user: Any) -> bool:
+    """City admins and district managers maintain the registries; others read them."""
+    return scope_of(user).role in (Role.CITY_ADMIN, Role.DISTRICT_MANAGER)

@@ -1,0 +1,16 @@
+"""The landing page: what is in the user's scope at a glance."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from weijian.registry.models import InstitutionKind
+from weijian.registry.selectors import registry_counts
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    counts = registry_counts(request.user)
+    labels = dict(InstitutionKind.choices)
+    by_kind = [{"label": labels.get(row["kind"], row["kind"]), "n": row["n"]} for row in counts["by_kind"]]
+    return render(request, "core/home.html", {"counts": counts, "by_kind": by_kind})

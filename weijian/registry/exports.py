@@ -1,0 +1,93 @@
+"""Excel out: any registry list, an import's rejected rows, and the blank import templates."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from weijian.registry.imports.specs import SPECS
+from weijian.registry.models import Inspector, Institution, Practitioner
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Row = Callable[[Any], list[Any]]
+
+INSTITUTION_COLUMNS: list[tuple[str, Row]] = [
+    ("统一社会信用代码", lambda i: [i.uscc]),
+    ("机构名称", lambda i: [i.name]),
+    ("机构类别", lambda i: [i.get_kind_display()]),
+    ("级别", lambda i: [i.get_level_display()]),
+    ("举办性质", lambda i: [i.get_ownership_display()]),
+    ("所在区", lambda i: [i.district.name]),
+    ("地址", lambda i: [i.address]),
+    ("核定床位", lambda i: [i.beds]),
+    ("执业许可证登记号", lambda i: [i.licence_no]),
+    ("许可证有效期止", lambda i: [i.licence_valid_to]),
+    ("状态", lambda i: [i.get_status_display()]),
+]
+PRACTITIONER_COLUMNS: list[tuple[str, Row]] = [
+    ("执业证书编码", lambda p: [p.cert_no]),
+    ("姓名", lambda p: [p.name]),
+    ("身份证号（脱敏）", lambda p: [p.id_masked]),
+    ("类别", lambda p: [p.get_kind_display()]),
+    ("状态", lambda p: [p.get_status_display()]),
+    ("执业证有效期止", lambda p: [p.licence_valid_to]),
+]
+INSPECTOR_COLUMNS: list[tuple[str, Row]] = [
+    ("执法证号", lambda i: [i.badge_no]),
+    ("姓名", lambda i: [i.name]),
+    ("部门", lambda i: [i.department.name]),
+    ("所属区域", lambda i: [i.region.name]),
+    ("执法领域", lambda i: [i.fields]),
+    ("在岗", lambda i: ["是" if i.active else "否"]),
+]
+COLUMNS: dict[type, list[tuple[str, Row]]] = {
+    Institution: INSTITUTION_COLUMNS,
+    Practitioner: PRACTITIONER_COLUMNS,
+    Inspector: INSPECTOR_COLUMNS,
+}
+
+
+def _workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_list(model: type, objects: Iterable[Any], title: str) -> bytes:
+    columns = COLUMNS[model]
+    rows = ([value for _, get in columns for value in get(obj)] for obj in objects)
+    return _workbook(title, [header for header, _ in columns], rows)
+
+
+def rejects_workbook(rejects: list[dict[str, Any]]) -> bytes:
+    rows = ([r["row"], r["column"], r["value"], r["reason"]] for r in rejects)
+    return _workbook("未导入的行", ["行号", "列", "值", "原因"], rows)
+
+
+def import_template(kind: str) -> bytes:
+    """A blank workbook with the Chinese headers (required ones in bold) and a notes sheet."""
+    spec = SPECS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = spec.title[:31]
+    for index, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=column.required)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "对应字段", "必填", "说明"])
+    for column in spec.columns:
+        notes.append([column.header, column.key, "是" if column.required else "否", column.hint])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,275 @@
+"""主体库: institutions and their licensed departments, practitioners, registrations, inspectors.
+
+Natural keys (used by imports and the API): institution → 统一社会信用代码; practitioner →
+执业证书编码; inspector → 执法证号; a licensed department → (institution, code, valid from); a
+registration → (practitioner, institution, valid from).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from weijian.core.models import Department, Region
+from weijian.core.scope import ScopeRule
+
+
+class InstitutionKind(models.TextChoices):
+    HOSPITAL = "hospital", _("医院")
+    SPECIALIST_HOSPITAL = "specialist_hospital", _("专科医院")
+    COMMUNITY_HEALTH_CENTER = "community_health_center", _("社区卫生服务中心")
+    CLINIC = "clinic", _("诊所/门诊部")
+    AESTHETIC_CLINIC = "aesthetic_clinic", _("医疗美容机构")
+    OTHER = "other", _("其他")
+
+
+class InstitutionLevel(models.TextChoices):
+    III = "III", _("三级")
+    II = "II", _("二级")
+    I = "I", _("一级")  # noqa: E741
+    NONE = "none", _("未定级")
+
+
+class InstitutionStatus(models.TextChoices):
+    ACTIVE = "active", _("正常执业")
+    SUSPENDED = "suspended", _("停业")
+    REVOKED = "revoked", _("吊销")
+    CLOSED = "closed", _("注销")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("公立")
+    PRIVATE = "private", _("社会办")
+
+
+class ProfitStatus(models.TextChoices):
+    NONPROFIT = "nonprofit", _("非营利")
+    FORPROFIT = "forprofit", _("营利")
+
+
+class WastewaterClass(models.TextChoices):
+    INFECTIOUS = "infectious", _("传染病医疗机构")
+    GENERAL_DIRECT = "general_direct", _("综合医疗机构（直排）")
+    GENERAL_SEWER = "general_sewer", _("综合医疗机构（排入管网）")
+
+
+class DeptCode(models.Model):
+    """A 诊疗科目 of the 医疗机构诊疗科目名录: ``03`` 内科, ``03.01`` 呼吸内科专业 …"""
+
+    code = models.CharField(_("科目代码"), max_length=10, unique=True)
+    name = models.CharField(_("科目名称"), max_length=60)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("诊疗科目")
+        verbose_name_plural = _("诊疗科目")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Institution(models.Model):
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("机构名称"), max_length=200)
+    kind = models.CharField(_("机构类别"), max_length=30, choices=InstitutionKind.choices)
+    level = models.CharField(_("级别"), max_length=5, choices=InstitutionLevel.choices, default=InstitutionLevel.NONE)
+    ownership = models.CharField(_("举办性质"), max_length=10, choices=Ownership.choices, default=Ownership.PRIVATE)
+    profit = models.CharField(_("经营性质"), max_length=10, choices=ProfitStatus.choices, default=ProfitStatus.FORPROFIT)
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("所在区"))
+    street = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="street_institutions", verbose_name=_("街道")
+    )
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    beds = models.PositiveIntegerField(_("核定床位"), default=0)
+    licence_no = models.CharField(_("执业许可证登记号"), max_length=40, blank=True)
+    licence_valid_from = models.DateField(_("许可证有效期起"), null=True, blank=True)
+    licence_valid_to = models.DateField(_("许可证有效期止"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=InstitutionStatus.choices, default=InstitutionStatus.ACTIVE)
+    status_since = models.DateField(_("状态起始日"), null=True, blank=True)
+    wastewater_class = models.CharField(
+        _("污水排放类别"), max_length=20, choices=WastewaterClass.choices, blank=True, default=""
+    )
+    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_rule = ScopeRule(region="district__code", institution="pk")
+
+    class Meta:
+        ordering = ["district__code", "name"]
+        verbose_name = _("医疗机构")
+        verbose_name_plural = _("医疗机构")
+        indexes = [models.Index(fields=["district", "kind"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def licence_valid_on(self, day: dt.date) -> bool:
+        return bool(
+            self.licence_valid_from and self.licence_valid_to and self.licence_valid_from <= day <= self.licence_valid_to
+        )
+
+
+class InstitutionDept(models.Model):
+    """A licensed 诊疗科目 of an institution, with its validity."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="depts")
+    dept_code = models.CharField(_("诊疗科目代码"), max_length=10)
+    valid_from = models.DateField(_("有效期起"))
+    valid_to = models.DateField(_("有效期止"), null=True, blank=True)
+
+    scope_rule = ScopeRule(region="institution__district__code", institution="institution_id")
+
+    class Meta:
+        ordering = ["institution", "dept_code"]
+        verbose_name = _("核准诊疗科目")
+        verbose_name_plural = _("核准诊疗科目")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "dept_code", "valid_from"], name="uniq_institution_dept")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.dept_code}"
+
+
+class PractitionerKind(models.TextChoices):
+    PHYSICIAN = "physician", _("执业医师")
+    ASSISTANT_PHYSICIAN = "assistant_physician", _("执业助理医师")
+    NURSE = "nurse", _("护士")
+    PHARMACIST = "pharmacist", _("药师")
+    TECHNICIAN = "technician", _("医技人员")
+
+
+class PractitionerStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停执业")
+    REVOKED = "revoked", _("吊销/注销")
+
+
+class Practitioner(models.Model):
+    """A licensed practitioner. The 身份证 number is kept only masked, with a keyed hash for matching."""
+
+    cert_no = models.CharField(_("执业证书编码"), max_length=15, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_masked = models.CharField(_("身份证号（脱敏）"), max_length=18, blank=True)
+    id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    kind = models.CharField(_("类别"), max_length=30, choices=PractitionerKind.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=PractitionerStatus.choices, default=PractitionerStatus.ACTIVE)
+    status_since = models.DateField(_("状态起始日"), null=True, blank=True)
+    licence_valid_to = models.DateField(_("执业证有效期止"), null=True, blank=True)
+    search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_rule = ScopeRule(
+        region="registrations__institution__district__code", institution="registrations__institution_id", many=True
+    )
+
+    class Meta:
+        ordering = ["cert_no"]
+        verbose_name = _("执业人员")
+        verbose_name_plural = _("执业人员")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.cert_no}）"
+
+
+class PractitionerScope(models.Model):
+    """A 诊疗科目 the practitioner's 执业范围 allows."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="scopes")
+    dept_code = models.CharField(_("执业范围（诊疗科目）"), max_length=10)
+
+    scope_rule = ScopeRule(
+        region="practitioner__registrations__institution__district__code",
+        institution="practitioner__registrations__institution_id",
+        many=True,
+    )
+
+    class Meta:
+        ordering = ["practitioner", "dept_code"]
+        verbose_name = _("执业范围")
+        verbose_name_plural = _("执业范围")
+        constraints = [models.UniqueConstraint(fields=["practitioner", "dept_code"], name="uniq_practitioner_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} · {self.dept_code}"
+
+
+class Registration(models.Model):
+    """A practitioner's registration (注册/多点执业备案) at an institution."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="registrations")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="registrations")
+    is_primary = models.BooleanField(_("主要执业机构"), default=False)
+    valid_from = models.DateField(_("有效期起"))
+    valid_to = models.DateField(_("有效期止"), null=True, blank=True)
+
+    scope_rule = ScopeRule(region="institution__district__code", institution="institution_id")
+
+    class Meta:
+        ordering = ["practitioner", "-is_primary", "valid_from"]
+        verbose_name = _("执业注册")
+        verbose_name_plural = _("执业注册")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "institution", "valid_from"], name="uniq_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} @ {self.institution}"
+
+
+class Inspector(models.Model):
+    """A law-enforcement officer of the 执法人员名录库."""
+
+    badge_no = models.CharField(_("执法证号"), max_length=30, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="inspectors", verbose_name=_("部门"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspectors", verbose_name=_("所属区域"))
+    fields = models.CharField(_("执法领域"), max_length=300, blank=True, help_text=_("以分号分隔"))
+    active = models.BooleanField(_("在岗"), default=True)
+    search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_rule = ScopeRule(region="region__code", department="department__code")
+
+    class Meta:
+        ordering = ["region__code", "badge_no"]
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.badge_no}）"
+
+    @property
+    def field_list(self) -> list[str]:
+        return [f for f in self.fields.split(";") if f]
+
+
+class ImportBatch(models.Model):
+    """One import of a spreadsheet: what it applied and every row it rejected, with reasons."""
+
+    kind = models.CharField(_("导入类型"), max_length=30)
+    filename = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150, blank=True)
+    region_code = models.CharField(max_length=15, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejects = models.JSONField(default=list)
+
+    scope_rule = ScopeRule(region="region_code")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"

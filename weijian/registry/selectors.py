@@ -1,0 +1,162 @@
+"""Reads of the registries. Every query goes through :func:`weijian.core.scope.scoped`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from weijian.core.scope import scoped
+from weijian.core.text import search_key
+from weijian.registry.models import (
+    DeptCode,
+    ImportBatch,
+    Inspector,
+    Institution,
+    InstitutionDept,
+    Practitioner,
+    Registration,
+)
+
+
+def _search(queryset: QuerySet[Any], q: str | None) -> QuerySet[Any]:
+    """Match every word of the query (Traditional or Simplified) against the stored search key."""
+    key = search_key(q or "")
+    for word in key.split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def institution_list(
+    user: Any,
+    *,
+    q: str | None = None,
+    district: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    level: str | None = None,
+) -> QuerySet[Institution]:
+    qs = _search(scoped(user, Institution.objects.select_related("district", "street")), q)
+    if district:
+        qs = qs.filter(district__code=district)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("district__code", "name")
+
+
+def institution_get(user: Any, uscc: str) -> Institution:
+    institution = (
+        scoped(user, Institution.objects.select_related("district", "street"))
+        .prefetch_related(
+            Prefetch("depts", queryset=InstitutionDept.objects.order_by("dept_code")),
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related("practitioner").order_by("-is_primary", "practitioner__name"),
+            ),
+        )
+        .filter(uscc=uscc)
+        .first()
+    )
+    if institution is None:
+        raise Http404("机构不存在或不在您的数据权限范围内")
+    return institution
+
+
+def practitioner_list(
+    user: Any, *, q: str | None = None, kind: str | None = None, status: str | None = None, institution: str | None = None
+) -> QuerySet[Practitioner]:
+    qs = _search(scoped(user, Practitioner.objects.all()), q)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if institution:
+        qs = qs.filter(pk__in=Registration.objects.filter(institution__uscc=institution).values("practitioner_id"))
+    return qs.order_by("cert_no")
+
+
+def practitioner_get(user: Any, cert_no: str) -> Practitioner:
+    practitioner = (
+        scoped(user, Practitioner.objects.all())
+        .prefetch_related(
+            "scopes",
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related("institution", "institution__district").order_by(
+                    "-is_primary", "valid_from"
+                ),
+            ),
+        )
+        .filter(cert_no=cert_no)
+        .first()
+    )
+    if practitioner is None:
+        raise Http404("人员不存在或不在您的数据权限范围内")
+    return practitioner
+
+
+def visible_registrations(user: Any, practitioner: Practitioner) -> list[Registration]:
+    """A practitioner's registrations at institutions the user may see (多点执业 elsewhere stays hidden)."""
+    allowed = set(scoped(user, Institution.objects.all()).values_list("pk", flat=True)) if practitioner else set()
+    return [r for r in practitioner.registrations.all() if r.institution_id in allowed]
+
+
+def inspector_list(
+    user: Any, *, q: str | None = None, region: str | None = None, department: str | None = None, active: bool | None = None
+) -> QuerySet[Inspector]:
+    qs = _search(scoped(user, Inspector.objects.select_related("department", "region")), q)
+    if region:
+        qs = qs.filter(region__code=region)
+    if department:
+        qs = qs.filter(department__code=department)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("region__code", "badge_no")
+
+
+def inspector_get(user: Any, badge_no: str) -> Inspector:
+    inspector = scoped(user, Inspector.objects.select_related("department", "region")).filter(badge_no=badge_no).first()
+    if inspector is None:
+        raise Http404("执法人员不存在或不在您的数据权限范围内")
+    return inspector
+
+
+def dept_names() -> dict[str, str]:
+    return dict(DeptCode.objects.values_list("code", "name"))
+
+
+def dept_label(code: str, names: dict[str, str]) -> str:
+    """``03.01`` → ``03.01 呼吸内科专业``; an unknown 二级 code falls back to its 一级 name."""
+    return f"{code} {names.get(code) or names.get(code[:2], '')}".strip()
+
+
+def registry_counts(user: Any) -> dict[str, Any]:
+    institutions = scoped(user, Institution.objects.all())
+    today = dt.date.today()
+    return {
+        "institutions": institutions.count(),
+        "by_kind": list(institutions.values("kind").annotate(n=Count("pk")).order_by("-n")),
+        "licence_expiring": institutions.filter(
+            licence_valid_to__gte=today, licence_valid_to__lte=today + dt.timedelta(days=90)
+        ).count(),
+        "licence_expired": institutions.filter(Q(licence_valid_to__lt=today), status="active").count(),
+        "practitioners": scoped(user, Practitioner.objects.all()).count(),
+        "inspectors": scoped(user, Inspector.objects.filter(active=True)).count(),
+    }
+
+
+def import_batch_list(user: Any) -> QuerySet[ImportBatch]:
+    return scoped(user, ImportBatch.objects.all())
+
+
+def import_batch_get(user: Any, pk: int) -> ImportBatch:
+    batch = import_batch_list(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("导入批次不存在")
+    return batch

@@ -1,0 +1,1 @@
+"""The synthetic city: registries (``weijian sim city``) and a year of activity, Django-free."""
