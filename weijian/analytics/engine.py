@@ -39,6 +39,7 @@ class Backend:
     ibis_con: Any
     load_con: duckdb.DuckDBPyConnection
     spark: Any = None
+    workdir: Path | None = None
 
     def table(self, name: str) -> ir.Table:
         return self.ibis_con.table(name)
@@ -54,7 +55,7 @@ def duckdb_config(workdir: Path, memory_limit: str | None, threads: int | None) 
 def open_duckdb(workdir: Path, memory_limit: str | None = None, threads: int | None = None) -> Backend:
     cfg = duckdb_config(workdir, memory_limit, threads)
     con = ibis.duckdb.connect(str(workdir / "run.duckdb"), **cfg)
-    return Backend("duckdb", duckdb.__version__, con, con.con)
+    return Backend("duckdb", duckdb.__version__, con, con.con, None, workdir)
 
 
 def spark_session(master: str = "local[2]", shuffle_partitions: int = 8) -> Any:
@@ -75,7 +76,7 @@ def open_spark(workdir: Path, master: str = "local[2]", session: Any = None,
     spark = session or spark_session(master)
     con = ibis.pyspark.connect(spark)
     load = duckdb.connect(str(workdir / "load.duckdb"), config=duckdb_config(workdir, memory_limit, None))
-    return Backend("spark", f"pyspark {pyspark.__version__}", con, load, spark)
+    return Backend("spark", f"pyspark {pyspark.__version__}", con, load, spark, workdir)
 
 
 def register_tables(backend: Backend, names: list[str], workdir: Path) -> dict[str, ir.Table]:
@@ -123,7 +124,12 @@ def memtable(backend: Backend, data: pa.Table, name: str) -> ir.Table:
     """A small reference table on the backend."""
     if backend.name == "duckdb":
         return backend.ibis_con.create_table(name, data, overwrite=True)
-    return backend.ibis_con.create_table(name, data, overwrite=True, temp=True)
+    import pyarrow.parquet as pq
+
+    ref = Path(backend.workdir) / "ref"
+    ref.mkdir(parents=True, exist_ok=True)
+    pq.write_table(data, ref / f"{name}.parquet")
+    return backend.ibis_con.read_parquet(str(ref / f"{name}.parquet"), table_name=name)
 
 
 def ddd_table(backend: Backend, tables: dict[str, ir.Table], as_of: dt.date) -> ir.Table:

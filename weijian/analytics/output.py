@@ -55,10 +55,10 @@ def shape_alerts(rule: Rule, raw: pa.Table, start: dt.date, end: dt.date) -> pa.
         SELECT {lit(rule.id)} AS rule_id, {lit(rule.subject_type)} AS subject_type,
                CAST(subject_id AS VARCHAR) AS subject_id, CAST(institution_id AS VARCHAR) AS institution_id,
                DATE {lit(start.isoformat())} AS period_start, DATE {lit(end.isoformat())} AS period_end,
-               round(CAST(value AS DOUBLE), 6) AS value, CAST(threshold AS DOUBLE) AS threshold,
+               round(CAST(value AS DOUBLE), 6) AS value, round(CAST(threshold AS DOUBLE), 6) AS threshold,
                {lit(rule.severity)} AS severity, CAST({obj} AS VARCHAR) AS evidence
         FROM raw ORDER BY subject_id, evidence"""
-    return con.execute(sql).fetch_arrow_table().cast(ALERT_SCHEMA)
+    return con.sql(sql).to_arrow_table().cast(ALERT_SCHEMA)
 
 
 def sort_table(t: pa.Table, keys: list[str]) -> pa.Table:
@@ -76,5 +76,5 @@ def shape_indicators(parts: list[pa.Table]) -> pa.Table:
     t = pa.concat_tables(rows)
     con = duckdb.connect()
     con.register("t", t)
-    return con.execute("SELECT indicator_id, institution_id, period, round(value, 6) AS value FROM t "
-                       "ORDER BY indicator_id, institution_id, period").fetch_arrow_table().cast(INDICATOR_SCHEMA)
+    return con.sql("SELECT indicator_id, institution_id, period, round(value, 6) AS value FROM t "
+                       "ORDER BY indicator_id, institution_id, period").to_arrow_table().cast(INDICATOR_SCHEMA)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.responses import Status
 from pydantic import Field
 
 from weijian.core.scope import can_edit_registry
@@ -222,7 +223,7 @@ class ImportOut(Schema):
 
 
 @router.post("/imports/{kind}", response={200: ImportOut, 400: dict, 403: dict}, summary="导入表格（.xlsx / .csv）")
-def import_file(request: HttpRequest, kind: ImportKind, file: File[UploadedFile]) -> tuple[int, dict]:
+def import_file(request: HttpRequest, kind: ImportKind, file: File[UploadedFile]) -> Status[dict]:
     if not can_edit_registry(request.user):
         raise HttpError(403, "无导入权限")
     if kind not in SPECS:
@@ -230,9 +231,9 @@ def import_file(request: HttpRequest, kind: ImportKind, file: File[UploadedFile]
     try:
         result = import_bytes(kind=kind, data=file.read(), filename=file.name or "upload", actor=request.user)
     except ImportFileError as exc:
-        return 400, {"detail": str(exc), "field": "file"}
-    return 200, {
+        return Status(400, {"detail": str(exc), "field": "file"})
+    return Status(200, {
         "batch_id": result.batch_id, "kind": result.kind, "rows": result.rows, "created": result.created,
         "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
         "rejects": [r.as_dict() for r in result.rejects], "ignored_columns": result.ignored_columns,
-    }  # fmt: skip
+    })  # fmt: skip

@@ -52,7 +52,8 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 
 @dataclass(frozen=True)
 class Preset:
-    """How big a city to generate. Counts are targets: institutions and practitioners are exact."""
+    """How big a city to generate: exact counts of institutions, practitioners and inspectors over
+    the given districts; streets per district and grids per street are drawn from the ranges."""
 
     districts: tuple[str, ...]
     institutions: int
@@ -518,17 +519,18 @@ def _wastewater(rng: np.random.Generator, subtype: np.ndarray, beds: np.ndarray)
 # Name templates by (kind, private?); fields are filled from _NameParts.
 _NAME_TEMPLATES: dict[tuple[str, bool], tuple[str, ...]] = {
     ("hospital", False): ("上海市{d}中心医院", "上海市{d}人民医院", "上海市{d}{stem}医院", "上海市{d}{stem}医院",
-                          "上海市第{num}人民医院", "{univ}{brand}医院"),
+                          "上海市{d}{brand}医院", "上海市{d}{brand}医院", "上海市第{num}人民医院", "{univ}{brand}医院"),
     ("hospital", True): ("上海{brand}医院", "上海{dn}{brand}医院", "上海{brand}国际医院"),
     ("specialist_hospital", False): ("上海市{d}{label}", "上海市{d}{stem}{label}", "{univ}{label}"),
     ("specialist_hospital", True): ("上海{brand}{label}", "上海{dn}{brand}{label}"),
     ("community_health_center", False): ("上海市{d}{street}社区卫生服务中心",),
     ("clinic", True): ("上海{brand}{label}", "上海{dn}{brand}{label}"),
     ("aesthetic_clinic", True): ("上海{brand}{label}", "上海{dn}{brand}{label}"),
-    ("other", False): ("上海市{d}{stem}{label}", "上海市{d}医疗急救中心{stem}分站"),
+    ("other", False): ("上海市{d}{stem}{label}",),
     ("other", True): ("上海{brand}{label}", "上海{dn}{brand}{label}"),
 }
 _INDIVIDUAL_TEMPLATES = ("上海{dn}{surname}氏{label}", "上海{dn}{person}{label}", "{person}{label}")
+_STATION_TEMPLATES = ("上海市{d}医疗急救中心{stem}分站", "上海市{d}医疗急救中心{road}分站")
 _WORKPLACE_TEMPLATES = ("上海{brand}实业有限公司医务室", "上海{brand}科技有限公司医务室", "上海市{stem}中学医务室",
                         "上海市{d}{stem}敬老院医务室")
 
@@ -539,27 +541,40 @@ def _name_template(subtype: Subtype, prefix: str) -> tuple[str, ...]:
     if subtype.label == "医务室":
         return _WORKPLACE_TEMPLATES
     if subtype.label == "医疗急救分站":
-        return (_NAME_TEMPLATES[("other", False)][1],)
+        return _STATION_TEMPLATES
     return _NAME_TEMPLATES[(subtype.kind, prefix != "12")]
 
 
-def _institution_names(rng: np.random.Generator, subtype: np.ndarray, prefix: np.ndarray,
-                       district: np.ndarray, street_name: np.ndarray) -> np.ndarray:
-    """Realistic, unique names; a duplicate is drawn again (and numbered if it keeps colliding)."""
+def _institution_names(rng: np.random.Generator, subtype: np.ndarray, prefix: np.ndarray, street: np.ndarray,
+                       streets: Streets) -> tuple[np.ndarray, np.ndarray]:
+    """Realistic, unique names, and the streets the institutions end up on.
+
+    A duplicate is drawn again; an institution other than a centre may move to another street of
+    its district for it, since its name often carries the street. Still colliding after 30 draws
+    (only possible in tiny cities), it is numbered.
+    """
+    street = street.copy()
+    movable = np.array([SUBTYPES[s].kind != "community_health_center" for s in subtype])
+    in_district = {d: np.flatnonzero(streets.district == d) for d in np.unique(streets.district)}
     names = np.empty(len(subtype), dtype=object)
     todo = np.arange(len(subtype))
-    for _ in range(30):
+    for attempt in range(30):
+        if attempt:
+            for i in todo[movable[todo]]:
+                pool = in_district[streets.district[street[i]]]
+                street[i] = pool[rng.integers(len(pool))]
         persons = person_names(rng, rng.random(len(todo)) < 0.4)
-        r = rng.integers(0, 1 << 30, size=(len(todo), 4))
+        r = rng.integers(0, 1 << 30, size=(len(todo), 5))
         for j, i in enumerate(todo):
-            names[i] = _one_name(SUBTYPES[subtype[i]], prefix[i], district[i], street_name[i], persons[j], r[j])
+            names[i] = _one_name(SUBTYPES[subtype[i]], prefix[i], streets.district[street[i]],
+                                 streets.name[street[i]], persons[j], r[j])
         _, first = np.unique(names.astype(str), return_index=True)
         todo = np.setdiff1d(np.arange(len(names)), first)
         if len(todo) == 0:
-            return names.astype(str)
-    for k, i in enumerate(todo, start=1):  # pragma: no cover - only for tiny name spaces
+            break
+    for k, i in enumerate(todo, start=1):
         names[i] = f"{names[i]}（{k}）"
-    return names.astype(str)
+    return names.astype(str), street
 
 
 def _one_name(st: Subtype, prefix: str, district: str, street: str, person: str, r: np.ndarray) -> str:
@@ -570,7 +585,7 @@ def _one_name(st: Subtype, prefix: str, district: str, street: str, person: str,
     return templates[r[0] % len(templates)].format(
         d=d, dn=_short_district(d), stem=_street_stem(street), street=street, brand=brand, label=st.label,
         num=N.CHINESE_NUMERALS[r[3] % len(N.CHINESE_NUMERALS)], univ=N.UNIVERSITIES[r[3] % len(N.UNIVERSITIES)],
-        person=person, surname=surnames[r[3] % len(surnames)],
+        person=person, surname=surnames[r[3] % len(surnames)], road=N.ROADS[r[4] % len(N.ROADS)],
     )
 
 
@@ -594,11 +609,13 @@ def build_institutions(rng: np.random.Generator, preset: Preset, streets: Street
     counts = kind_counts(preset.institutions, len(streets.code))
     subtype = _draw_subtypes(rng, counts)
     street = _place(rng, subtype, streets, preset.districts)
-    district, street_code, street_name = streets.district[street], streets.code[street], streets.name[street]
+    district = streets.district[street]
     prefix, ownership = _ownership(rng, subtype)
     public = ownership == "public"
     lic_from, lic_to, established = _licence_dates(rng, subtype, public)
     ids = _institution_ids(rng, prefix, district, established)
+    names, street = _institution_names(rng, subtype, prefix, street, streets)
+    street_code, street_name = streets.code[street], streets.name[street]
     status, since = _statuses(rng, public, established)
     beds, level = _beds_and_level(rng, subtype)
     kinds = np.array([SUBTYPES[s].kind for s in subtype])
@@ -609,7 +626,7 @@ def build_institutions(rng: np.random.Generator, preset: Preset, streets: Street
                   for i, d, e, c, p in zip(ids, district, economy, categories, profit, strict=True)]
     table = _table("institutions", {
         "institution_id": ids,
-        "name": _institution_names(rng, subtype, prefix, district, street_name),
+        "name": names,
         "kind": kinds, "level": level, "district_code": district, "beds": beds,
         "licence_valid_from": lic_from, "licence_valid_to": lic_to,
         "status": status, "status_since": since,
@@ -701,13 +718,14 @@ def _scopes(rng: np.random.Generator, kinds: np.ndarray, primary: np.ndarray,
             inst: Institutions) -> list[tuple[str, ...]]:
     """执业范围 of doctors: 1–2 一级 codes that their primary institution is licensed for."""
     out: list[tuple[str, ...]] = []
+    top_level = [sorted({c[:2] for c in codes}) for codes in inst.open_depts]
     r = rng.integers(0, 1 << 30, size=(len(kinds), 2))
     two = rng.random(len(kinds)) < 0.3
     for kind, p, (a, b), t in zip(kinds, primary, r, two, strict=True):
         if kind not in ("physician", "assistant_physician"):
             out.append(())
             continue
-        codes = sorted({c[:2] for c in inst.open_depts[p]})
+        codes = top_level[p]
         first = codes[a % len(codes)]
         rest = [c for c in codes if c != first]
         out.append((first, rest[b % len(rest)]) if t and rest else (first,))
@@ -855,38 +873,49 @@ def build_practitioners(rng: np.random.Generator, preset: Preset, inst: Institut
     return Practitioners(ids, kinds, primary, scopes, first), table, scope_table
 
 
-def build_registrations(rng: np.random.Generator, people: Practitioners, inst: Institutions) -> pa.Table:
-    """One open primary registration each; ~10 % of physicians add 1–2 多点执业 registrations at
-    active institutions licensed for their first scope (15 % of those already ended)."""
-    last = np.datetime64(_LAST)
-    lo = np.maximum(people.first_licence, inst.established[people.primary])
-    rows: dict[str, list] = {
-        "practitioner_id": list(people.id), "institution_id": list(inst.id[people.primary]),
-        "is_primary": [True] * len(people.id), "valid_from": list(_uniform_dates(rng, lo, last, len(lo))),
-        "valid_to": [None] * len(people.id),
-    }
+def _second_sites(rng: np.random.Generator, people: Practitioners, inst: Institutions
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(practitioner index, institution index) of 多点执业: ~10 % of physicians, 1–2 other active
+    institutions each, licensed for the physician's first scope."""
     by_dept: dict[str, list[int]] = {}
     for i, codes in enumerate(inst.open_depts):
         if inst.status[i] == "active":
             for code in {c[:2] for c in codes}:
                 by_dept.setdefault(code, []).append(i)
+    pools = {code: np.array(idx) for code, idx in by_dept.items()}
     physicians = np.flatnonzero(people.kind == "physician")
-    movers = rng.choice(physicians, size=round(0.10 * len(physicians)), replace=False)
-    for p in np.sort(movers):
-        pool = [i for i in by_dept.get(people.scopes[p][0], []) if i != people.primary[p]]
-        k = min(len(pool), 1 if rng.random() < 0.7 else 2)
-        for i in rng.choice(pool, size=k, replace=False) if k else []:
-            start_lo = max(people.first_licence[p], inst.established[i], _day("2017-01-01"))
-            start = start_lo + np.timedelta64(int(rng.integers(0, max(1, (last - start_lo).astype(int) + 1))), "D")
-            end = None
-            if rng.random() < 0.15 and (last - start).astype(int) > 30:
-                end = start + np.timedelta64(int(rng.integers(30, (last - start).astype(int) + 1)), "D")
-            rows["practitioner_id"].append(people.id[p])
-            rows["institution_id"].append(inst.id[i])
-            rows["is_primary"].append(False)
-            rows["valid_from"].append(start)
-            rows["valid_to"].append(end)
-    return _table("registrations", rows)
+    movers = np.sort(rng.choice(physicians, size=round(0.10 * len(physicians)), replace=False))
+    wanted = np.where(rng.random(len(movers)) < 0.7, 1, 2)
+    who: list[int] = []
+    where: list[int] = []
+    for p, k in zip(movers, wanted, strict=True):
+        pool = pools.get(people.scopes[p][0], np.empty(0, dtype=np.int64))
+        picked = pool[rng.choice(len(pool), size=min(len(pool), k + 1), replace=False)]
+        picked = picked[picked != people.primary[p]][:k]
+        who.extend([p] * len(picked))
+        where.extend(picked)
+    return np.array(who, dtype=np.int64), np.array(where, dtype=np.int64)
+
+
+def build_registrations(rng: np.random.Generator, people: Practitioners, inst: Institutions) -> pa.Table:
+    """One open primary registration each, since a day after both the licence and the institution;
+    多点执业 registrations since 2017 or later, 15 % of them already ended."""
+    lo = np.maximum(people.first_licence, inst.established[people.primary])
+    primary_from = _uniform_dates(rng, lo, _LAST, len(lo))
+    who, where = _second_sites(rng, people, inst)
+    lo2 = np.maximum(np.maximum(people.first_licence[who], inst.established[where]), _day("2017-01-01"))
+    second_from = _uniform_dates(rng, lo2, _LAST, len(who))
+    room = (_LAST - second_from).astype(np.int64)
+    ends = (rng.random(len(who)) < 0.15) & (room > 30)
+    second_to = second_from + (30 + np.floor(rng.random(len(who)) * (room - 29)).astype(np.int64)).astype("m8[D]")
+    second_to = np.where(ends, second_to, np.datetime64("NaT"))
+    return _table("registrations", {
+        "practitioner_id": np.concatenate([people.id, people.id[who]]),
+        "institution_id": np.concatenate([inst.id[people.primary], inst.id[where]]),
+        "is_primary": np.r_[np.ones(len(people.id), dtype=bool), np.zeros(len(who), dtype=bool)],
+        "valid_from": np.concatenate([primary_from, second_from]),
+        "valid_to": np.concatenate([np.full(len(people.id), np.datetime64("NaT"), dtype="M8[D]"), second_to]),
+    })
 
 
 # ---------------------------------------------------------------------------------------------

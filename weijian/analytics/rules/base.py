@@ -94,3 +94,9 @@ def alert_frame(t: ir.Table, subject_id: ir.Value, institution_id: ir.Value, val
     }
     cols.update({f"ev_{k}": v for k, v in evidence.items()})
     return t.select(**cols)
+
+
+def iso_date(d: ir.DateValue) -> ir.StringValue:
+    """``YYYY-MM-DD`` built from parts: a cast of ``date + interval`` gives a timestamp text on DuckDB."""
+    return (d.year().cast("string") + "-" + d.month().cast("string").lpad(2, "0") + "-"
+            + d.day().cast("string").lpad(2, "0"))

@@ -38,7 +38,7 @@ def build(ctx: Context) -> ibis.Table:
     fired = j.filter((j.here <= here_max) & (j.elsewhere >= else_min))
     return alert_frame(fired, fired.practitioner_id + "|" + fired.institution_id, fired.institution_id,
                        fired.here, float(here_max), practitioner_id=fired.practitioner_id,
-                       institution_id=fired.institution_id, is_primary=fired.is_primary,
+                       is_primary=fired.is_primary,
                        registered_from=fired.valid_from, visits_here=fired.here,
                        visits_elsewhere=fired.elsewhere)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, iso_date
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -39,11 +39,11 @@ def build(ctx: Context) -> ibis.Table:
     gaps = gaps.mutate(idle=days_between(gaps.day, gaps.prev) - 1)
     gaps = gaps.mutate(rn=ibis.row_number().over(group_by=gaps.visit_id, order_by=[gaps.idle.desc(), gaps.day]))
     top = gaps.filter((gaps.rn == 0) & (gaps.idle >= k))
-    fired = top.join(stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date"),
-                     top.visit_id == ibis._.s_id)
+    s = stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date")
+    fired = top.join(s, top.visit_id == s.s_id)
     return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, float(k), visit_id=fired.visit_id,
                        start_date=fired.s_start, end_date=fired.s_end,
-                       first_idle_day=fired.prev + ibis.interval(days=1), idle_days=fired.idle)
+                       first_idle_day=iso_date(fired.prev + ibis.interval(days=1)), idle_days=fired.idle)
 
 
 RULE = Rule(

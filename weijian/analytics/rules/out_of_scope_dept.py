@@ -23,7 +23,7 @@ def build(ctx: Context) -> ibis.Table:
     d = ctx.t("institution_depts")
     exact = v.anti_join(d, [v.institution_id == d.institution_id, v.dept_code == d.dept_code,
                             valid_on(d.valid_from, d.valid_to, v.start_date)])
-    d2 = ctx.t("institution_depts")
+    d2 = ctx.t("institution_depts").view()
     fired = exact.anti_join(d2, [exact.institution_id == d2.institution_id, exact.dept1 == d2.dept_code,
                                  valid_on(d2.valid_from, d2.valid_to, exact.start_date)])
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,

@@ -25,7 +25,7 @@ def build(ctx: Context) -> ibis.Table:
     v = v.join(p, v.practitioner_id == p.p_id)
     s = ctx.t("practitioner_scopes")
     a = v.anti_join(s, [v.practitioner_id == s.practitioner_id, v.dept_code == s.dept_code])
-    s2 = ctx.t("practitioner_scopes")
+    s2 = ctx.t("practitioner_scopes").view()
     fired = a.anti_join(s2, [a.practitioner_id == s2.practitioner_id, a.dept1 == s2.dept_code])
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,
                        start_date=fired.start_date, practitioner_id=fired.practitioner_id,

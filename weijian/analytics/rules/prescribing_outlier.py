@@ -50,7 +50,7 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
     prm = ctx.params
     con = duckdb.connect()
     con.register("agg", agg)
-    rel = con.execute(f"""
+    rel = con.sql(f"""
         WITH pick AS (  -- one measure per subject: DDDs where any, else amount
             SELECT * FROM agg QUALIFY row_number() OVER (
                 PARTITION BY practitioner_id, atc_code, month ORDER BY measure DESC) = 1),
@@ -74,7 +74,7 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
           AND total >= CASE WHEN measure = 'ddd' THEN {float(prm['min_ddd'])} ELSE 100 * {float(prm['min_ddd'])} END
           AND total >= {float(prm['min_ratio_to_median'])} * med_total
         ORDER BY subject_id""")
-    return rel.fetch_arrow_table()
+    return rel.to_arrow_table()
 
 
 RULE = Rule(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame
+from weijian.analytics.rules.base import Context, Rule, alert_frame, iso_date
 
 CLASSES = ("infectious", "general_direct", "general_sewer")
 
@@ -31,7 +31,7 @@ def build(ctx: Context) -> ibis.Table:
     hi = ibis.cases(*[(j.cls == c, p[f"{c}_max"]) for c in CLASSES], else_=None)
     j = j.mutate(lo=lo, hi=hi)
     fired = j.filter((j.mean < j.lo) | (j.mean > j.hi))
-    out = alert_frame(fired, fired.sensor_id + "|" + fired.day.cast("string"), fired.institution_id, fired.mean,
+    out = alert_frame(fired, fired.sensor_id + "|" + iso_date(fired.day), fired.institution_id, fired.mean,
                       None, sensor_id=fired.sensor_id, day=fired.day, wastewater_class=fired.cls,
                       mean_mg_l=fired.mean, readings=fired.readings, range_min=fired.lo, range_max=fired.hi)
     return _with_threshold(out)

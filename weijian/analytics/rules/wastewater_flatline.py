@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame
+from weijian.analytics.rules.base import Context, Rule, alert_frame, iso_date
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -38,8 +38,8 @@ def build(ctx: Context) -> ibis.Table:
     runs = runs.mutate(rn=ibis.row_number().over(group_by=[runs.institution_id, runs.sensor_id, runs.day],
                                                  order_by=[runs.n.desc(), runs.first_ts]))
     flat = runs.filter(runs.rn == 0)
-    a = alert_frame(flat, flat.sensor_id + "|" + flat.day.cast("string"), flat.institution_id, flat.n,
-                    float(n_min), sensor_id=flat.sensor_id, day=flat.day, kind=ibis.literal("flatline"),
+    a = alert_frame(flat, flat.sensor_id + "|" + iso_date(flat.day), flat.institution_id, flat.n,
+                    float(n_min), sensor_id=flat.sensor_id, day=iso_date(flat.day), kind=ibis.literal("flatline"),
                     readings=flat.n, value_mg_l=flat.val, first__ts=flat.first_ts, last__ts=flat.last_ts)
 
     days = r.select("institution_id", "sensor_id", "day").distinct()
@@ -48,8 +48,8 @@ def build(ctx: Context) -> ibis.Table:
     d2 = days.select(o_inst="institution_id", o_sensor="sensor_id", o_day="day")
     gone = nxt.anti_join(d2, [nxt.institution_id == d2.o_inst, nxt.sensor_id == d2.o_sensor,
                               nxt.day == d2.o_day])
-    b = alert_frame(gone, gone.sensor_id + "|" + gone.day.cast("string"), gone.institution_id, None, None,
-                    sensor_id=gone.sensor_id, day=gone.day, kind=ibis.literal("no_reading"),
+    b = alert_frame(gone, gone.sensor_id + "|" + iso_date(gone.day), gone.institution_id, None, None,
+                    sensor_id=gone.sensor_id, day=iso_date(gone.day), kind=ibis.literal("no_reading"),
                     readings=ibis.literal(0).cast("int64"), value_mg_l=ibis.null().cast("float64"),
                     first__ts=ibis.null().cast("int64"), last__ts=ibis.null().cast("int64"))
     a = a.mutate(ev_readings=a.ev_readings.cast("int64"), ev_value_mg_l=a.ev_value_mg_l.cast("float64"),

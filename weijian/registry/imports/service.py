@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from weijian.core.audit import audit_record
+from weijian.core.identifiers import mask_ric
 from weijian.core.models import Department, Region
 from weijian.core.scope import Scope, scope_of
 from weijian.registry.imports import cells
@@ -93,7 +94,8 @@ def _parse_row(spec: KindSpec, positions: dict[str, int], values: list[Any]) -> 
         try:
             row[column.key] = column.parse(raw)
         except cells.CellError as exc:
-            raise RowError(column.key, raw, f"{column.header}{exc}") from exc
+            shown = mask_ric(str(raw)) if column.sensitive else raw
+            raise RowError(column.key, shown, f"{column.header}{exc}") from exc
     return row
 
 

@@ -33,6 +33,7 @@ class Column:
     required: bool = True
     default: Any = None
     hint: str = ""
+    sensitive: bool = False  # a personal identifier: masked wherever it is reported back
 
 
 class RowError(ValueError):
@@ -195,7 +196,7 @@ class PractitionerSpec(KindSpec):
         Column("status", "状态", cells.choice(m.PractitionerStatus), False, "active"),
         Column("status_since", "状态起始日", cells.date, False),
         Column("licence_valid_to", "执业证有效期止", cells.date, False),
-        Column("id_number", "身份证号码", cells.identifier(clean_ric), False, hint="只保存脱敏号码"),
+        Column("id_number", "身份证号码", cells.identifier(clean_ric), False, hint="只保存脱敏号码", sensitive=True),
     ]
     key_fields = ("cert_no",)
     compare_fields = ("name", "kind", "status", "status_since", "licence_valid_to", "id_masked", "id_digest")

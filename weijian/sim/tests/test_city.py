@@ -125,7 +125,8 @@ def test_depts_are_valid_codes_with_unique_natural_keys(tables: dict[str, pa.Tab
         assert r["institution_id"] in ids and r["dept_code"] in DEPTS
         assert r["valid_to"] is None or r["valid_from"] < r["valid_to"] < city.AS_OF
     kinds = {r["institution_id"]: r["kind"] for r in rows(tables["institutions"])}
-    counts = Counter((r["institution_id"]) for r in depts if r["valid_to"] is None)
+    counts = Counter(iid for iid, _ in {(r["institution_id"], r["dept_code"]) for r in depts})
+    assert all(counts[iid] >= 1 for iid in kinds)
     for iid, kind in kinds.items():
         if kind == "hospital":
             assert 10 <= counts[iid] <= 25

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_accounts_setup()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role:<12} {account.description}")
         self.stdout.write("\n打开 http://127.0.0.1:8000 登录。\n")

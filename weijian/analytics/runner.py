@@ -1,0 +1,180 @@
+"""One analytics run: load and validate, run the rules, write the outputs and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from weijian.analytics import engine as eng
+from weijian.analytics import indicators as ind
+from weijian.analytics import output, risk
+from weijian.analytics.io import InputError, Loader, LoadResult
+from weijian.analytics.measures import ddd_left_out
+from weijian.analytics.params import NotInForce, Params
+from weijian.analytics.registry import RULES
+from weijian.analytics.rules.base import Context, Rule
+from weijian.analytics.schema import TABLES
+
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class RunOptions:
+    dataset: Path
+    start: dt.date
+    end: dt.date
+    out: Path
+    engine: str = "duckdb"
+    spark_master: str = "local[2]"
+    rules: list[str] | None = None
+    params_file: Path | None = None
+    memory_limit: str | None = None
+    materialize: bool = False
+    spark_session: Any = None
+    keep_workdir: bool = False
+
+
+@dataclass
+class RunResult:
+    report: dict[str, Any]
+    alerts: pa.Table
+    indicators: pa.Table
+    risk: pa.Table
+    load: LoadResult | None = None
+    failed: list[str] = field(default_factory=list)
+
+
+def _rule_list(names: list[str] | None) -> list[Rule]:
+    if not names:
+        return list(RULES.values())
+    unknown = [n for n in names if n not in RULES]
+    if unknown:
+        raise InputError(f"unknown rule(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
+    return [RULES[n] for n in names]
+
+
+def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
+    if opts.end < opts.start:
+        raise InputError(f"--end {opts.end} is before --start {opts.start}")
+    note = progress or (lambda _k, _m: None)
+    rules = _rule_list(opts.rules)
+    params = Params.load(opts.params_file)
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / ".work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    t0 = time.perf_counter()
+    try:
+        if opts.engine == "duckdb":
+            backend = eng.open_duckdb(work, opts.memory_limit)
+        elif opts.engine == "spark":
+            backend = eng.open_spark(work, opts.spark_master, opts.spark_session, opts.memory_limit)
+        else:
+            raise InputError(f"unknown engine {opts.engine!r} (duckdb or spark)")
+        note("load", "reading and validating input")
+        loader = Loader(backend.load_con, Path(opts.dataset), work, materialize=opts.materialize)
+        loaded = loader.load_all()
+        n_rejected = loader.write_rejects(loaded, out / "rejected.parquet")
+        t_load = time.perf_counter() - t0
+        tables = eng.register_tables(backend, list(loaded.tables), work)
+        months = eng.memtable(backend, eng.months_table(opts.start, opts.end), "wj_months")
+        ddd = eng.ddd_table(backend, tables, opts.end)
+        base_ctx = Context(opts.start, opts.end, tables, {}, months, ddd)
+        result = _run_rules(rules, params, base_ctx, backend, note)
+        note("indicators", "indicators")
+        t1 = time.perf_counter()
+        ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
+        indicators = output.shape_indicators(ind_parts)
+        left = backend.ibis_con.to_pyarrow(ddd_left_out(base_ctx)).to_pylist()[0]
+        t_ind = time.perf_counter() - t1
+        inst_ids = backend.ibis_con.to_pyarrow(tables["institutions"].select("institution_id"))
+        risk_t = risk.score(inst_ids.column(0).to_pylist(), result["alerts"], indicators, opts.start, opts.end)
+        output.write_parquet(result["alerts"], out / "alerts.parquet")
+        output.write_parquet(indicators, out / "indicators.parquet")
+        output.write_parquet(risk_t, out / "risk.parquet")
+        report = {
+            "contract": "analytics-v1",
+            "dataset": str(opts.dataset),
+            "period": {"start": opts.start.isoformat(), "end": opts.end.isoformat()},
+            "engine": {"name": backend.name, "version": backend.version, "ibis": ibis.__version__},
+            "tables": {n: {"files": t.files, "format": t.fmt, "encoding": t.encoding, "rows_read": t.rows_read,
+                           "rows_rejected": t.rows_rejected, "rows_used": t.rows_clean, "notes": t.notes}
+                       for n, t in loaded.tables.items()},
+            "tables_missing": loaded.missing_optional,
+            "tables_unusable": loaded.unusable_optional,
+            "rejected": {"rows": n_rejected, "file": "rejected.parquet",
+                         "by_reason": {n: t.reject_counts for n, t in loaded.tables.items() if t.reject_counts},
+                         "examples": [e for t in loaded.tables.values() for e in t.examples][:100]},
+            "integrity": loaded.integrity,
+            "ddd": {"j01_inpatient_lines": int(left.get("total") or 0),
+                    "lines_left_out": int(left.get("left_out") or 0),
+                    "reason": "no unit_strength_g or no DDD for (atc_code, route)"},
+            "rules_run": result["run"],
+            "rules_skipped": result["skipped"],
+            "rules_failed": result["failed"],
+            "alerts": {"rows": result["alerts"].num_rows, "by_rule": result["counts"]},
+            "indicators": {"rows": indicators.num_rows},
+            "risk": {"institutions": risk_t.num_rows},
+            "timings_s": {"load_validate": round(t_load, 3), **result["timings"],
+                          "indicators": round(t_ind, 3), "total": round(time.perf_counter() - t0, 3)},
+        }
+        (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
+                                         encoding="utf-8")
+        return RunResult(report, result["alerts"], indicators, risk_t, loaded, list(result["failed"]))
+    finally:
+        if not opts.keep_workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_rules(rules: list[Rule], params: Params, base: Context, backend: eng.Backend,
+               note: Progress) -> dict[str, Any]:
+    have = set(base.tables)
+    run_, skipped, failed, counts, timings = [], {}, {}, {}, {}
+    parts: list[pa.Table] = []
+    for rule in rules:
+        missing = [t for t in rule.tables if t not in have]
+        if missing:
+            why = ", ".join(f"{t} ({'optional, absent' if TABLES[t].optional else 'absent'})" for t in missing)
+            skipped[rule.id] = {"reason": "missing tables", "tables": missing, "detail": why}
+            note(rule.id, "skipped")
+            continue
+        try:
+            resolved = params.resolve(rule.id, rule.params, base.end)
+        except NotInForce as exc:
+            skipped[rule.id] = {"reason": "no parameter in force", "detail": str(exc)}
+            note(rule.id, "skipped")
+            continue
+        note(rule.id, "running")
+        ctx = Context(base.start, base.end, base.tables, {k: v.value for k, v in resolved.items()},
+                      base.months, base.ddd)
+        t = time.perf_counter()
+        try:
+            raw = backend.ibis_con.to_pyarrow(rule.build(ctx))
+            if rule.post is not None:
+                raw = rule.post(raw, ctx)
+            shaped = output.shape_alerts(rule, raw, base.start, base.end)
+        except Exception as exc:  # one broken rule must not lose the others' results
+            failed[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            note(rule.id, "failed")
+            continue
+        timings[rule.id] = round(time.perf_counter() - t, 3)
+        parts.append(shaped)
+        counts[rule.id] = shaped.num_rows
+        run_.append({**rule.meta(), "alerts": shaped.num_rows,
+                     "params": {k: {"value": v.value, "effective_from": v.effective_from,
+                                    "legal_basis": v.legal_basis} for k, v in resolved.items()}})
+        note(rule.id, "done")
+    alerts = pa.concat_tables(parts) if parts else output.ALERT_SCHEMA.empty_table()
+    alerts = output.sort_table(alerts, ["rule_id", "subject_id"])
+    return {"run": run_, "skipped": skipped, "failed": failed, "counts": counts, "timings": timings,
+            "alerts": alerts}
