@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "weijian.core",
     "weijian.registry",
+    "weijian.alerts",
 ]
 
 MIDDLEWARE = [

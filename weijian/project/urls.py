@@ -11,6 +11,7 @@ admin.site.site_title = "卫监后台"
 urlpatterns = [
     path("", include("weijian.core.urls")),
     path("registry/", include("weijian.registry.urls")),
+    path("alerts/", include("weijian.alerts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -69,7 +69,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "registry/institution_list.html",
         {
             "page": _page(request, qs), "q": q, "districts": districts_in_scope(request.user), "kinds": InstitutionKind.choices,
-            "statuses": InstitutionStatus.choices, "levels": InstitutionLevel.choices, "params": request.GET,
+            "statuses": InstitutionStatus.choices, "levels": InstitutionLevel.choices, "params": request.GET, "exportable": True,
         },
     )  # fmt: skip
 
@@ -106,7 +106,7 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/practitioner_list.html",
         {"page": _page(request, qs), "q": q, "kinds": PractitionerKind.choices, "statuses": PractitionerStatus.choices,
-         "params": request.GET},
+         "params": request.GET, "exportable": True},
     )  # fmt: skip
 
 
@@ -141,7 +141,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/inspector_list.html",
         {"page": _page(request, qs), "q": q, "regions": districts_in_scope(request.user), "departments": Department.objects.all(),
-         "params": request.GET},
+         "params": request.GET, "exportable": True},
     )  # fmt: skip
 
 

@@ -34,3 +34,15 @@ def fired(res: RunResult, rule: str) -> set[str]:
     """Subject ids the rule fired on."""
     rows = res.alerts.to_pylist()
     return {r["subject_id"] for r in rows if r["rule_id"] == rule}
+
+
+@pytest.fixture(scope="session")
+def spark_session():  # type: ignore[no-untyped-def]
+    """One local Spark session for every Spark test (they are slow to start)."""
+    pytest.importorskip("pyspark")
+    from weijian.analytics.engine import spark_session as make
+
+    spark = make("local[2]", shuffle_partitions=2)
+    spark.sparkContext.setLogLevel("ERROR")
+    yield spark
+    spark.stop()

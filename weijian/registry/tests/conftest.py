@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("WEIJIAN_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,6 +41,8 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     Playwright's sync API keeps an asyncio loop marked as running in this thread, which makes
     Django refuse ORM calls from the test body; the flag below allows them for this test only.
+    Use it in transactional tests (``live_server``): the test body's queries run on a connection
+    of their own, outside pytest-django's per-test transaction.
     """
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set WEIJIAN_CHROMIUM)")
@@ -55,6 +58,10 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # While Playwright's loop runs, Django keys this thread's connections by context
+            # (asgiref), so the test body opened its own; close it here, or PostgreSQL refuses
+            # to drop the test database at the end of the session ("being accessed by other users").
+            connections.close_all()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow.dataset as pads
 
 from .catalog import CATALOG, STANDARD_DEPTS
-from .common import day_of, hash_u
+from .common import hash_u
 
 REGISTRY_TABLES = ("institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations")
 FAR = 10**6  # a day number far in the future (year 4707)
@@ -194,8 +194,3 @@ class Registry:
     def inst_open(self, days: np.ndarray, inst: np.ndarray) -> np.ndarray:
         return (self.inst_lo[inst] <= days) & (days <= self.inst_hi[inst])
 
-
-def period_days(start: str) -> int:
-    import datetime as dt
-
-    return day_of(dt.date.fromisoformat(start))

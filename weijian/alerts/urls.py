@@ -1,0 +1,9 @@
+from django.urls import path
+
+from weijian.alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

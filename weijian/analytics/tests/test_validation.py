@@ -1,0 +1,138 @@
+"""Bad input: each kind of defect is rejected with a record, or stops the run when it must."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from weijian.analytics.io import InputError
+from weijian.analytics.runner import RunOptions, run
+from weijian.analytics.tests.builder import DOC, H1, Dataset
+
+D = dt.date
+
+
+def _csv_dataset(ds: Dataset, tmp_path: Path, **csv: str) -> Path:
+    folder = ds.write(tmp_path / "ds")
+    for name, text in csv.items():
+        (folder / f"{name}.parquet").unlink(missing_ok=True)
+        (folder / f"{name}.csv").write_bytes(text.encode(csv.get("_enc", "utf-8")) if name != "_enc" else b"")
+    return folder
+
+
+VISIT_HEAD = "visit_id,institution_id,dept_code,practitioner_id,patient_id,kind,start_date,end_date,diagnosis,insured\n"
+
+
+def test_bad_rows_rejected_with_line_numbers(ds: Dataset, tmp_path: Path) -> None:
+    rows = [
+        f"V1,{H1},03,{DOC},P1,outpatient,2025-03-02,2025-03-02,J18.9,true",  # line 2: good
+        f"V2,{H1},03,{DOC},P1,walkin,2025-03-02,2025-03-02,J18.9,true",  # unknown enum
+        f"V3,{H1},03,12345,P1,outpatient,2025-03-02,2025-03-02,J18.9,true",  # bad practitioner id
+        f"V4,{H1},03,{DOC},P1,outpatient,2025-02-30,2025-03-02,J18.9,true",  # impossible date
+        f"V5,{H1},03,{DOC},,outpatient,2025-03-02,2025-03-02,J18.9,true",  # null patient
+        f"V6,{H1},03,{DOC},P1,outpatient,2025-03-02,2025-03-02,J18.9,yes",  # bad bool
+        f"V7,{H1},3,{DOC},P1,outpatient,2025-03-02,2025-03-02,J18.9,1",  # bad dept code
+        f"V8,{H1},03,,P1,outpatient,2025-03-02,2025-03-02,J18.9,0",  # null practitioner allowed
+    ]
+    folder = ds.write(tmp_path / "ds")
+    (folder / "visits.parquet").unlink()
+    (folder / "visits.csv").write_text(VISIT_HEAD + "\n".join(rows) + "\n", encoding="utf-8")
+    ds2 = Dataset()
+    ds2.rows["charges"] = []
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", rules=["institution_licence"]))
+    t = res.report["tables"]["visits"]
+    assert (t["rows_read"], t["rows_rejected"]) == (8, 6)
+    ex = {e["line"]: (e["column"], e["reason"]) for e in res.report["rejected"]["examples"]}
+    assert ex[3] == ("kind", "unknown enumeration value")
+    assert ex[4][0] == "practitioner_id" and "15 digits" in ex[4][1]
+    assert ex[5][0] == "start_date"
+    assert ex[6] == ("patient_id", "null in non-nullable column")
+    assert ex[7][0] == "insured" and ex[8][0] == "dept_code"
+    rej = pq.read_table(tmp_path / "out" / "rejected.parquet").to_pylist()
+    assert len(rej) == 6 and {r["table"] for r in rej} == {"visits"}
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["rejected"]["rows"] == 6
+
+
+def test_gbk_csv_is_read_and_noted(ds: Dataset, tmp_path: Path) -> None:
+    folder = ds.write(tmp_path / "ds")
+    (folder / "visits.parquet").unlink()
+    text = VISIT_HEAD + f"V1,{H1},03,{DOC},患者甲,outpatient,2025-03-02,2025-03-02,J18.9,true\n"
+    (folder / "visits.csv").write_bytes(text.encode("gbk"))
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", rules=["institution_licence"]))
+    t = res.report["tables"]["visits"]
+    assert t["encoding"] == "gb18030" and t["rows_used"] == 1
+    assert any("GBK" in n for n in t["notes"])
+
+
+def test_parquet_defects(ds: Dataset, tmp_path: Path) -> None:
+    ds.rows["institutions"][0]["institution_id"] = H1[:-1] + "0"  # wrong check character
+    v = ds.visit(D(2025, 3, 2))
+    ds.charge(v, D(2025, 3, 2), quantity=-1)
+    ds.charge("NO_SUCH_VISIT", D(2025, 3, 2))
+    ds.add("waste_bags", bag_id="B1", institution_id=H1, category="sharps", weight_kg=-0.5,
+           sealed_at="2025-03-01T08:00:00", collected_at=None, manifest_id=None)
+    ds.add("waste_bags", bag_id="B2", institution_id=H1, category="sharps", weight_kg=0.5,
+           sealed_at="yesterday", collected_at=None, manifest_id=None)
+    res = run(RunOptions(ds.write(tmp_path / "ds"), D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+    rep = res.report
+    reasons = {(r["table"], r["column"], r["reason"].split(" (")[0]) for r in rep["rejected"]["examples"]}
+    assert ("institutions", "institution_id", "invalid 统一社会信用代码") in reasons
+    assert ("charges", "quantity", "negative value") in reasons
+    assert ("waste_bags", "weight_kg", "negative value") in reasons
+    assert ("waste_bags", "sealed_at", "unparseable ts") in reasons
+    assert all("row" in e for e in rep["rejected"]["examples"])
+    assert rep["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 1
+    assert not rep["rules_failed"]
+
+
+def test_missing_required_column_stops(ds: Dataset, tmp_path: Path) -> None:
+    folder = ds.write(tmp_path / "ds")
+    t = pq.read_table(folder / "visits.parquet").drop_columns(["diagnosis"])
+    pq.write_table(t, folder / "visits.parquet")
+    with pytest.raises(InputError, match=r"visits .*visits\.parquet.*diagnosis"):
+        run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+
+
+def test_missing_required_table_and_unreadable(ds: Dataset, tmp_path: Path) -> None:
+    folder = ds.write(tmp_path / "ds")
+    (folder / "charges.parquet").unlink()
+    with pytest.raises(InputError, match="required table charges"):
+        run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+    (folder / "charges.parquet").write_bytes(b"not parquet")
+    with pytest.raises(InputError, match="charges.*unreadable"):
+        run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+
+
+def test_empty_table_and_partitioned_folder(ds: Dataset, tmp_path: Path) -> None:
+    v = ds.visit(D(2025, 3, 2))
+    ds.charge(v, D(2025, 3, 2))
+    folder = ds.write(tmp_path / "ds")
+    t = pq.read_table(folder / "charges.parquet")
+    (folder / "charges.parquet").unlink()
+    (folder / "charges").mkdir()
+    pq.write_table(t, folder / "charges" / "part-0.parquet")
+    pq.write_table(t.slice(0, 0), folder / "charges" / "part-1.parquet")
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+    assert res.report["tables"]["charges"]["rows_read"] == 1
+    assert "empty table (no rows)" in res.report["tables"]["prescriptions"]["notes"]
+
+
+def test_no_django_import(tmp_path: Path, ds: Dataset) -> None:
+    folder = ds.write(tmp_path / "ds")
+    code = (
+        "import sys, datetime as dt, pathlib\n"
+        "from weijian.analytics.cli import run_main\n"
+        f"rc = run_main([{str(folder)!r}, '--start', '2025-03-01', '--end', '2025-03-31', '--out', "
+        f"{str(tmp_path / 'out')!r}])\n"
+        "assert rc == 0, rc\n"
+        "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
+        "assert not bad, bad\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
