@@ -17,7 +17,7 @@ from weijian.analytics.rules.base import Context, Rule, alert_frame
 
 
 def build(ctx: Context) -> ibis.Table:
-    limit_s = int(round(ctx.params["max_hours"] * 3600))
+    limit_s = round(ctx.params["max_hours"] * 3600)
     b = ctx.t("waste_bags")
     b = b.filter(ctx.in_period(b.sealed_at_date))
     until = b.collected_at.fill_null(ctx.end_of_period_s)

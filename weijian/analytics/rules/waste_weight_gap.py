@@ -23,7 +23,7 @@ DEC = "decimal(18, 4)"
 def build(ctx: Context) -> ibis.Table:
     ratio = round(ctx.params["min_received_ratio"] * 10000)
     gap = round(ctx.params["max_bag_gap_ratio"] * 10000)
-    limit_s = int(round(ctx.params["max_unreceived_hours"] * 3600))
+    limit_s = round(ctx.params["max_unreceived_hours"] * 3600)
     m = ctx.t("waste_manifests")
     m = m.filter(ctx.in_period(m.handed_over_at_date))
     declared = m.declared_weight_kg.cast(DEC)

@@ -21,7 +21,7 @@ from weijian.analytics.rules.base import Context, Rule, alert_frame, iso_date
 
 def build(ctx: Context) -> ibis.Table:
     n_min = int(ctx.params["min_readings"])
-    span_s = int(round(ctx.params["min_span_hours"] * 3600))
+    span_s = round(ctx.params["min_span_hours"] * 3600)
     r = ctx.t("wastewater_readings")
     r = r.filter(r.residual_chlorine_mg_l.notnull())
     r = r.select("institution_id", "sensor_id", "ts", day="ts_date", val="residual_chlorine_mg_l")

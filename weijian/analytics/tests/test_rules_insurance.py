@@ -32,7 +32,7 @@ def test_split_admission_gap_boundaries(ds: Dataset, run_ds) -> None:
     got = fired(res, "split_admission")
     assert got == {same_day}
     assert {b15, b16, other_diag, other_inst, after_outp, outside, overlap, a}.isdisjoint(got)
-    ev = [r for r in res.alerts.to_pylist() if r["subject_id"] == same_day][0]
+    ev = next(r for r in res.alerts.to_pylist() if r["subject_id"] == same_day)
     assert '"gap_days":0' in ev["evidence"] and ev["threshold"] == 15
 
 

@@ -18,14 +18,6 @@ from weijian.analytics.tests.builder import DOC, H1, Dataset
 D = dt.date
 
 
-def _csv_dataset(ds: Dataset, tmp_path: Path, **csv: str) -> Path:
-    folder = ds.write(tmp_path / "ds")
-    for name, text in csv.items():
-        (folder / f"{name}.parquet").unlink(missing_ok=True)
-        (folder / f"{name}.csv").write_bytes(text.encode(csv.get("_enc", "utf-8")) if name != "_enc" else b"")
-    return folder
-
-
 VISIT_HEAD = "visit_id,institution_id,dept_code,practitioner_id,patient_id,kind,start_date,end_date,diagnosis,insured\n"
 
 
@@ -43,8 +35,6 @@ def test_bad_rows_rejected_with_line_numbers(ds: Dataset, tmp_path: Path) -> Non
     folder = ds.write(tmp_path / "ds")
     (folder / "visits.parquet").unlink()
     (folder / "visits.csv").write_text(VISIT_HEAD + "\n".join(rows) + "\n", encoding="utf-8")
-    ds2 = Dataset()
-    ds2.rows["charges"] = []
     res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", rules=["institution_licence"]))
     t = res.report["tables"]["visits"]
     assert (t["rows_read"], t["rows_rejected"]) == (8, 6)
@@ -105,7 +95,7 @@ def test_missing_required_table_and_unreadable(ds: Dataset, tmp_path: Path) -> N
     with pytest.raises(InputError, match="required table charges"):
         run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
     (folder / "charges.parquet").write_bytes(b"not parquet")
-    with pytest.raises(InputError, match="charges.*unreadable"):
+    with pytest.raises(InputError, match=r"charges.*unreadable"):
         run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
 
 

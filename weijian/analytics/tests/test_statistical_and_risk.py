@@ -1,0 +1,73 @@
+"""Statistical rules (ghost registration, prescribing outlier), risk grade and evaluate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from weijian.analytics import risk
+from weijian.analytics.cli import evaluate_main
+from weijian.analytics.evaluate import evaluate
+from weijian.analytics.tests.builder import C1, DOC, DOC2, H1, H2, Dataset
+from weijian.analytics.tests.conftest import fired
+
+D = dt.date
+
+
+def test_ghost_registration(ds: Dataset, run_ds) -> None:
+    for i in range(20):
+        ds.visit(D(2025, 3, 1 + i), inst=H1, doc=DOC)  # DOC: 20 visits at H1, none at H2/C1
+    for i in range(19):
+        ds.visit(D(2025, 3, 1 + i), inst=H1, doc=DOC2)  # DOC2: 19 elsewhere: below min
+    got = fired(run_ds(ds, ["ghost_registration"]), "ghost_registration")
+    assert got == {f"{DOC}|{H2}", f"{DOC}|{C1}"}
+
+
+def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
+    docs = [f"11000000000010{i}" for i in range(8)]
+    for d in docs:
+        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
+               status_since=D(2020, 1, 1), licence_valid_to=None)
+    for i, d in enumerate(docs):
+        v = ds.visit(D(2025, 3, 3), doc=d)
+        q = 400 if i == 0 else 10 + i  # 200 DDD vs peers ≈ 6 DDD
+        ds.rx(v, D(2025, 3, 3), atc="J01CA04", route="O", strength=0.75, quantity=q, doc=d)
+    res = run_ds(ds, ["prescribing_outlier"])
+    assert fired(res, "prescribing_outlier") == {f"{docs[0]}|J01CA04|2025-03"}
+
+
+class Complaints:
+    name = "complaints"
+
+    def signals(self, institution_ids: Sequence[str], start: dt.date, end: dt.date) -> Mapping[str, risk.RiskSignal]:
+        return {H2: risk.RiskSignal(100.0, "5 substantiated complaints")}
+
+
+def test_risk_grades_and_provider() -> None:
+    alerts = pa.table({"rule_id": ["institution_licence"] * 50, "institution_id": [H1] * 50,
+                       "severity": ["high"] * 50})
+    inds = pa.table({"indicator_id": ["visits", "antimicrobial_intensity"], "institution_id": [H1, C1],
+                     "period": ["2025-03", "2025-03"], "value": [200.0, 80.0]})
+    risk.register_provider(Complaints(), weight=30)
+    try:
+        t = risk.score([H1, H2, C1, "X"], alerts, inds, D(2025, 3, 1), D(2025, 3, 31)).to_pylist()
+    finally:
+        risk.unregister_provider("complaints")
+    by = {r["institution_id"]: r for r in t}
+    assert by[H1]["grade"] == "D" and 0 <= by[H1]["score"] <= 100
+    assert by[H2]["score"] == 30 and by[H2]["grade"] == "B" and "complaints" in by[H2]["reasons"]
+    assert by[C1]["score"] == 15 and by[C1]["grade"] == "A"
+    assert by["X"]["score"] == 0 and by["X"]["reasons"] == "[]"
+
+
+def test_evaluate(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"rule_id": ["r", "r", "s"], "subject_id": ["a", "b", "c"]}), tmp_path / "alerts.parquet")
+    pq.write_table(pa.table({"rule_id": ["r", "r"], "subject_id": ["a", "z"]}), tmp_path / "truth.parquet")
+    rows = {r["rule_id"]: r for r in evaluate(tmp_path, tmp_path / "truth.parquet")}
+    assert (rows["r"]["tp"], rows["r"]["fp"], rows["r"]["fn"]) == (1, 1, 1)
+    assert rows["s"]["precision"] == 0.0 and rows["s"]["recall"] is None
+    assert evaluate_main([str(tmp_path), str(tmp_path / "truth.parquet")]) == 0
