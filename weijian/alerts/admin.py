@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from weijian.alerts.models import Alert, AnalyticsRun
-from weijian.core.admin_scope import ScopedAdmin
+from weijian.core.admin_scope import AuditedAdmin, ScopedAdmin
 
 
 @admin.register(Alert)
@@ -14,6 +14,6 @@ class AlertAdmin(ScopedAdmin):
 
 
 @admin.register(AnalyticsRun)
-class AnalyticsRunAdmin(admin.ModelAdmin):
+class AnalyticsRunAdmin(AuditedAdmin):
     list_display = ("period_start", "period_end", "engine", "loaded_at", "loaded_by")
     readonly_fields = ("report",)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from weijian.core.admin_scope import AuditedAdmin
 from weijian.core.models import AuditEvent, Department, DepartmentDuty, Profile, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -18,13 +19,13 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("code", "name", "is_lead")
     inlines = [DutyInline]
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AuditedAdmin):
     list_display = ("user", "role", "department", "region", "institution")
     list_filter = ("role", "department")
     raw_id_fields = ("user", "region", "institution")

@@ -1,17 +1,57 @@
-"""Admin classes that keep the back-office inside the user's data scope (404 outside it)."""
+"""Admin base classes: every change made in the back-office is audited, and scoped models stay
+inside the user's data scope (404 outside it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 
+from weijian.core.audit import audit_record
 from weijian.core.scope import scoped
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def _label(obj: Model) -> str:
+    return obj._meta.label_lower
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes one audit event per save or delete, in the same transaction."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {name: form.cleaned_data.get(name) for name in form.changed_data}
+            audit_record(
+                actor=request.user, action=f"admin.{_label(obj)}.{'change' if change else 'add'}",
+                object_type=_label(obj), object_id=obj.pk, data={"changed": changed},
+            )  # fmt: skip
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        with transaction.atomic():
+            pk, text = obj.pk, str(obj)
+            super().delete_model(request, obj)
+            audit_record(
+                actor=request.user, action=f"admin.{_label(obj)}.delete", object_type=_label(obj), object_id=pk,
+                data={"repr": text},
+            )  # fmt: skip
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            removed = [(obj.pk, str(obj)) for obj in queryset]
+            label = queryset.model._meta.label_lower
+            super().delete_queryset(request, queryset)
+            audit_record(
+                actor=request.user, action=f"admin.{label}.delete", object_type=label,
+                object_id=",".join(str(pk) for pk, _ in removed)[:80], data={"deleted": removed},
+            )  # fmt: skip
+
+
+class ScopedAdmin(AuditedAdmin):
     """List, open, change, delete and export only what :func:`scoped` lets the user see.
 
     A record outside the scope answers 404 (Django's admin would otherwise redirect with a

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from weijian.core.admin_scope import ScopedAdmin
+from weijian.core.admin_scope import AuditedAdmin, ScopedAdmin
 from weijian.registry.models import (
     DeptCode,
     Inspector,
@@ -61,6 +61,6 @@ class InspectorAdmin(ScopedAdmin):
 
 
 @admin.register(DeptCode)
-class DeptCodeAdmin(admin.ModelAdmin):
+class DeptCodeAdmin(AuditedAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")

@@ -108,3 +108,18 @@ def test_anonymous_is_sent_to_login_and_api_says_401(registry: dict[str, str]) -
     client = Client()
     assert client.get("/registry/institutions/").status_code == 302
     assert client.get("/api/institutions").status_code == 401
+
+
+def test_admin_change_in_scope_is_audited(client_a: Client, registry: dict[str, str]) -> None:
+    from weijian.core.audit import audit_verify
+    from weijian.core.models import AuditEvent
+
+    a2 = Institution.objects.get(uscc=registry["a2"])
+    page = client_a.get(f"/admin/registry/institution/{a2.pk}/delete/")
+    assert page.status_code == 200
+    response = client_a.post(f"/admin/registry/institution/{a2.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Institution.objects.filter(pk=a2.pk).exists()
+    event = AuditEvent.objects.get(action="admin.registry.institution.delete")
+    assert event.actor == "manager_a" and "外滩" in event.data["repr"]
+    assert audit_verify().ok
