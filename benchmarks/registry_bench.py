@@ -263,17 +263,15 @@ def _print_figures(title: str, figures: dict[str, EndpointFigures], judge: bool)
 
 
 def search_under_load(folder: Path, data_dir: Path) -> None:
-    from weijian.core.demo import DEMO_PASSWORD
-
     env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
     setup = _run([*WEIJIAN, "demo", "setup"], env)
     if setup.returncode:
         raise RuntimeError(f"weijian demo setup failed:\n{setup.stderr[-2000:]}")
-    district = _run(
-        [*WEIJIAN, "shell", "-c",
-         "from weijian.core.models import Profile; print(Profile.objects.get(user__username='inspector_a').region.code)"],
-        env,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    probe = (
+        "from weijian.core.demo import DEMO_PASSWORD; from weijian.core.models import Profile; "
+        "print(Profile.objects.get(user__username='inspector_a').region.code, DEMO_PASSWORD)"
+    )
+    district, password = _run([*WEIJIAN, "shell", "-c", probe], env).stdout.strip().splitlines()[-1].split()
     work = Path(tempfile.mkdtemp(prefix="weijian-bench-locust-"))
     queries_file = work / "queries.json"
     queries = search_queries(folder, district)
@@ -290,7 +288,7 @@ def search_under_load(folder: Path, data_dir: Path) -> None:
         _say(f"  runserver (threaded) on {host}; inspector_a of district {district}; {len(queries)} queries, "
              f"e.g. {', '.join(queries[8:14])}")  # fmt: skip
         for paced in (True, False):
-            figures = run_locust(host, work, queries_file, "inspector_a", DEMO_PASSWORD, paced=paced, users=users,
+            figures = run_locust(host, work, queries_file, "inspector_a", password, paced=paced, users=users,
                                  seconds=seconds)  # fmt: skip
             title = (f"{users} users, think time 0.5–1.5 s, {seconds} s" if paced
                      else f"{users} users, no think time (saturation), {seconds} s")  # fmt: skip

@@ -103,8 +103,10 @@ def practitioner_get(user: Any, cert_no: str) -> Practitioner:
 
 def visible_registrations(user: Any, practitioner: Practitioner) -> list[Registration]:
     """A practitioner's registrations at institutions the user may see (多点执业 elsewhere stays hidden)."""
-    allowed = set(scoped(user, Institution.objects.all()).values_list("pk", flat=True)) if practitioner else set()
-    return [r for r in practitioner.registrations.all() if r.institution_id in allowed]
+    registrations = list(practitioner.registrations.all())
+    ids = {r.institution_id for r in registrations}
+    allowed = set(scoped(user, Institution.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return [r for r in registrations if r.institution_id in allowed]
 
 
 def inspector_list(

@@ -114,15 +114,15 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
 def practitioner_detail(request: HttpRequest, cert_no: str) -> HttpResponse:
     practitioner = selectors.practitioner_get(request.user, cert_no)
     names = selectors.dept_names()
+    visible = selectors.visible_registrations(request.user, practitioner)
     return render(
         request,
         "registry/practitioner_detail.html",
         {
             "p": practitioner,
             "scopes": [selectors.dept_label(s.dept_code, names) for s in practitioner.scopes.all()],
-            "registrations": selectors.visible_registrations(request.user, practitioner),
-            "hidden_registrations": practitioner.registrations.count()
-            - len(selectors.visible_registrations(request.user, practitioner)),
+            "registrations": visible,
+            "hidden_registrations": len(practitioner.registrations.all()) - len(visible),
         },
     )
 

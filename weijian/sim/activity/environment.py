@@ -128,7 +128,7 @@ def _no_equal_neighbours(x: np.ndarray, valid: np.ndarray, protect: np.ndarray, 
                          hi: np.ndarray) -> np.ndarray:
     """Nudge readings by ±0.01 until no two consecutive non-null readings are equal."""
     idx = np.flatnonzero(valid)
-    for _ in range(50):
+    for _ in range(10_000):
         v = x[idx]
         eq = np.flatnonzero(v[1:] == v[:-1]) + 1
         eq = eq[~protect[idx[eq]]]
@@ -179,8 +179,8 @@ def wastewater(reg: Registry, insts: np.ndarray, ps: int, pe: int, seed: int, ra
         a = sday * READINGS_PER_DAY
         b = a + READINGS_PER_DAY
         if kd == 0:  # under-dosing
-            chlorine[a:b] = np.round(np.maximum(0.05, lo_r[a] - 0.3 - rng.uniform(1.0, 2.5)
-                                                + 0.2 * rng.standard_normal(READINGS_PER_DAY)), 2)
+            level = (lo_r[a] - 0.3) * rng.uniform(0.25, 0.65)
+            chlorine[a:b] = np.round(0.05 + np.abs(level + 0.15 * rng.standard_normal(READINGS_PER_DAY)), 2)
         elif kd == 1:  # over-dosing
             chlorine[a:b] = np.round(hi_r[a] + 0.3 + rng.uniform(1.0, 3.0)
                                      + 0.2 * rng.standard_normal(READINGS_PER_DAY), 2)

@@ -24,6 +24,7 @@ from .visits import (
     OUTPATIENT,
     POST_DEATH,
     REPEAT_EXAM,
+    SPLIT,
     STAY,
     VISIT_RULES,
     Month,
@@ -107,7 +108,7 @@ def stays(reg: Registry, mo: Month, n_adm: np.ndarray, insts: np.ndarray, pe: in
     f = frame(reg, pair, kind=INPATIENT, start=start, end=start + los, dx=draw_dx(rng, prof, mo.month_of_year),
               insured=insured_flags(rng, prof, 0.9), role=STAY, dead=dead)
     _inject_idle(f, rate, rng)
-    return _with_readmissions(reg, f, pe, rng, mo.month_of_year)
+    return _with_readmissions(reg, f, pe, rate, rng, mo.month_of_year)
 
 
 def _inject_idle(f: dict[str, np.ndarray], rate: float, rng: np.random.Generator) -> None:
@@ -123,22 +124,35 @@ def _inject_idle(f: dict[str, np.ndarray], rate: float, rng: np.random.Generator
     f["idle_lo"][pick] = 1 + (rng.random(n) * (los[pick] - length)).astype(np.int64)
 
 
-def _with_readmissions(reg: Registry, f: dict[str, np.ndarray], pe: int, rng: np.random.Generator,
+def _with_readmissions(reg: Registry, f: dict[str, np.ndarray], pe: int, rate: float, rng: np.random.Generator,
                        month_of_year: int) -> dict[str, np.ndarray]:
     n = len(f["inst"])
     gap = rng.integers(20, 61, n)
     new_start = f["end"] + gap
     sel = np.flatnonzero((rng.random(n) < 0.06) & (f["dead"] == 0) & (new_start <= pe)
                          & (new_start <= reg.pairs.hi[f["pair"]]))
+    split = _split_admissions(reg, f, pe, rate, rng)
     if not len(sel):
-        return f
+        return {k: np.concatenate([f[k], split[k]]) for k in f}
     prof = profile_of_pair(reg, f["pair"][sel])
     los_mean = np.array([p.los_mean for p in CATALOG.profiles])[prof]
     los = np.clip(np.round(rng.lognormal(np.log(los_mean), 0.45)), 2, 20).astype(np.int64)
     dx = np.where(rng.random(len(sel)) < 0.6, f["dx"][sel], draw_dx(rng, prof, month_of_year))
     r = frame(reg, f["pair"][sel], kind=INPATIENT, start=new_start[sel], end=new_start[sel] + los, dx=dx,
               insured=f["insured"][sel], role=STAY, first_ref=sel)
-    return {k: np.concatenate([f[k], r[k]]) for k in f}
+    return {k: np.concatenate([f[k], r[k], split[k]]) for k in f}
+
+
+def _split_admissions(reg: Registry, f: dict[str, np.ndarray], pe: int, rate: float,
+                      rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """分解住院: the same patient readmitted 0–15 days after discharge with the same diagnosis."""
+    new_start = f["end"] + rng.integers(0, 16, len(f["end"]))
+    ok = np.flatnonzero((f["dead"] == 0) & (new_start <= pe) & (new_start <= reg.pairs.hi[f["pair"]]))
+    n = n_inject(rate, 0.5, len(f["end"]), len(ok))
+    sel = rng.choice(ok, n, replace=False) if n else ok[:0]
+    los = rng.integers(2, 8, len(sel))
+    return frame(reg, f["pair"][sel], kind=INPATIENT, start=new_start[sel], end=new_start[sel] + los,
+                 dx=f["dx"][sel], insured=f["insured"][sel], role=STAY, first_ref=sel, inj=SPLIT)
 
 
 def acute_visits(reg: Registry, mo: Month, n_ep: np.ndarray, insts: np.ndarray, pe: int, rate: float,

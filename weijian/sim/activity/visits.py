@@ -65,6 +65,7 @@ def empty_frame() -> dict[str, np.ndarray]:
 
 
 REPEAT_EXAM = 10  # ``inj`` marker of a follow-up that repeats its first visit's test
+SPLIT = 11  # ``inj`` marker of a stay that splits an earlier one
 
 
 def concat(frames: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
