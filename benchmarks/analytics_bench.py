@@ -90,7 +90,7 @@ def generate(folder: Path, visits: int, seed: int = 7) -> Path:
         1.0 AS quantity, CASE WHEN k >= 3 AND hash(visit_id) % 50 = 0 THEN 20.0 ELSE 10.0 + k END AS unit_price,
         10.0 AS amount, 5.0 AS insured_amount FROM {vv}, range(6) t(k)""")
     copy("deaths", f"SELECT 'P' || i AS patient_id, DATE '2025-03-10' AS death_date FROM range({max(1, visits // 400)}) t(i)")
-    copy("wastewater_readings", f"""SELECT id AS institution_id, 'S' || i AS sensor_id,
+    copy("wastewater_readings", """SELECT id AS institution_id, 'S' || i AS sensor_id,
         strftime(TIMESTAMP '2025-03-01' + to_minutes(CAST(m * 30 AS BIGINT)), '%Y-%m-%dT%H:%M:%S') AS ts,
         CASE WHEN i % 5 = 0 THEN 7.0 ELSE 5 + (hash(i * 100000 + m) % 400) / 100.0 END AS residual_chlorine_mg_l,
         7.0 AS ph FROM inst_ids, range(31 * 48) t(m)""")
