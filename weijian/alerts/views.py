@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.alerts import selectors, services
 from weijian.alerts.models import AlertStatus, Severity
@@ -49,7 +50,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AlertError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "已处置")
+            messages.success(request, _("已处置"))
             return redirect("alerts:detail", pk=alert.pk)
     return render(
         request,

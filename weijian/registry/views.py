@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from weijian.core.audit import audit_record
 from weijian.core.models import Department
@@ -153,14 +154,14 @@ def inspector_detail(request: HttpRequest, badge_no: str) -> HttpResponse:
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     if not can_edit_registry(request.user):
-        raise PermissionDenied("无导入权限")
+        raise PermissionDenied(_("无导入权限"))
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
         if kind not in SPECS:
-            messages.error(request, "请选择导入类型")
+            messages.error(request, _("请选择导入类型"))
         elif upload is None:
-            messages.error(request, "请选择要导入的文件")
+            messages.error(request, _("请选择要导入的文件"))
         else:
             try:
                 result = import_bytes(kind=kind, data=upload.read(), filename=upload.name or "upload", actor=request.user)
@@ -178,7 +179,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SPECS:
-        raise Http404("未知的导入类型")
+        raise Http404(_("未知的导入类型"))
     response = HttpResponse(exports.import_template(kind), content_type=exports.XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''template-{kind}.xlsx"
     return response

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from weijian.alerts.selectors import institution_analytics, practitioner_alerts
 
@@ -21,7 +22,7 @@ def institution_analytics_panel(context: dict[str, Any], institution: Any) -> di
 
 @register.inclusion_tag("alerts/_alert_rows.html", takes_context=True)
 def practitioner_alerts_panel(context: dict[str, Any], practitioner: Any) -> dict[str, Any]:
-    return {"alerts": practitioner_alerts(context["request"].user, practitioner), "title": "相关预警"}
+    return {"alerts": practitioner_alerts(context["request"].user, practitioner), "title": _("相关预警")}
 
 
 def _json(value: Any) -> SafeString:

@@ -16,6 +16,8 @@ from weijian.registry.tests.conftest import TINY_DISTRICTS, TinyCity
 
 PASSWORD = "correct-horse-9"
 COMMON_FRAGMENT = "社区卫生服务中心"  # one 社区卫生服务中心 per street, so both districts have some
+STYLESHEET_APPLIED = """() => [...document.styleSheets].some(
+    (s) => (s.href || "").includes("weijian.css") && s.cssRules.length > 0)"""
 
 def _first_with(institutions: list[dict[str, Any]], district: str, fragment: str) -> dict[str, Any]:
     return next(i for i in institutions if i["district_code"] == district and fragment in i["name"])
@@ -63,6 +65,8 @@ def test_inspector_searches_in_traditional_and_sees_only_own_district(
     assert all(COMMON_FRAGMENT in n for n in names), names
     page.screenshot(path=str(test_output / "registry-search-traditional.png"), full_page=True)
 
+    assert page.evaluate(STYLESHEET_APPLIED), "weijian.css did not load: the page renders unstyled"
+
     page.get_by_role("link", name=target["name"], exact=True).click()
     page.wait_for_url(re.compile(re.escape(f"/registry/institutions/{target['institution_id']}/")))
     assert target["name"] in page.locator("h1").inner_text()
@@ -74,7 +78,6 @@ def test_inspector_searches_in_traditional_and_sees_only_own_district(
     assert response is not None and response.status == 404
 
 
-@pytest.mark.xfail(strict=True, reason="weijian/static is not in STATICFILES_DIRS: pages render unstyled")
 def test_site_stylesheet_is_found_by_staticfiles() -> None:
     from django.contrib.staticfiles import finders
 

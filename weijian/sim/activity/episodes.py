@@ -35,6 +35,8 @@ from .visits import (
     frame,
     insured_flags,
     profile_of_pair,
+    subset,
+    valid_on,
 )
 
 _RULE_WEIGHT = {"institution_licence": 0.15, "out_of_scope_dept": 0.25, "unregistered_practice": 0.25,
@@ -86,10 +88,11 @@ def chronic_visits(reg: Registry, mo: Month, cohort: Cohort, rows: np.ndarray, s
     if n_pd:
         keep[rng.choice(np.flatnonzero(dead), n_pd, replace=False)] = True
     rows, day, mem, dead = rows[keep], day[keep], mem[keep], dead[keep]
-    pair = mo.chronic.nth(cohort.inst[rows], hash_u(seed, 36, mem))
+    pair = mo.chronic.draw(cohort.inst[rows], hash_u(seed, 36, mem))  # stable while the slots are
     dx = chronic_dx(profile_of_pair(reg, pair), hash_u(seed, 37, mem))
-    return frame(reg, pair, pat_kind=1, pat=mem, start=day, end=day, dx=dx, insured=cohort.insured[rows],
-                 role=np.where(dead, POST_DEATH, CHRONIC))
+    f = frame(reg, pair, pat_kind=1, pat=mem, start=day, end=day, dx=dx, insured=cohort.insured[rows],
+              role=np.where(dead, POST_DEATH, CHRONIC))
+    return subset(f, valid_on(reg, pair, day))
 
 
 def stays(reg: Registry, mo: Month, n_adm: np.ndarray, insts: np.ndarray, pe: int, rate: float,
@@ -107,6 +110,7 @@ def stays(reg: Registry, mo: Month, n_adm: np.ndarray, insts: np.ndarray, pe: in
     dead = (rng.random(len(inst)) < np.where(icu, 0.08, 0.012)).astype(np.int64)
     f = frame(reg, pair, kind=INPATIENT, start=start, end=start + los, dx=draw_dx(rng, prof, mo.month_of_year),
               insured=insured_flags(rng, prof, 0.9), role=STAY, dead=dead)
+    f = subset(f, valid_on(reg, pair, start))
     _inject_idle(f, rate, rng)
     return _with_readmissions(reg, f, pe, rate, rng, mo.month_of_year)
 
@@ -167,8 +171,10 @@ def acute_visits(reg: Registry, mo: Month, n_ep: np.ndarray, insts: np.ndarray, 
     start = mo.draw_days(rng, len(inst), er)
     f = frame(reg, pair, kind=np.where(er, EMERGENCY, OUTPATIENT), start=start, end=start,
               dx=draw_dx(rng, prof, mo.month_of_year), insured=insured_flags(rng, prof, 0.85), role=ACUTE)
-    day2 = start + rng.integers(2, 8, len(inst))
-    sel = np.flatnonzero((rng.random(len(inst)) < 0.15) & (day2 <= pe) & (day2 <= reg.pairs.hi[pair]))
+    f = subset(f, valid_on(reg, pair, start))
+    pair, start = f["pair"], f["start"]
+    day2 = start + rng.integers(2, 8, len(pair))
+    sel = np.flatnonzero((rng.random(len(pair)) < 0.15) & (day2 <= pe) & (day2 <= reg.pairs.hi[pair]))
     fu = frame(reg, pair[sel], kind=f["kind"][sel], start=day2[sel], end=day2[sel], dx=f["dx"][sel],
                insured=f["insured"][sel], role=FOLLOW_UP, first_ref=sel)
     n = n_inject(rate, 0.3, len(sel), len(sel))
@@ -188,9 +194,10 @@ def post_death_visits(reg: Registry, mo: Month, st: dict[str, np.ndarray], rate:
     day = st["end"][sel] + 1 + (rng.random(n) * (mo.me - st["end"][sel])).astype(np.int64)
     pair = mo.acute.draw(st["inst"][sel], rng.random(n))
     er = reg.dept_is_er[reg.pairs.dept[pair]]
-    return frame(reg, pair, kind=np.where(er, EMERGENCY, OUTPATIENT), start=day, end=day,
-                 dx=draw_dx(rng, profile_of_pair(reg, pair), mo.month_of_year), insured=1, role=POST_DEATH,
-                 first_ref=sel)
+    f = frame(reg, pair, kind=np.where(er, EMERGENCY, OUTPATIENT), start=day, end=day,
+              dx=draw_dx(rng, profile_of_pair(reg, pair), mo.month_of_year), insured=1, role=POST_DEATH,
+              first_ref=sel)
+    return subset(f, valid_on(reg, pair, day))
 
 
 # ----------------------------------------------------------------------------- registry violations
@@ -203,7 +210,7 @@ class Violator:
         in_block[block] = True
         self.in_block = in_block
         p = reg.pairs
-        self.clean_block = mo.clean[in_block[p.inst[mo.clean]]]
+        self.clean_block = mo.clean_full[in_block[p.inst[mo.clean_full]]]
         self.licensed = reg.licensed_keys(mo.ms, mo.me)
         self.registered = reg.registered_keys(mo.ms, mo.me)
 
@@ -237,7 +244,8 @@ class Violator:
 
     def _institution_licence(self, n: int, rng: np.random.Generator):
         reg, p = self.reg, self.reg.pairs
-        pairs_of = SlotTable.build(reg, np.flatnonzero(self.in_block[p.inst]), np.ones(int(self.in_block[p.inst].sum())))
+        mine = np.flatnonzero(self.in_block[p.inst] & self.mo.weight_ok)
+        pairs_of = SlotTable.build(reg, mine, np.ones(len(mine)))
         insts = self.block[pairs_of.has(self.block)]
         if not len(insts) or not n:
             return (np.zeros(0, np.int64),) * 4
@@ -280,7 +288,7 @@ class Violator:
         target = self._from(self.clean_block, n, rng)
         if not len(target):
             return (np.zeros(0, np.int64),) * 4
-        order = mo.clean[np.argsort(p.dept[mo.clean], kind="stable")]
+        order = mo.clean_full[np.argsort(p.dept[mo.clean_full], kind="stable")]
         by_dept = p.dept[order]
         lo = np.searchsorted(by_dept, p.dept[target], "left")
         cnt = np.searchsorted(by_dept, p.dept[target], "right") - lo

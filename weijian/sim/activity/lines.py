@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import CATALOG, Profile
-from .common import repeat_index
+from .common import hash_u, repeat_index
 from .visits import ACUTE, CHRONIC, EMERGENCY, FOLLOW_UP, INJECTED, INPATIENT, POST_DEATH, REPEAT_EXAM
 
 BACKGROUND_DDD_CAP = 36.0  # DDDs per 100 bed-days, below the rule's 40
@@ -117,8 +117,11 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     p_j01 = np.where(CATALOG.dx_infection[V["dx"]], _attr(profile, "p_infection_j01"), _attr(profile, "p_other_j01"))
     want_j01 = has_rx & first & (rng.random(n) < p_j01)
     par = (V["kind"] == EMERGENCY) & (rng.random(n) < 0.4) & _has_list(profile, "j01_par")
-    r_o, d_o = pick_distinct(profile, np.flatnonzero(want_j01 & ~par), np.ones(n, np.int64), "j01_oral", rng.random(n))
-    r_p, d_p = pick_distinct(profile, np.flatnonzero(want_j01 & par), np.ones(n, np.int64), "j01_par", rng.random(n))
+    ones = np.ones(n, np.int64)
+    r_o, d_o = pick_distinct(profile, np.flatnonzero(want_j01 & ~par), ones, "j01_oral",
+                             _preferred(V["prac"], profile, "j01_oral", rng))
+    r_p, d_p = pick_distinct(profile, np.flatnonzero(want_j01 & par), ones, "j01_par",
+                             _preferred(V["prac"], profile, "j01_par", rng))
     j_rows, j_drug = np.concatenate([r_o, r_p]), np.concatenate([d_o, d_p])
     # prescribing-outlier targets: the target drug on most of their visits, at double quantity
     out_rows = np.flatnonzero((V["outlier"] >= 0) & np.isin(V["kind"], (0, 1)) & (V["prac"] >= 0))
@@ -126,12 +129,14 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     j_rows = np.concatenate([j_rows[keep], out_rows])
     j_drug = np.concatenate([j_drug[keep], V["outlier"][out_rows]])
     mult = np.ones(len(j_rows))
-    mult[len(j_rows) - len(out_rows):] = 2.0
+    mult[len(j_rows) - len(out_rows):] = 4.0
     # other drugs: distinct entries of the department's (or chronic) list
     k = _count(rng, n, (0.5, 0.35, 0.15))
     chronic = role == CHRONIC
-    r1, d1 = pick_distinct(profile, np.flatnonzero(has_rx & ~chronic), k, "drugs", rng.random(n))
-    r2, d2 = pick_distinct(profile, np.flatnonzero(has_rx & chronic), k, "chronic_drugs", rng.random(n))
+    r1, d1 = pick_distinct(profile, np.flatnonzero(has_rx & ~chronic), k, "drugs",
+                           _preferred(V["prac"], profile, "drugs", rng))
+    r2, d2 = pick_distinct(profile, np.flatnonzero(has_rx & chronic), k, "chronic_drugs",
+                           _preferred(V["prac"], profile, "chronic_drugs", rng))
     v = np.concatenate([j_rows, r1, r2])
     drug = np.concatenate([j_drug, d1, d2])
     days = np.where(role[v] == CHRONIC, 30, rng.integers(3, 8, len(v)))
@@ -140,6 +145,20 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     qty = np.where(_TOPICAL[drug], 1.0, qty)
     days = np.where(_TOPICAL[drug], -1, days)
     return Lines(v, V["start"][v], drug, qty, days)
+
+
+def favourite(prac: np.ndarray, profile: np.ndarray, attr: str) -> np.ndarray:
+    """Each doctor's habitual entry of a department list (处方习惯): its index in the list."""
+    size = np.array([max(1, len(getattr(p, attr))) for p in CATALOG.profiles])[profile]
+    return (hash_u(17, len(attr), prac, profile) * size).astype(np.int64)
+
+
+def _preferred(prac: np.ndarray, profile: np.ndarray, attr: str, rng: np.random.Generator) -> np.ndarray:
+    """Start positions in a profile's list at each doctor's habitual entry, so that a doctor's
+    monthly use of a drug is steady and peers who use a drug use it alike (no background
+    prescriber looks like an outlier to a robust peer comparison)."""
+    size = np.array([max(1, len(getattr(p, attr))) for p in CATALOG.profiles])[profile]
+    return (favourite(prac, profile, attr) + 0.5) / size
 
 
 def _outpatient_tests(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarray, first: np.ndarray,
@@ -224,7 +243,8 @@ def inpatient(V: dict[str, np.ndarray], profile: np.ndarray, sd: StayDays, rng: 
     los = V["end"] - V["start"]
     abx = (V["kind"] == INPATIENT) & (rng.random(n) < _attr(profile, "p_abx_stay")) & _has_list(profile, "j01_par")
     course = np.full(n, -1)
-    rr, dd = pick_distinct(profile, np.flatnonzero(abx), np.ones(n, np.int64), "j01_par", rng.random(n))
+    rr, dd = pick_distinct(profile, np.flatnonzero(abx), np.ones(n, np.int64), "j01_par",
+                           _preferred(V["prac"], profile, "j01_par", rng))
     course[rr] = dd
     off = np.minimum(rng.integers(0, 2, n), los - 1)
     length = np.minimum(rng.integers(3, 11, n), los - off)

@@ -90,7 +90,7 @@ class Registry:
         self.inst_beds = pd.to_numeric(inst["beds"]).fillna(0).to_numpy(np.int64)
         self.inst_district = inst["district_code"].astype(str).to_numpy()
         ww = inst["wastewater_class"] if "wastewater_class" in inst else pd.Series([None] * len(inst))
-        self.inst_ww = ww.where(ww.notna(), None).to_numpy(object)
+        self.inst_ww = np.array([v if isinstance(v, str) and v else None for v in ww], dtype=object)
         lic_from = _days(inst["licence_valid_from"], -FAR)
         lic_to = _days(inst["licence_valid_to"], FAR)
         stopped = inst["status"].astype(str).isin(["suspended", "revoked", "closed"]).to_numpy()
@@ -142,6 +142,7 @@ class Registry:
         self.r_lo = _days(regs["valid_from"], -FAR)[ok]
         self.r_hi = _days(regs["valid_to"], FAR)[ok]
         self.pairs = self._pairs()
+        self.inst_weight = self._staffed_weights()
 
     # ------------------------------------------------------------------ derived tables
     def _institution_weights(self) -> np.ndarray:
@@ -152,6 +153,14 @@ class Registry:
         w = w + self.inst_beds / 60.0
         jitter = np.exp(0.35 * (hash_u(self.seed, 11, np.arange(self.n_inst)) - 0.5) * 2)
         return w * jitter
+
+    def _staffed_weights(self) -> np.ndarray:
+        """Volume follows the doctors who work there (so a doctor's workload is similar everywhere),
+        a little higher at higher levels; institutions without doctors keep their kind's weight."""
+        p = self.pairs
+        staff = np.bincount(p.inst[p.scope_ok], weights=p.weight[p.scope_ok], minlength=self.n_inst)
+        level = np.array([{"III": 1.25, "II": 1.1}.get(v, 1.0) for v in self.inst_level])
+        return np.where(staff > 0, staff * level, 0.01 * self.inst_weight)
 
     def has_scope(self, prac: np.ndarray, dept: np.ndarray) -> np.ndarray:
         """Whether the visit's department or its 一级 code is in the practitioner's 执业范围."""

@@ -60,6 +60,16 @@ class SlotTable:
         return self.pair[lo + np.minimum((u * (hi - lo)).astype(np.int64), hi - lo - 1)]
 
 
+def valid_on(reg: Registry, pair: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether each pair is clean on the visit's day."""
+    return (reg.pairs.lo[pair] <= day) & (day <= reg.pairs.hi[pair])
+
+
+def subset(f: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
+    """Some rows of a frame (``first_ref`` values, which point into another frame, are kept)."""
+    return {k: v[keep] for k, v in f.items()}
+
+
 def empty_frame() -> dict[str, np.ndarray]:
     return {f: np.zeros(0, dtype=np.int64) for f in FIELDS}
 
@@ -98,20 +108,23 @@ class Month:
         self.days = np.arange(ms, me + 1)
         self.month_of_year = int(np.datetime64(ms, "D").astype("datetime64[M]").astype(np.int64) % 12) + 1
         p = reg.pairs
-        covers = (p.lo <= ms) & (p.hi >= me)
-        clean = np.flatnonzero(covers & p.scope_ok & (pair_weight > 0))
+        covers = (p.lo <= ms) & (p.hi >= me) & (pair_weight > 0)
+        # background: pairs clean on some day of the month; each visit's day is checked against its pair
+        clean = np.flatnonzero((p.lo <= me) & (p.hi >= ms) & p.scope_ok & (pair_weight > 0))
         prof = reg.dept_profile[p.dept[clean]]
         inp_ok = np.array([pr.inpatient for pr in CATALOG.profiles])[prof] & (reg.inst_beds[p.inst[clean]] > 0)
         chron_ok = np.array([len(pr.chronic) > 0 for pr in CATALOG.profiles])[prof]
         w = pair_weight[clean]
         self.acute = SlotTable.build(reg, clean, w)
         self.inpatient = SlotTable.build(reg, clean, w * inp_ok * (~reg.dept_is_er[p.dept[clean]]))
-        self.chronic = SlotTable.build(reg, clean, np.where(chron_ok, 1.0, 0.0))
+        self.chronic = SlotTable.build(reg, clean, w * chron_ok)
         # candidates for violations
-        wo = (p.lo <= ms) & (p.hi_wo_prac >= me)
+        wo = (p.lo <= ms) & (p.hi_wo_prac >= me) & (pair_weight > 0)
         self.cand_scope = np.flatnonzero(covers & ~p.scope_ok & ~reg.dept_is_er[p.dept])
         self.cand_invalid = np.flatnonzero(wo & p.scope_ok & (p.prac_hi < ms))
         self.clean = clean
+        self.clean_full = np.flatnonzero(covers & p.scope_ok)  # clean on every day: the base of violations
+        self.weight_ok = pair_weight > 0
 
     def day_weights(self, er: bool) -> np.ndarray:
         w = np.ones(len(self.days)) if er else np.array(WEEKDAY)[weekday(self.days)]

@@ -1,0 +1,104 @@
+"""The UI is Simplified Chinese by default and English on request (language switcher / cookie)."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+LOCALE_EN = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default(make_user: Any, registry: dict[str, str]) -> None:
+    client = _client(make_user("zh_user"))
+    home = client.get("/").content.decode()
+    assert '<html lang="zh-Hans">' in home
+    assert "<h1>工作台</h1>" in home and "退出" in home
+    assert "Dashboard" not in home
+    listing = client.get("/registry/institutions/").content.decode()
+    assert "<h1>医疗机构</h1>" in listing and "医院" in listing
+    assert "Medical institutions" not in listing
+
+
+@pytest.mark.django_db
+def test_switching_to_english_with_the_language_form(make_user: Any, registry: dict[str, str]) -> None:
+    client = _client(make_user("en_user"))
+    switcher = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in switcher and 'value="en"' in switcher and "English" in switcher
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/registry/institutions/"})
+    assert response.status_code == 302 and response["Location"] == "/registry/institutions/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+    home = client.get("/").content.decode()
+    assert '<html lang="en">' in home
+    assert "<h1>Dashboard</h1>" in home and "Sign out" in home and "Medical institutions" in home
+    assert "工作台" not in home and "退出" not in home
+
+    listing = client.get("/registry/institutions/").content.decode()
+    assert "<h1>Medical institutions</h1>" in listing
+    assert "Search institutions" in listing and "Hospital" in listing  # template text and model choices
+    assert "in total" in listing
+
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "<h1>工作台</h1>" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_english_from_the_language_cookie(make_user: Any, registry: dict[str, str]) -> None:
+    client = _client(make_user("cookie_user"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    cert_no = "110310101000001"
+    page = client.get(f"/registry/practitioners/{cert_no}/").content.decode()
+    assert "Practising certificate number" in page and "Licensed physician" in page
+
+
+def _po_entries(path: Path) -> tuple[set[str], list[str]]:
+    """msgids of a .po file (header excluded) and its flags lines; just enough parsing for a consistency check."""
+    msgids: set[str] = set()
+    flags: list[str] = []
+    current: list[str] | None = None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("#,"):
+            flags.append(line)
+        if line.startswith("msgid "):
+            current = [ast.literal_eval(line[len("msgid ") :])]
+        elif current is not None and line.startswith('"'):
+            current.append(ast.literal_eval(line))
+        elif current is not None:
+            if "".join(current):
+                msgids.add("".join(current))
+            current = None
+    return msgids, flags
+
+
+def test_english_catalogue_is_complete_and_compiled() -> None:
+    po_ids, flags = _po_entries(LOCALE_EN / "django.po")
+    assert not [f for f in flags if "fuzzy" in f], "fuzzy entries left in the English catalogue"
+    with (LOCALE_EN / "django.mo").open("rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    mo_ids = {key[0] if isinstance(key, tuple) else key for key in catalogue} - {""}
+    assert mo_ids == po_ids, "django.mo is out of date: run `django-admin compilemessages`"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    untranslated = [k for k, v in catalogue.items() if k and (not v or cjk.search(v))]
+    assert not untranslated
+
+
+@pytest.mark.django_db
+def test_browser_language_alone_does_not_switch_to_english(make_user: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(make_user("tablet"))
+    page = client.get("/").content.decode()
+    assert 'lang="zh-Hans"' in page
