@@ -47,6 +47,7 @@ class Scope:
     region_prefix: str | None
     department_code: str | None
     institution_id: int | None
+    region_ids: tuple[int, ...] | None = None  # the regions under region_prefix, resolved once
 
     @property
     def sees_everything(self) -> bool:
@@ -71,14 +72,30 @@ def scope_of(user: Any) -> Scope:
             else NOTHING
         )
     else:
+        prefix = profile.region.prefix if profile.region_id else None
         scope = Scope(
             role=profile.role,
-            region_prefix=profile.region.prefix if profile.region_id else None,
+            region_prefix=prefix,
             department_code=profile.department.code if profile.department_id else None,
             institution_id=profile.institution_id,
+            region_ids=_region_ids(prefix) if prefix else None,
         )
     user._weijian_scope = scope
     return scope
+
+
+def _region_ids(prefix: str) -> tuple[int, ...]:
+    from weijian.core.models import Region
+
+    return tuple(Region.objects.filter(code__startswith=prefix).values_list("pk", flat=True))
+
+
+def _region_condition(path: str, scope: Scope) -> Q:
+    """Filter by region: on the foreign key when the ids are known (uses its index), else by code prefix."""
+    assert scope.region_prefix is not None
+    if scope.region_ids is not None and path.endswith("__code"):
+        return Q(**{f"{path.removesuffix('__code')}__in": scope.region_ids})
+    return Q(**{f"{path}__startswith": scope.region_prefix})
 
 
 def _condition(rule: ScopeRule, scope: Scope) -> Q | None:
@@ -94,7 +111,7 @@ def _condition(rule: ScopeRule, scope: Scope) -> Q | None:
     if scope.region_prefix is not None:
         if rule.region is None:
             return nothing
-        condition &= Q(**{f"{rule.region}__startswith": scope.region_prefix})
+        condition &= _region_condition(rule.region, scope)
     elif scope.role != Role.CITY_ADMIN:
         return nothing  # a non-admin without a region sees nothing, never everything
     if rule.department is not None and scope.role != Role.CITY_ADMIN:

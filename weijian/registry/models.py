@@ -91,7 +91,7 @@ class Institution(models.Model):
     wastewater_class = models.CharField(
         _("污水排放类别"), max_length=20, choices=WastewaterClass.choices, blank=True, default=""
     )
-    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=600, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(region="district__code", institution="pk")
@@ -158,7 +158,7 @@ class Practitioner(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=PractitionerStatus.choices, default=PractitionerStatus.ACTIVE)
     status_since = models.DateField(_("状态起始日"), null=True, blank=True)
     licence_valid_to = models.DateField(_("执业证有效期止"), null=True, blank=True)
-    search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=200, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(
@@ -230,7 +230,7 @@ class Inspector(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspectors", verbose_name=_("所属区域"))
     fields = models.CharField(_("执法领域"), max_length=300, blank=True, help_text=_("以分号分隔"))
     active = models.BooleanField(_("在岗"), default=True)
-    search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=200, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(region="region__code", department="department__code")

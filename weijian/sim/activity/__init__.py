@@ -70,7 +70,10 @@ def _ghosts(ctx_reg: Registry, weight: np.ndarray, ps: int, pe: int, rate: float
     n = n_inject(rate, 2.0, len(cand), len(cand))
     if not n:
         return []
-    pick = rng.choice(cand, n, replace=False)
+    # busy doctors (most work at their primary institution), so "active elsewhere" is plain
+    busy = np.bincount(p.prac[active & p.primary], weights=weight[active & p.primary], minlength=len(reg.prac_id))
+    top = cand[np.argsort(-busy[cand // reg.n_inst], kind="stable")][: 3 * n]
+    pick = rng.choice(top, n, replace=False)
     weight[np.isin(key, pick)] = 0.0
     return [f"{reg.prac_id[k // reg.n_inst]}|{reg.inst_id[k % reg.n_inst]}" for k in pick]
 

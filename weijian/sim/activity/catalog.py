@@ -215,7 +215,7 @@ PROFILES: dict[str, Profile] = {
          ("N39.0", 0.7, True), ("I63.9", 0.5, False), ("I50.9", 0.5, False), ("K21.9", 0.8, False),
          ("N18.9", 0.4, False), ("A09", 0.6, True), ("J20.9", 1, True)),
         ("XA02BC01O002", "XC08CA01O0005", "XA10BA02O05", "XB01AC06O01", "XC10AA05O002", "XZCY003", "XN02BE01O05"),
-        _RESP_J01_O + ("XJ01MA02O025", "XJ01XX01O3"), _J01_P_MED,
+        (*_RESP_J01_O, "XJ01MA02O025", "XJ01XX01O3"), _J01_P_MED,
         ("L001", "L003", "L004", "L005", "L007", "L002", "L011", "L015"), ("E003", "E004", "E007", "E008"),
         ("R001",), p_lab=0.5, p_exam=0.3, los_mean=9, p_abx_stay=0.3,
         chronic=_CHRONIC_MED, chronic_drugs=_CHRONIC_DRUGS, chronic_labs=("L005", "L006", "L007", "L004"),

@@ -24,8 +24,8 @@ from .registry import Registry
 from .visits import (
     ACUTE,
     CHRONIC,
-    FOLLOW_UP,
     FIELDS,
+    FOLLOW_UP,
     INPATIENT,
     KINDS,
     POST_DEATH,

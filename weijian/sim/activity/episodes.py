@@ -39,6 +39,7 @@ from .visits import (
     valid_on,
 )
 
+Drawn = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pair, practitioner, dept, day
 _RULE_WEIGHT = {"institution_licence": 0.15, "out_of_scope_dept": 0.25, "unregistered_practice": 0.25,
                 "invalid_licence": 0.15, "practitioner_scope": 0.25}
 
@@ -242,7 +243,7 @@ class Violator:
             return np.zeros(0, np.int64)
         return cand[rng.integers(0, len(cand), n)]
 
-    def _institution_licence(self, n: int, rng: np.random.Generator):
+    def _institution_licence(self, n: int, rng: np.random.Generator) -> Drawn:
         reg, p = self.reg, self.reg.pairs
         mine = np.flatnonzero(self.in_block[p.inst] & self.mo.weight_ok)
         pairs_of = SlotTable.build(reg, mine, np.ones(len(mine)))
@@ -259,7 +260,7 @@ class Violator:
         pair = pairs_of.draw(inst, rng.random(n))
         return pair, p.prac[pair], p.dept[pair], day
 
-    def _out_of_scope_dept(self, n: int, rng: np.random.Generator):
+    def _out_of_scope_dept(self, n: int, rng: np.random.Generator) -> Drawn:
         reg, p = self.reg, self.reg.pairs
         pair = self._from(self.clean_block, n, rng)
         dept = np.full(len(pair), -1)
@@ -283,7 +284,7 @@ class Violator:
         ok = dept >= 0
         return pair[ok], p.prac[pair[ok]], dept[ok], self._days(int(ok.sum()), rng)
 
-    def _unregistered_practice(self, n: int, rng: np.random.Generator):
+    def _unregistered_practice(self, n: int, rng: np.random.Generator) -> Drawn:
         reg, p, mo = self.reg, self.reg.pairs, self.mo
         target = self._from(self.clean_block, n, rng)
         if not len(target):
@@ -303,7 +304,7 @@ class Violator:
         ok = prac >= 0
         return target[ok], prac[ok], p.dept[target[ok]], self._days(int(ok.sum()), rng)
 
-    def _invalid_licence(self, n: int, rng: np.random.Generator):
+    def _invalid_licence(self, n: int, rng: np.random.Generator) -> Drawn:
         p = self.reg.pairs
         n_real = n - n // 3
         real = self._from(self.mo.cand_invalid, n_real, rng)
@@ -313,7 +314,7 @@ class Violator:
         prac = np.concatenate([p.prac[real], fake_prac])
         return pair, prac, p.dept[pair], self._days(len(pair), rng)
 
-    def _practitioner_scope(self, n: int, rng: np.random.Generator):
+    def _practitioner_scope(self, n: int, rng: np.random.Generator) -> Drawn:
         pair = self._from(self.mo.cand_scope, n, rng)
         p = self.reg.pairs
         return pair, p.prac[pair], p.dept[pair], self._days(len(pair), rng)

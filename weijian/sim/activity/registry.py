@@ -5,8 +5,10 @@ assistant physician. Its *clean interval* is the span of days on which a visit i
 department by that practitioner at that institution meets every registry rule of the
 contract: institution licence valid and not suspended/revoked/closed, department licensed,
 practitioner registered there, practitioner's licence valid, department within the
-practitioner's 执业范围. Background visits are drawn only from pairs clean for a whole month,
-so they cannot fire a visit rule; violations are drawn from pairs that fail exactly one test.
+practitioner's 执业范围. Background visits are drawn only from pairs clean on the visit's day,
+so they cannot fire a visit rule; violations start from pairs clean for the whole month and
+break one test (a visit at a closed institution, a department not licensed there, a doctor not
+registered there, a suspended or unknown doctor, a department outside the doctor's scope).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Visits of one chunk (a month × a block of institutions): chronic, acute, inpatient, injected.
 
-Background visits come only from pairs clean for the whole month (see :mod:`.registry`), with a
+Background visits come only from pairs clean on the visit's day (see :mod:`.registry`), with a
 weekday effect, a winter peak of respiratory infections, chronic patients returning monthly
 (≥ 26 days apart), acute episodes with at most one follow-up 2–7 days later, and inpatient stays
 of 2–20 days with readmissions 20–60 days after discharge. Violating visits of the five registry
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import CATALOG, SEASON_INFECTION, WEEKDAY
-from .common import group_bounds, grouped_choice, hash_u, weekday
+from .common import group_bounds, grouped_choice, weekday
 from .registry import Registry
 
 # roles
@@ -24,7 +24,6 @@ OUTPATIENT, EMERGENCY, INPATIENT = range(3)
 KINDS = ("outpatient", "emergency", "inpatient")
 VISIT_RULES = ("", "institution_licence", "out_of_scope_dept", "unregistered_practice", "invalid_licence",
                "practitioner_scope")
-_RULE_WEIGHT = (0.0, 0.15, 0.25, 0.25, 0.15, 0.25)
 FIELDS = ("inst", "dept", "prac", "pair", "pat_kind", "pat", "kind", "start", "end", "dx", "insured", "role",
           "inj", "first_ref", "idle_lo", "idle_len", "dead", "outlier")
 
@@ -53,11 +52,6 @@ class SlotTable:
 
     def draw(self, inst: np.ndarray, u: np.ndarray) -> np.ndarray:
         return self.pair[grouped_choice(inst, self.lo, self.hi, self.cum, u)]
-
-    def nth(self, inst: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """An unweighted, hash-stable pick: the ⌊u·count⌋-th pair of the institution."""
-        lo, hi = self.lo[inst], self.hi[inst]
-        return self.pair[lo + np.minimum((u * (hi - lo)).astype(np.int64), hi - lo - 1)]
 
 
 def valid_on(reg: Registry, pair: np.ndarray, day: np.ndarray) -> np.ndarray:

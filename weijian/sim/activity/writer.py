@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from .registry import REGISTRY_TABLES, table_path
 
-S, F, D, B, I = pa.string(), pa.float64(), pa.date32(), pa.bool_(), pa.int64()
+S, F, D, B, INT = pa.string(), pa.float64(), pa.date32(), pa.bool_(), pa.int64()
 TS = pa.timestamp("us")  # naive local time (Asia/Shanghai), as the contract's ``ts``
 MONEY = pa.float64()  # yuan, rounded to two decimals
 
@@ -22,7 +22,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "prescriptions": pa.schema([("line_id", S), ("visit_id", S), ("date", D), ("institution_id", S),
                                 ("practitioner_id", S), ("patient_id", S), ("drug_code", S), ("drug_name", S),
                                 ("atc_code", S), ("route", S), ("unit_strength_g", F), ("quantity", F),
-                                ("days_supply", I), ("amount", MONEY)]),
+                                ("days_supply", INT), ("amount", MONEY)]),
     "charges": pa.schema([("line_id", S), ("visit_id", S), ("date", D), ("institution_id", S), ("patient_id", S),
                           ("item_code", S), ("item_kind", S), ("quantity", F), ("unit_price", MONEY),
                           ("amount", MONEY), ("insured_amount", MONEY)]),
