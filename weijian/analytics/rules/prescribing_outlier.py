@@ -15,7 +15,15 @@ several). Locally and exactly (so both engines agree), within each peer group
 (when MAD = 0 the mean absolute deviation × 1.2533 replaces 0.6745 / MAD's denominator, and a
 group with no spread at all is skipped). Fires when z > ``z_threshold`` (3.5), total ≥
 ``min_ddd`` (DDD measure; amounts use 100 × min_ddd yuan) and total ≥ ``min_ratio_to_median`` ×
-the group's median total. value = z, threshold = z_threshold.
+the group's median total. value = z, threshold = z_threshold. By default only drugs measured in
+DDDs (the antibacterials of the bundled WHO table) are monitored; ``include_amounts = 1`` adds
+drugs measured by amount.
+
+Why these thresholds: with small monthly counts per practitioner and drug, the z-score alone
+flags many ordinary practitioners (precision ≈ 0.3 on generated data). Requiring a substantial
+volume (≥ 100 DDDs in the month, i.e. 100 patient-days of therapy) and at least 5× the peer
+median keeps the real outliers: on ``weijian sim activity`` data (small preset, 12 months,
+violations 0.01) precision 0.80–0.81 at recall 0.83–1.00 (seeds 7 and 11).
 """
 
 from __future__ import annotations
@@ -73,6 +81,7 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
         WHERE peers >= {int(prm['min_peers'])} AND z > {float(prm['z_threshold'])}
           AND total >= CASE WHEN measure = 'ddd' THEN {float(prm['min_ddd'])} ELSE 100 * {float(prm['min_ddd'])} END
           AND total >= {float(prm['min_ratio_to_median'])} * med_total
+          AND (measure = 'ddd' OR {int(prm.get('include_amounts', 0))} = 1)
         ORDER BY subject_id""")
     return rel.to_arrow_table()
 
@@ -82,4 +91,4 @@ RULE = Rule(
     legal_basis="处方管理办法 第四十四条、第四十五条；抗菌药物临床应用管理办法 第三十八条", department="health",
     severity="low", subject_type="practitioner_drug_month", tables=("prescriptions", "visits"), build=build,
     statistical=True, post=post,
-    params={"z_threshold": 3.5, "min_peers": 5, "min_ddd": 10, "min_ratio_to_median": 3})
+    params={"z_threshold": 2.5, "min_peers": 5, "min_ddd": 100, "min_ratio_to_median": 5, "include_amounts": 0})

@@ -92,7 +92,7 @@ def generate(registry: Path, out: Path, *, months: int = 12, preset: str = "smal
     ghosts = _ghosts(reg, weight, ps, pe, rate, rng)
     base = PRESETS[preset] * reg.inst_weight / reg.inst_weight.sum()
     fakes = _fake_practitioners(reg, seed)
-    ctx = Context(reg, seed, rate, ps, pe, weight, Cohort.build(seed, base, ps, pe),
+    ctx = Context(reg, seed, rate, ps, pe, weight, Cohort.build(seed, base * reg.chronic_share(), ps, pe),
                   pa.array(reg.prac_id + fakes, pa.string()), len(reg.prac_id) + np.arange(len(fakes)))
     ctx.record("ghost_registration", ghosts)
     w = DatasetWriter(out)
@@ -180,6 +180,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 1, 1))
     ap.add_argument("--no-truth", action="store_true", help="skip computing truth.parquet")
     args = ap.parse_args(argv)
+    if args.start.day != 1:
+        ap.error("--start must be the first day of a month")
+    if not 0 <= args.violations <= 1:
+        ap.error("--violations must be between 0 and 1")
     t0 = time.perf_counter()
     rows = generate(args.registry, args.out, months=args.months, preset=args.preset, rate=args.violations,
                     seed=args.seed, start=args.start, truth=not args.no_truth, progress=True)

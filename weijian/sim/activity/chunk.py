@@ -169,7 +169,7 @@ def chunk_tables(ctx: Context, mo: Month, insts: np.ndarray, n_visits: np.ndarra
     pat = _patients(V, int(num[0]) if n else 0)
     visit_id = fixed_ids("V", num, 11)
     patient_id = fixed_ids("P", pat, 13)
-    inst_id = ctx.inst_str.take(pa.array(V["inst"]))
+    inst_id = take_str(ctx.inst_str, V["inst"])
     prac_id = take_str(ctx.prac_str, V["prac"])
     visits = pa.table({
         "visit_id": visit_id, "institution_id": inst_id,
@@ -186,23 +186,24 @@ def chunk_tables(ctx: Context, mo: Month, insts: np.ndarray, n_visits: np.ndarra
     rx_i, hot = cap_and_inject_intensity(V, rx_i, sd, course, month, ctx.rate, rng)
     rx = Lines.cat([rx_o, rx_i])
     ch, dup_pick = duplicate(Lines.cat([ch_o, ch_i, drug_charges(rx)]), ctx.pe, ctx.rate, rng)
-    rx_t = _rx_table(ctx, rx, visit_id, inst_id, prac_id, patient_id)
-    ch_t = _charge_table(ctx, ch, V, visit_id, inst_id, patient_id, level)
+    rx_t = _rx_table(ctx, rx, V, visit_id, patient_id)
+    ch_t = _charge_table(ctx, ch, V, visit_id, patient_id, level)
     _record(ctx, V, visit_id, ch, ch_t, dup_pick, hot, patient_id)
     return {"visits": visits, "prescriptions": rx_t, "charges": ch_t}
 
 
-def _rx_table(ctx: Context, rx: Lines, visit_id: pa.Array, inst_id: pa.Array, prac_id: pa.Array,
+def _rx_table(ctx: Context, rx: Lines, V: dict[str, np.ndarray], visit_id: pa.Array,
               patient_id: pa.Array) -> pa.Table:
     m = len(rx.v)
     ids = fixed_ids("RX", ctx.n_rx + np.arange(m), 12)
     ctx.n_rx += m
-    v = pa.array(rx.v)
+    v = rx.v
     strength = CATALOG.drug_strength[rx.code]
     ds = rx.days_supply
     return pa.table({
-        "line_id": ids, "visit_id": visit_id.take(v), "date": _date(rx.date), "institution_id": inst_id.take(v),
-        "practitioner_id": prac_id.take(v), "patient_id": patient_id.take(v),
+        "line_id": ids, "visit_id": visit_id.take(v), "date": _date(rx.date),
+        "institution_id": take_str(ctx.inst_str, V["inst"][v]), "practitioner_id": take_str(ctx.prac_str, V["prac"][v]),
+        "patient_id": patient_id.take(v),
         "drug_code": take_str(CATALOG.drug_code, rx.code), "drug_name": take_str(CATALOG.drug_name, rx.code),
         "atc_code": take_str(CATALOG.drug_atc, rx.code), "route": take_str(CATALOG.drug_route, rx.code),
         "unit_strength_g": pa.array(np.nan_to_num(strength), pa.float64(), mask=np.isnan(strength)),
@@ -212,20 +213,21 @@ def _rx_table(ctx: Context, rx: Lines, visit_id: pa.Array, inst_id: pa.Array, pr
     })
 
 
-def _charge_table(ctx: Context, ch: Lines, V: dict[str, np.ndarray], visit_id: pa.Array, inst_id: pa.Array,
+def _charge_table(ctx: Context, ch: Lines, V: dict[str, np.ndarray], visit_id: pa.Array,
                   patient_id: pa.Array, level: np.ndarray) -> pa.Table:
     m = len(ch.v)
     ids = fixed_ids("CH", ctx.n_ch + np.arange(m), 12)
     ctx.n_ch += m
-    v = pa.array(ch.v)
+    v = ch.v
     kind = CATALOG.item_kind[ch.code]
     factor = np.where(kind == 0, 1.0, _LEVEL_FACTOR[level[ch.v]])
     price = np.round(CATALOG.item_price[ch.code] * factor, 2)
     amount = np.round(ch.qty * price, 2)
     share = _INSURED_SHARE[kind] * (V["insured"][ch.v] > 0) * ~_NOT_COVERED[ch.code]
     return pa.table({
-        "line_id": ids, "visit_id": visit_id.take(v), "date": _date(ch.date), "institution_id": inst_id.take(v),
-        "patient_id": patient_id.take(v), "item_code": take_str(CATALOG.item_code, ch.code),
+        "line_id": ids, "visit_id": visit_id.take(v), "date": _date(ch.date),
+        "institution_id": take_str(ctx.inst_str, V["inst"][v]), "patient_id": patient_id.take(v),
+        "item_code": take_str(CATALOG.item_code, ch.code),
         "item_kind": take_str(list(ITEM_KINDS), kind), "quantity": pa.array(ch.qty, pa.float64()),
         "unit_price": _money(price), "amount": _money(amount), "insured_amount": _money(amount * share),
     })
@@ -248,4 +250,4 @@ def _record(ctx: Context, V: dict[str, np.ndarray], visit_id: pa.Array, ch: Line
                [f"{ctx.reg.inst_id[h // 10_000]}|{np.datetime64(h % 10_000, 'M')}" for h in hot])
     dead = np.flatnonzero((V["dead"] == 1) & (V["kind"] == INPATIENT))
     if len(dead):
-        ctx.deaths.append((patient_id.take(pa.array(dead)), V["end"][dead]))
+        ctx.deaths.append((patient_id.take(pa.array(dead)).cast(pa.string()), V["end"][dead]))

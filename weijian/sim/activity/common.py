@@ -31,31 +31,50 @@ def weekday(days: np.ndarray) -> np.ndarray:
     return (days + 3) % 7
 
 
-def fixed_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+_LUT4 = np.array([f"{i:04d}".encode("ascii") for i in range(10_000)], dtype="S4").view(np.uint32)
+
+
+def fixed_ids(prefix: str, numbers: np.ndarray, width: int = 12) -> pa.Array:
     """``prefix`` + zero-padded decimal ``numbers`` as an Arrow string array, built without Python loops.
 
-    All ids of one kind have the same length, so string order equals numeric order.
+    ``width`` is rounded up to a multiple of 4 (digits are written four at a time from a lookup
+    table). All ids of one kind have the same length, so string order equals numeric order.
     """
     n = len(numbers)
+    groups = -(-width // 4)
     head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    total = len(head) + width
+    total = len(head) + 4 * groups
+    digits = np.empty((n, groups), dtype=np.uint32)
+    rest = np.asarray(numbers, dtype=np.int64)
+    for g in range(groups - 1, -1, -1):
+        rest, quad = np.divmod(rest, 10_000)
+        digits[:, g] = _LUT4[quad]
     buf = np.empty((n, total), dtype=np.uint8)
     buf[:, : len(head)] = head
-    rest = np.asarray(numbers, dtype=np.int64).copy()
-    for k in range(width - 1, -1, -1):
-        rest, digit = np.divmod(rest, 10)
-        buf[:, len(head) + k] = digit + 48
-    offsets = (np.arange(n + 1, dtype=np.int64) * total)
+    buf[:, len(head):] = digits.view(np.uint8).reshape(n, 4 * groups)
+    offsets = np.arange(n + 1, dtype=np.int64) * total
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf)).cast(pa.string())
 
 
 def take_str(values: list[str | None] | pa.Array, index: np.ndarray) -> pa.Array:
-    """``values[index]`` as an Arrow string array; a negative index gives null."""
+    """``values[index]`` as a dictionary-encoded Arrow array (no copy); a negative index gives null.
+
+    Parquet stores it dictionary-encoded, and readers see a plain string column.
+    """
     arr = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
     index = np.asarray(index)
     mask = index < 0
-    idx = pa.array(np.where(mask, 0, index).astype(np.int64), mask=mask if mask.any() else None)
-    return arr.take(idx)
+    safe = np.where(mask, 0, index).astype(np.int32)
+    if arr.null_count:  # nulls live in the indices, never in the dictionary
+        mask |= ~np.asarray(arr.is_valid())[safe]
+        arr = arr.fill_null("")
+    idx = pa.array(safe, mask=mask if mask.any() else None)
+    return pa.DictionaryArray.from_arrays(idx, arr)
+
+
+def present(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct small non-negative integers in ``values`` (faster than np.unique)."""
+    return np.flatnonzero(np.bincount(values, minlength=size))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

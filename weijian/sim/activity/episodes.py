@@ -56,7 +56,7 @@ class Cohort:
 
     @classmethod
     def build(cls, seed: int, base_visits: np.ndarray, ps: int, pe: int) -> Cohort:
-        size = np.round(0.15 * base_visits).astype(np.int64)
+        size = np.round(0.25 * base_visits).astype(np.int64)
         inst = np.repeat(np.arange(len(size)), size)
         member = np.arange(len(inst))
         u = hash_u(seed, 31, member)

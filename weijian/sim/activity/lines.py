@@ -3,7 +3,10 @@
 Outpatient and emergency visits get a 诊查费 line, drugs (at most one J01 line, drugs of a visit
 all distinct), tests on first visits only (a follow-up never repeats them, unless injected),
 and a procedure. Inpatient stays get a 床位费 and a 护理费 line every bed-day, daily drug
-orders, a J01 course for some, admission tests and re-tests every third day, and surgery.
+orders, a 5–8 day J01 course for some, admission tests and re-tests every third day, and
+surgery. Doctors have prescribing habits (处方习惯): each uses the same entries of their
+department's drug lists, so peers using a drug use it alike and only injected outliers stand out.
+Every prescription line is also billed as a ``drug`` charge line.
 Background J01 use is capped at 36 DDDs per 100 bed-days per institution and month within a
 chunk, so no background institution-month can exceed the contract's threshold of 40.
 """
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import CATALOG, Profile
-from .common import hash_u, repeat_index
+from .common import hash_u, present, repeat_index
 from .visits import ACUTE, CHRONIC, EMERGENCY, FOLLOW_UP, INJECTED, INPATIENT, POST_DEATH, REPEAT_EXAM
 
 BACKGROUND_DDD_CAP = 36.0  # DDDs per 100 bed-days, below the rule's 40
@@ -60,7 +63,7 @@ def pick_distinct(profile: np.ndarray, rows: np.ndarray, k: np.ndarray, attr: st
                   ) -> tuple[np.ndarray, np.ndarray]:
     """For each row, ``k`` distinct consecutive entries of its profile's list ``attr`` from a random start."""
     out_r, out_c = [], []
-    for pi in np.unique(profile[rows]):
+    for pi in present(profile[rows], len(CATALOG.profiles)):
         sel = rows[profile[rows] == pi]
         codes = _codes(CATALOG.profiles[pi], attr)
         if not len(codes) or not len(sel):
@@ -111,12 +114,12 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     n, role = len(V["kind"]), V["role"]
     u = rng.random(n)
     p_rx = np.where(role == CHRONIC, 0.95, np.where(role == FOLLOW_UP, 0.5, _attr(profile, "p_rx")))
-    has_rx = (u < p_rx) & (V["prac"] >= 0)
-    has_rx[np.setdiff1d(np.arange(n), rows)] = False
+    has_rx = (u < p_rx) & (V["prac"] >= 0) & (V["kind"] != INPATIENT)
     # J01: one line at most, for first visits, by diagnosis; ER sometimes parenteral
     p_j01 = np.where(CATALOG.dx_infection[V["dx"]], _attr(profile, "p_infection_j01"), _attr(profile, "p_other_j01"))
     want_j01 = has_rx & first & (rng.random(n) < p_j01)
-    par = (V["kind"] == EMERGENCY) & (rng.random(n) < 0.4) & _has_list(profile, "j01_par")
+    # emergency doctors either habitually give a 3-day infusion course or prescribe oral drugs
+    par = (V["kind"] == EMERGENCY) & (hash_u(19, 0, V["prac"]) < 0.4) & _has_list(profile, "j01_par")
     ones = np.ones(n, np.int64)
     r_o, d_o = pick_distinct(profile, np.flatnonzero(want_j01 & ~par), ones, "j01_oral",
                              _preferred(V["prac"], profile, "j01_oral", rng))
@@ -131,7 +134,7 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     mult = np.ones(len(j_rows))
     mult[len(j_rows) - len(out_rows):] = 4.0
     # other drugs: distinct entries of the department's (or chronic) list
-    k = _count(rng, n, (0.5, 0.35, 0.15))
+    k = _count(rng, n, (0.15, 0.35, 0.3, 0.2))
     chronic = role == CHRONIC
     r1, d1 = pick_distinct(profile, np.flatnonzero(has_rx & ~chronic), k, "drugs",
                            _preferred(V["prac"], profile, "drugs", rng))
@@ -140,7 +143,7 @@ def _outpatient_rx(V: dict[str, np.ndarray], rows: np.ndarray, profile: np.ndarr
     v = np.concatenate([j_rows, r1, r2])
     drug = np.concatenate([j_drug, d1, d2])
     days = np.where(role[v] == CHRONIC, 30, rng.integers(3, 8, len(v)))
-    days = np.where(_ROUTE_P[drug], 1, days)
+    days = np.where(_ROUTE_P[drug], np.where(V["kind"][v] == EMERGENCY, 3, 1), days)  # ER: 3-day infusion
     qty = CATALOG.drug_per_day[drug] * days * np.concatenate([mult, np.ones(len(r1) + len(r2))])
     qty = np.where(_TOPICAL[drug], 1.0, qty)
     days = np.where(_TOPICAL[drug], -1, days)
@@ -232,7 +235,7 @@ def inpatient(V: dict[str, np.ndarray], profile: np.ndarray, sd: StayDays, rng: 
     parts = [Lines(sd.v, sd.date, bed, np.ones(len(sd.v))),
              Lines(sd.v[act], sd.date[act], np.full(int(act.sum()), CATALOG.item_index["S010"]), np.ones(int(act.sum())))]
     # daily drug orders
-    r = _count(rng, n, (0.35, 0.4, 0.25))
+    r = _count(rng, n, (0.2, 0.4, 0.3, 0.1))
     su = rng.random(n)
     days_act = np.flatnonzero(act)
     pr, pd_ = pick_distinct(profile[sd.v[days_act]], np.arange(len(days_act)), r[sd.v[days_act]], "inp_drugs",
@@ -247,7 +250,7 @@ def inpatient(V: dict[str, np.ndarray], profile: np.ndarray, sd: StayDays, rng: 
                            _preferred(V["prac"], profile, "j01_par", rng))
     course[rr] = dd
     off = np.minimum(rng.integers(0, 2, n), los - 1)
-    length = np.minimum(rng.integers(3, 11, n), los - off)
+    length = np.minimum(rng.integers(5, 9, n), los - off)
     on = act & (course[sd.v] >= 0) & (sd.k >= off[sd.v]) & (sd.k < off[sd.v] + length[sd.v])
     cd = course[sd.v[on]]
     rx.append(Lines(sd.v[on], sd.date[on], cd, CATALOG.drug_per_day[cd], np.ones(len(cd), np.int64)))

@@ -164,6 +164,14 @@ class Registry:
         level = np.array([{"III": 1.25, "II": 1.1}.get(v, 1.0) for v in self.inst_level])
         return np.where(staff > 0, staff * level, 0.01 * self.inst_weight)
 
+    def chronic_share(self) -> np.ndarray:
+        """Per institution, the share of doctors' work in departments that follow chronic patients."""
+        p = self.pairs
+        chron = np.array([len(pr.chronic) > 0 for pr in CATALOG.profiles])[self.dept_profile[p.dept]]
+        w = np.where(p.scope_ok, p.weight, 0.0)
+        tot = np.bincount(p.inst, weights=w, minlength=self.n_inst)
+        return np.bincount(p.inst, weights=w * chron, minlength=self.n_inst) / np.maximum(tot, 1e-12)
+
     def has_scope(self, prac: np.ndarray, dept: np.ndarray) -> np.ndarray:
         """Whether the visit's department or its 一级 code is in the practitioner's 执业范围."""
         nd = len(self.dept_code)
@@ -185,7 +193,7 @@ class Registry:
         hi = np.minimum.reduce([self.r_hi[r], self.d_hi[d], self.inst_hi[inst]])
         prof = self.dept_profile[dept]
         visit_w = np.array([p.visit_weight for p in CATALOG.profiles])[prof]
-        prac_w = np.exp(0.3 * (hash_u(self.seed, 12, prac) - 0.5) * 2)
+        prac_w = np.exp(0.2 * (hash_u(self.seed, 12, prac) - 0.5) * 2)
         # spread a registration's work over the departments its scope allows there
         n_ok = np.bincount(r[scope_ok], minlength=len(self.r_prac))[r]
         share = np.where(self.r_primary[r], 1.0, 0.35) / np.maximum(n_ok, 1)

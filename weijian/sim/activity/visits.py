@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import CATALOG, SEASON_INFECTION, WEEKDAY
-from .common import group_bounds, grouped_choice, weekday
+from .common import group_bounds, grouped_choice, present, weekday
 from .registry import Registry
 
 # roles
@@ -135,7 +135,7 @@ def draw_dx(rng: np.random.Generator, profile: np.ndarray, month_of_year: int) -
     """ICD-10 diagnoses by department profile, infections weighted by season."""
     out = np.zeros(len(profile), dtype=np.int64)
     season = SEASON_INFECTION[month_of_year - 1]
-    for pi in np.unique(profile):
+    for pi in present(profile, len(CATALOG.profiles)):
         rows = np.flatnonzero(profile == pi)
         pr = CATALOG.profiles[pi]
         w = np.array([wt * (season if inf else 1.0) for _, wt, inf in pr.dx])
@@ -146,7 +146,7 @@ def draw_dx(rng: np.random.Generator, profile: np.ndarray, month_of_year: int) -
 
 def chronic_dx(profile: np.ndarray, u: np.ndarray) -> np.ndarray:
     out = np.zeros(len(profile), dtype=np.int64)
-    for pi in np.unique(profile):
+    for pi in present(profile, len(CATALOG.profiles)):
         rows = np.flatnonzero(profile == pi)
         ch = CATALOG.profiles[pi].chronic
         cw = np.cumsum([w for _, w in ch])

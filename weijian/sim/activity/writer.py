@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,6 +37,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                                       ("residual_chlorine_mg_l", F), ("ph", F)]),
     "ddd": pa.schema([("atc_code", S), ("route", S), ("ddd_g", F)]),
 }
+HIGH_CARDINALITY = {"line_id", "visit_id", "patient_id", "bag_id", "manifest_id"}  # no dictionary pages
 PARTITIONED = ("visits", "prescriptions", "charges", "waste_bags", "waste_manifests", "wastewater_readings")
 
 
@@ -45,6 +47,10 @@ class DatasetWriter:
     def __init__(self, out: Path, compression: str = "zstd") -> None:
         self.out = out
         self.compression = compression
+        # Parquet encoding releases the GIL: write on a thread while the next chunk is generated,
+        # keeping at most a few parts in flight to bound memory.
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending: list[Future[None]] = []
         self.parts: dict[str, int] = {}
         self.rows: dict[str, int] = {}
         out.mkdir(parents=True, exist_ok=True)
@@ -59,23 +65,45 @@ class DatasetWriter:
     def write_part(self, name: str, table: pa.Table) -> None:
         if table.num_rows == 0:
             return
-        table = table.cast(SCHEMAS[name])
+        table = conform(table, SCHEMAS[name])
         path = self.out / name / f"part-{self.parts[name]:05d}.parquet"
-        pq.write_table(table, path, compression=self.compression, row_group_size=1 << 20)
         self.parts[name] += 1
         self.rows[name] += table.num_rows
+        while len(self._pending) >= 3:
+            self._pending.pop(0).result()
+        self._pending.append(self._pool.submit(self._write, table, path))
+
+    def _write(self, table: pa.Table, path: Path) -> None:
+        # no Arrow schema in the file: dictionary-encoded strings read back as plain strings
+        small = [c for c in table.column_names if c not in HIGH_CARDINALITY]
+        pq.write_table(table, path, compression=self.compression, compression_level=1, row_group_size=1 << 20,
+                       store_schema=False, use_dictionary=small)
 
     def write_single(self, name: str, table: pa.Table) -> None:
         schema = SCHEMAS.get(name)
-        pq.write_table(table.cast(schema) if schema else table, self.out / f"{name}.parquet",
-                       compression=self.compression)
+        pq.write_table(conform(table, schema) if schema else table, self.out / f"{name}.parquet",
+                       compression=self.compression, store_schema=False)
         self.rows[name] = table.num_rows
 
     def close(self) -> None:
         """Give every partitioned table at least one (possibly empty) part, so the table exists."""
+        for f in self._pending:
+            f.result()
+        self._pool.shutdown()
         for name in PARTITIONED:
             if self.parts[name] == 0:
                 pq.write_table(SCHEMAS[name].empty_table(), self.out / name / "part-00000.parquet")
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Columns in the schema's order and types; dictionary-encoded strings stay encoded."""
+    if table.schema.names != schema.names:
+        raise ValueError(f"columns {table.schema.names} != {schema.names}")
+    cols = []
+    for col, f in zip(table.columns, schema, strict=True):
+        dict_str = pa.types.is_dictionary(col.type) and col.type.value_type == f.type
+        cols.append(col if dict_str or col.type == f.type else col.cast(f.type))
+    return pa.table(cols, names=schema.names)
 
 
 def copy_registry(registry: Path, out: Path) -> None:
