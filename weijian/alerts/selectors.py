@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 
 from weijian.alerts.models import Alert, Indicator, RiskGrade
@@ -16,7 +16,9 @@ INDICATOR_LABELS = {
     "outpatient_antibiotic_rate": ("门诊抗菌药物处方比例", 0.20),
     "inpatient_days": ("住院床日数", None),
     "charges_per_visit": ("次均费用（元）", None),
+    "visits": ("就诊人次", None),
 }
+SEVERITY_RANK = Case(When(severity="high", then=0), When(severity="medium", then=1), default=2)
 
 
 def alert_queue(
@@ -39,7 +41,7 @@ def alert_queue(
         qs = qs.filter(district__code=district)
     if q:
         qs = qs.filter(Q(subject_id__contains=q.strip()) | Q(institution__name__contains=q.strip()))
-    return qs.order_by("due_date", "-severity", "pk")
+    return qs.order_by("due_date", SEVERITY_RANK, "pk")
 
 
 def alert_get(user: Any, pk: int) -> Alert:
@@ -58,7 +60,8 @@ def alert_rule_counts(user: Any) -> list[dict[str, Any]]:
 
 def institution_analytics(user: Any, institution: Institution) -> dict[str, Any]:
     """Alerts, monthly indicator series and the latest grade of one (already scope-checked) institution."""
-    alerts = scoped(user, Alert.objects.filter(institution=institution)).order_by("-period_end", "rule_id")[:50]
+    scoped_alerts = scoped(user, Alert.objects.filter(institution=institution))
+    alerts = scoped_alerts.order_by("status", SEVERITY_RANK, "-period_end", "rule_id")[:50]
     series: dict[str, dict[str, Any]] = {}
     for row in scoped(user, Indicator.objects.filter(institution=institution)).order_by("period"):
         label, target = INDICATOR_LABELS.get(row.indicator_id, (row.indicator_id, None))
@@ -66,7 +69,7 @@ def institution_analytics(user: Any, institution: Institution) -> dict[str, Any]
         entry["periods"].append(row.period)
         entry["values"].append(round(row.value, 4))
     grade = scoped(user, RiskGrade.objects.filter(institution=institution)).order_by("-period_end").first()
-    return {"alerts": list(alerts), "series": series, "grade": grade}
+    return {"alerts": list(alerts), "alert_total": scoped_alerts.count(), "series": series, "grade": grade}
 
 
 def practitioner_alerts(user: Any, practitioner: Practitioner) -> list[Alert]:

@@ -156,13 +156,26 @@ def _load_grades(folder: Path, institutions: dict[str, int], run: AnalyticsRun) 
         pk = institutions.get(r["institution_id"])
         if pk is None:
             continue
-        reasons = json.loads(r["reasons"]) if r.get("reasons") else []
+        reasons = [_reason_label(reason) for reason in (json.loads(r["reasons"]) if r.get("reasons") else [])]
         RiskGrade.objects.update_or_create(
             institution_id=pk, period_end=run.period_end,
             defaults={"run": run, "score": r["score"], "grade": r["grade"], "reasons": reasons},
         )  # fmt: skip
         count += 1
     return count
+
+
+def _reason_label(reason: Any) -> Any:
+    """Give each contribution to a grade a Chinese label: the rule's name or the indicator's."""
+    from weijian.alerts.selectors import INDICATOR_LABELS
+
+    if not isinstance(reason, dict):
+        return reason
+    if reason.get("rule_id") in RULES:
+        return {**reason, "label": RULES[reason["rule_id"]].name_zh}
+    if reason.get("indicator_id") in INDICATOR_LABELS:
+        return {**reason, "label": f"{INDICATOR_LABELS[reason['indicator_id']][0]}超过目标"}
+    return reason
 
 
 TRANSITIONS_ORDER = (AlertStatus.CLUE, AlertStatus.INSPECTION, AlertStatus.DISMISSED)

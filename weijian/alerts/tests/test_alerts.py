@@ -118,7 +118,7 @@ def test_profile_shows_alerts_indicators_and_grade(registry: dict[str, str], tmp
     client = Client()
     client.force_login(make_user("ha", role=Role.INSPECTOR, region="310101", department="health"))
     page = client.get(f"/registry/institutions/{registry['a1']}/").content.decode()
-    assert "C 级" in page and "72.5" in page and "无证执业" in page
+    assert "C 级" in page and "72.5" in page and "无证/超期/停业期间执业：40.0 分" in page
     assert "echarts.min.js" in page and "2025-12" in page and "antimicrobial_intensity" in page
     assert "V1" in page
     person = client.get("/registry/practitioners/110310101000001/").content.decode()
