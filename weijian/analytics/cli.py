@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -37,12 +38,27 @@ def run_parser() -> argparse.ArgumentParser:
     return p
 
 
+def spark_unavailable() -> str | None:
+    """Why the Spark engine cannot start here, or None."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "PySpark is not installed (pip install 'weijian[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
+    return None
+
+
 def run_main(argv: list[str]) -> int:
     from weijian.analytics.registry import RULES
     from weijian.analytics.runner import RunOptions, run
 
     args = run_parser().parse_args(argv)
     console = Console(stderr=True)
+    if args.engine == "spark" and (problem := spark_unavailable()):
+        console.print(f"[bold red]spark engine unavailable:[/] {problem}")
+        return 2
     opts = RunOptions(args.dataset, args.start, args.end, args.out, args.engine, args.spark_master,
                       [r.strip() for r in args.rules.split(",") if r.strip()] if args.rules else None,
                       args.params, args.memory_limit, args.materialize)
