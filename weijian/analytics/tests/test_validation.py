@@ -126,3 +126,20 @@ def test_no_django_import(tmp_path: Path, ds: Dataset) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_mixed_offsets_are_converted_to_local_time(ds: Dataset, tmp_path: Path) -> None:
+    """A reading at 02:00Z is 10:00 in Shanghai: with the naive 10:00 values it forms one flat run."""
+    folder = ds.write(tmp_path / "ds")
+    head = "institution_id,sensor_id,ts,residual_chlorine_mg_l,ph\n"
+    lines = [f"{H1},S9,2025-03-05T{h:02d}:00:00,7.0,7.0" for h in range(4, 10)]
+    lines += [f"{H1},S9,2025-03-05T{h - 8:02d}:00:00Z,7.0,7.0" for h in range(10, 16)]
+    lines += [f"{H1},S9,2025-03-05T{h:02d}:00:00+08:00,7.0,7.0" for h in range(16, 18)]
+    (folder / "wastewater_readings.csv").write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", rules=["wastewater_flatline"]))
+    table = res.report["tables"]["wastewater_readings"]
+    assert table["rows_rejected"] == 0
+    assert any("mixed" in note for note in table["notes"])
+    evidence = {r["subject_id"]: json.loads(r["evidence"]) for r in res.alerts.to_pylist()}
+    run_ = evidence["S9|2025-03-05"]  # 14 equal readings, 04:00–17:00 local once the Z values are converted
+    assert (run_["readings"], run_["first"], run_["last"]) == (14, "2025-03-05T04:00:00", "2025-03-05T17:00:00")
