@@ -38,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/weijian sim load $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)
 	@test -f $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED)/truth.parquet || \
 	  $(BIN)/weijian sim activity --registry $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED) --months 12 --preset small \
-	    --violations 0.01 --seed $(DEMO_SEED) --out $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED)
+	    --violations 0.002 --seed $(DEMO_SEED) --out $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED)
 	@test -f $(WEIJIAN_DATA)/analytics/demo-2025/alerts.parquet || \
 	  $(BIN)/weijian analytics run $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED) --start 2025-01-01 --end 2025-12-31 \
 	    --out $(WEIJIAN_DATA)/analytics/demo-2025
