@@ -191,3 +191,26 @@ def test_registrations_need_known_practitioner_and_institution(registry: dict[st
     reasons = {r.row: (r.column, r.reason) for r in result.rejects}
     assert reasons[2][0] == "practitioner_id" and "先导入执业人员" in reasons[2][1]
     assert reasons[3][0] == "is_primary"
+
+
+def test_sim_city_output_converted_to_csv_imports_as_is(tmp_path: Path) -> None:
+    """The contract's registry tables, as CSV, go through `weijian import` with nothing rejected."""
+    import pyarrow.csv as pacsv
+
+    from weijian.registry.loading import ORDER, load_regions
+    from weijian.registry.models import Inspector, Registration
+    from weijian.sim import city
+
+    tiny = city.Preset(districts=("310101", "310104"), institutions=12, practitioners=60, inspectors=4,
+                       streets_per_district=(2, 2))  # fmt: skip
+    tables = city.generate(tiny, seed=3)
+    city.write_tables({"regions": tables["regions"]}, tmp_path)
+    load_regions(tmp_path / "regions.parquet", "test")
+    for kind in ORDER:
+        path = tmp_path / f"{kind}.csv"
+        pacsv.write_csv(tables[kind], path)
+        call_command("import", kind, str(path))
+    assert Institution.objects.count() == 12 and Practitioner.objects.count() == 60
+    assert Registration.objects.count() == tables["registrations"].num_rows
+    assert Inspector.objects.count() == 4
+    assert all(p.id_masked.count("*") == 8 for p in Practitioner.objects.all())
