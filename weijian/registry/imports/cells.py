@@ -32,6 +32,8 @@ def text(max_length: int = 200) -> Parser:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         result = str(value).strip()
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in result):
+            raise CellError("含有不可见的控制字符")
         if len(result) > max_length:
             raise CellError(f"超过{max_length}个字符")
         return result

@@ -214,3 +214,8 @@ def test_sim_city_output_converted_to_csv_imports_as_is(tmp_path: Path) -> None:
     assert Registration.objects.count() == tables["registrations"].num_rows
     assert Inspector.objects.count() == 4
     assert all(p.id_masked.count("*") == 8 for p in Practitioner.objects.all())
+
+
+def test_control_characters_in_a_cell_are_rejected() -> None:
+    result = run("institutions", HEADER + good(1).replace("测试诊所1", "测试\x07诊所"))
+    assert result.created == 0 and result.rejects[0].column == "name" and "控制字符" in result.rejects[0].reason

@@ -58,6 +58,11 @@ def test_malformed_requests_get_422_naming_the_field(admin_client: Client, param
     assert field in [e["field"] for e in body["errors"]]
 
 
+@pytest.mark.parametrize("url", ["/api/institutions?q=%00", "/api/institutions/%00", "/registry/institutions/?q=a%00b"])
+def test_nul_characters_get_400_not_500(admin_client: Client, url: str) -> None:
+    assert admin_client.get(url).status_code == 400
+
+
 def test_openapi_schema_is_served(admin_client: Client) -> None:
     schema = admin_client.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.")
