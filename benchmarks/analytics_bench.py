@@ -1,193 +1,399 @@
-"""Benchmarks of weijian.analytics (prints figures; not a test).
+"""Benchmarks of weijian.analytics on ``weijian sim activity`` data (prints figures; not a test).
 
-(a) a city-scale one-month run (DuckDB): wall time per rule and peak RSS;
-(b) a plain pandas implementation of some deterministic rules on the prescription/charge
-    lines, and the ratio to the engine's time for the same rules;
-(c) the floor: one DuckDB pass reading every column the rules use, and the ratio;
-(d) Spark local mode on the small dataset next to DuckDB.
+(a) city scale, one month: the ``city`` registry (seed 20261123) and January 2025 of ``city``
+    activity (≈ 28 M visits, 64 M prescription lines, 136 M charge lines), generated once into
+    ``.bench-cache/``; the full DuckDB rule set over 2025-01-01..2025-01-31 in a child process:
+    wall time per rule (report.json), total wall time and the child's peak RSS (``os.wait4``);
+(b) the floor: one DuckDB pass over the same month reading every column the rules use, and the
+    ratio full run / floor (target ≤ 5×);
+(c) plain pandas versions of the deterministic rules institution_licence, out_of_scope_dept,
+    unregistered_practice, invalid_licence, duplicate_charge, post_death_charge, split_admission
+    and repeat_exam on ≈ 10 M prescription lines (``small`` registry, ``district`` preset,
+    3 months), against the engine on the same data and rules; alert counts must agree;
+(d) Spark local mode next to DuckDB, full rule set, on the ``small`` preset × 3 months.
 
-Data: ``weijian sim activity`` output when that generator is available, else a built-in
-vectorised generator (DuckDB SQL, contract shape, a few violations) into ``.bench-cache/``.
-Scale with ``WEIJIAN_BENCH_VISITS`` (default 2 000 000; the city figure is ≈ 25 000 000 visits,
-80 M prescription lines and 150 M charge lines) and ``WEIJIAN_BENCH_SPARK=0`` to skip (d).
+Every analytics run, the pandas rules and the data generation run in child processes, so each
+peak RSS is that process's own. Environment: ``WEIJIAN_BENCH_CACHE`` (default ``.bench-cache``
+at the repository root), ``WEIJIAN_BENCH_PARTS`` (default ``a,b,c,d``; ``b`` needs (a)'s data
+only), ``WEIJIAN_BENCH_SPARK=0`` to skip (d), ``WEIJIAN_BENCH_MEMORY_LIMIT`` (DuckDB
+memory_limit of the runs; default the engine's own). Figures also go to
+``.bench-cache/analytics-bench.json``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import resource
-import shutil
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import duckdb
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("WEIJIAN_BENCH_CACHE", ROOT / ".bench-cache"))
+CITY_SEED = 20261123
+JAN = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 
-CACHE = Path(os.environ.get("WEIJIAN_BENCH_CACHE", ".bench-cache"))
-START, END = dt.date(2025, 3, 1), dt.date(2025, 3, 31)
+PANDAS_RULES = ["institution_licence", "out_of_scope_dept", "unregistered_practice", "invalid_licence",
+                "duplicate_charge", "post_death_charge", "split_admission", "repeat_exam"]
+
+# Columns the rules (and indicators) read from the three large tables; the small tables are read whole.
+USED_COLUMNS = {
+    "visits": ["visit_id", "institution_id", "dept_code", "practitioner_id", "patient_id", "kind", "start_date",
+               "end_date", "diagnosis"],
+    "prescriptions": ["visit_id", "date", "institution_id", "practitioner_id", "atc_code", "route",
+                      "unit_strength_g", "quantity", "amount"],
+    "charges": ["line_id", "visit_id", "date", "institution_id", "patient_id", "item_code", "item_kind",
+                "quantity", "unit_price", "amount"],
+}
+SMALL_TABLES = ["institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations",
+                "deaths", "waste_bags", "waste_manifests", "wastewater_readings", "ddd"]
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# --------------------------------------------------------------------------- child processes
 
 
-def generate(folder: Path, visits: int, seed: int = 7) -> Path:
-    """Contract tables for one month, vectorised in DuckDB (≈3.2 prescription and 6 charge lines per visit)."""
-    from stdnum.cn import uscc
+@dataclass
+class Child:
+    wall_s: float
+    peak_rss_mb: float
+    rc: int
+    log: Path
 
-    if (folder / "_done").exists():
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    n_inst = max(10, visits // 50_000)
-    con = duckdb.connect()
-    con.execute(f"SELECT setseed({seed / 100})")
-    ids = []
-    for i in range(n_inst):
-        base = f"12110000MB{i:07d}"
-        ids.append(base + uscc.calc_check_digit(base))
-    con.execute("CREATE TABLE inst_ids AS SELECT * FROM (VALUES " + ", ".join(f"({i}, '{x}')" for i, x in
-                                                                             enumerate(ids)) + ") t(i, id)")
-    n_doc = max(50, visits // 2_000)
 
-    def copy(name: str, sql: str) -> None:
-        con.execute(f"COPY ({sql}) TO '{folder / (name + '.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)")
+def child(argv: list[str], log: Path) -> Child:
+    """Run ``python ARGV`` in the repository root; wall time and that process's own peak RSS."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    with log.open("w") as fh:
+        p = subprocess.Popen([sys.executable, *argv], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return Child(time.perf_counter() - t, usage.ru_maxrss / 1024, p.returncode, log)
 
-    copy("institutions", """SELECT id AS institution_id, 'H' || i AS name, 'hospital' AS kind, 'II' AS level,
-        '110101' AS district_code, 500 AS beds, DATE '2020-01-01' AS licence_valid_from,
-        CASE WHEN i % 17 = 3 THEN DATE '2025-03-15' ELSE DATE '2030-12-31' END AS licence_valid_to,
-        'active' AS status, DATE '2020-01-01' AS status_since,
-        CASE WHEN i % 3 = 0 THEN 'infectious' ELSE 'general_sewer' END AS wastewater_class FROM inst_ids""")
-    copy("institution_depts", """SELECT id AS institution_id, d AS dept_code, DATE '2020-01-01' AS valid_from,
-        NULL::DATE AS valid_to FROM inst_ids, (VALUES ('03'), ('04'), ('07'), ('20'), ('30')) t(d)""")
-    copy("practitioners", f"""SELECT lpad(CAST(110000000000000 + i AS VARCHAR), 15, '0') AS practitioner_id,
-        'D' || i AS name, 'physician' AS kind, CASE WHEN i % 97 = 5 THEN 'suspended' ELSE 'active' END AS status,
-        DATE '2025-03-10' AS status_since, NULL::DATE AS licence_valid_to FROM range({n_doc}) t(i)""")
-    copy("practitioner_scopes", f"""SELECT lpad(CAST(110000000000000 + i AS VARCHAR), 15, '0') AS practitioner_id,
-        d AS dept_code FROM range({n_doc}) t(i), (VALUES ('03'), ('04'), ('20')) s(d)""")
-    copy("registrations", f"""SELECT lpad(CAST(110000000000000 + i AS VARCHAR), 15, '0') AS practitioner_id,
-        (SELECT id FROM inst_ids WHERE inst_ids.i = t.i % {n_inst}) AS institution_id, true AS is_primary,
-        DATE '2020-01-01' AS valid_from, NULL::DATE AS valid_to FROM range({n_doc}) t(i)""")
-    con.execute(f"""CREATE TABLE v AS SELECT 'V' || i AS visit_id, i,
-        (i // 7) % {n_doc} AS doc, 'P' || (hash(i * 31 + {seed}) % {max(1, visits // 4)}) AS patient_id,
-        CASE WHEN i % 20 = 0 THEN 'inpatient' WHEN i % 20 = 1 THEN 'emergency' ELSE 'outpatient' END AS kind,
-        DATE '2025-03-01' + CAST(hash(i) % 31 AS INTEGER) AS start_date FROM range({visits}) t(i)""")
-    copy("visits", f"""SELECT visit_id, (SELECT id FROM inst_ids WHERE inst_ids.i = v.doc % {n_inst}) AS institution_id,
-        CASE WHEN i % 211 = 0 THEN '14' WHEN i % 20 = 1 THEN '20' ELSE '03' END AS dept_code,
-        lpad(CAST(110000000000000 + doc AS VARCHAR), 15, '0') AS practitioner_id, patient_id, kind, start_date,
-        CASE WHEN kind = 'inpatient' THEN start_date + CAST(1 + hash(i) % 12 AS INTEGER) ELSE start_date END AS end_date,
-        'J18.' || (i % 10) AS diagnosis, true AS insured FROM v""")
-    vv = "read_parquet('" + str(folder / "visits.parquet") + "')"
-    copy("prescriptions", f"""SELECT visit_id || '-' || k AS line_id, visit_id, start_date AS date, institution_id,
-        practitioner_id, patient_id, 'D' || k AS drug_code, 'drug' AS drug_name,
-        CASE WHEN k = 0 THEN 'J01DD04' WHEN k = 1 THEN 'J01CA04' ELSE 'N02BE01' END AS atc_code,
-        CASE WHEN k = 1 THEN 'O' ELSE 'P' END AS route, 0.5 AS unit_strength_g, 1.0 + k AS quantity,
-        1 AS days_supply, 12.5 AS amount FROM {vv}, range(3 + CAST(hash(visit_id) % 2 AS INTEGER)) t(k)
-        WHERE k > 0 OR hash(visit_id) % 4 = 0""")
-    copy("charges", f"""SELECT visit_id || '-c' || k AS line_id, visit_id, start_date AS date, institution_id,
-        patient_id, CASE WHEN k = 0 THEN 'CT' WHEN k = 1 THEN 'LAB1' ELSE 'SRV' || (k % 3) END AS item_code,
-        CASE WHEN k = 0 THEN 'exam' WHEN k = 1 THEN 'lab' WHEN k = 5 THEN 'bed' ELSE 'service' END AS item_kind,
-        1.0 AS quantity, CASE WHEN k >= 3 AND hash(visit_id) % 50 = 0 THEN 20.0 ELSE 10.0 + k END AS unit_price,
-        10.0 AS amount, 5.0 AS insured_amount FROM {vv}, range(6) t(k)""")
-    copy("deaths", f"SELECT 'P' || i AS patient_id, DATE '2025-03-10' AS death_date FROM range({max(1, visits // 400)}) t(i)")
-    copy("wastewater_readings", """SELECT id AS institution_id, 'S' || i AS sensor_id,
-        strftime(TIMESTAMP '2025-03-01' + to_minutes(CAST(m * 30 AS BIGINT)), '%Y-%m-%dT%H:%M:%S') AS ts,
-        CASE WHEN i % 5 = 0 THEN 7.0 ELSE 5 + (hash(i * 100000 + m) % 400) / 100.0 END AS residual_chlorine_mg_l,
-        7.0 AS ph FROM inst_ids, range(31 * 48) t(m)""")
-    (folder / "_done").write_text("ok")
+
+def weijian(args: list[str], log: Path) -> Child:
+    return child(["-m", "weijian.cli", *args], log)
+
+
+def _check(c: Child, what: str) -> None:
+    if c.rc != 0:
+        tail = c.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{what} failed (exit {c.rc}, peak RSS {c.peak_rss_mb:,.0f} MB); log {c.log}:\n{tail}")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def registry(preset: str) -> Path:
+    folder = CACHE / f"{preset}-registry-{CITY_SEED}"
+    if not (folder / "registrations.parquet").exists():
+        _check(weijian(["sim", "city", "--preset", preset, "--seed", str(CITY_SEED), "--out", str(folder)],
+                       CACHE / "logs" / f"sim-city-{preset}.log"), f"weijian sim city --preset {preset}")
     return folder
 
 
-def dataset(visits: int) -> Path:
-    return generate(CACHE / f"analytics-{visits}", visits)
+def activity(reg_preset: str, preset: str, months: int) -> Path:
+    """``weijian sim activity`` from 2025-01, generated once (``sim_activity.json`` is written last)."""
+    reg = registry(reg_preset)
+    out = CACHE / f"{preset}-activity-{reg_preset}reg-{months}m-{CITY_SEED}"
+    if not (out / "sim_activity.json").exists():
+        print(f"generating {out.name} …", flush=True)
+        c = weijian(["sim", "activity", "--registry", str(reg), "--months", str(months), "--preset", preset,
+                     "--violations", "0.01", "--seed", str(CITY_SEED), "--start", "2025-01-01", "--out", str(out),
+                     "--no-truth"], CACHE / "logs" / f"sim-activity-{out.name}.log")
+        _check(c, f"weijian sim activity ({out.name})")
+        print(f"  generated in {c.wall_s:.0f} s, peak RSS {c.peak_rss_mb:,.0f} MB", flush=True)
+    return out
 
 
-def city_run(folder: Path) -> dict[str, float]:
-    from weijian.analytics.runner import RunOptions, run
+def rows_of(dataset: Path) -> dict[str, int]:
+    return json.loads((dataset / "sim_activity.json").read_text())["rows"]
 
+
+def period(months: int) -> tuple[dt.date, dt.date]:
+    end = dt.date(2025 + months // 12, months % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(2025, 1, 1), end
+
+
+# --------------------------------------------------------------------------- engine runs
+
+
+def analytics(dataset: Path, start: dt.date, end: dt.date, out: Path, engine: str = "duckdb",
+              rules: list[str] | None = None) -> tuple[Child, dict[str, Any]]:
+    args = ["analytics", "run", str(dataset), "--start", start.isoformat(), "--end", end.isoformat(),
+            "--out", str(out), "--engine", engine]
+    if rules:
+        args += ["--rules", ",".join(rules)]
+    if limit := os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT"):
+        args += ["--memory-limit", limit]
+    c = weijian(args, CACHE / "logs" / f"{out.name}.log")
+    _check(c, f"analytics run ({engine}) on {dataset.name}")
+    report = json.loads((out / "report.json").read_text())
+    if report["rules_failed"]:
+        raise RuntimeError(f"rules failed on {dataset.name}: {report['rules_failed']}")
+    return c, report
+
+
+def alert_counts(out: Path) -> dict[str, int]:
+    import duckdb
+
+    rows = duckdb.sql(f"SELECT rule_id, count(DISTINCT subject_id) FROM read_parquet('{out / 'alerts.parquet'}') "
+                      f"GROUP BY 1").fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+# --------------------------------------------------------------------------- (b) the floor
+
+
+def floor_pass(dataset: Path) -> float:
+    """One DuckDB pass (hash of every value) over every column the rules use; seconds."""
+    import duckdb
+
+    from weijian.analytics.io import locate
+
+    con = duckdb.connect(config={"threads": os.cpu_count() or 1})
+    con.execute("SET enable_progress_bar = false")
     t = time.perf_counter()
-    res = run(RunOptions(folder, START, END, CACHE / "out-duckdb"))
-    wall = time.perf_counter() - t
-    print(f"(a) DuckDB run: {wall:.1f} s wall, peak RSS {_peak_rss_mb():.0f} MB, "
-          f"{res.alerts.num_rows:,} alerts")
-    for k, v in res.report["timings_s"].items():
-        print(f"    {k:<26} {v:>8.2f} s")
-    rows = {n: t["rows_read"] for n, t in res.report["tables"].items()}
-    print("    rows:", ", ".join(f"{n}={r:,}" for n, r in rows.items()))
-    return {**res.report["timings_s"], "wall": wall}
+    for name in [*USED_COLUMNS, *SMALL_TABLES]:
+        found = locate(dataset, name)
+        if found is None:
+            continue
+        files = "[" + ", ".join(f"'{f}'" for f in found[1]) + "]"
+        cols = USED_COLUMNS.get(name) or [r[0] for r in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({files})").fetchall()]
+        agg = ", ".join(f"bit_xor(hash({c}))" for c in cols)
+        con.execute(f"SELECT count(*), {agg} FROM read_parquet({files})").fetchall()
+    return time.perf_counter() - t
 
 
-def pandas_rules(folder: Path) -> float:
-    """duplicate_charge, post_death_charge, split_admission, institution_licence in plain pandas."""
+# --------------------------------------------------------------------------- (c) pandas
+
+
+def pandas_rules(dataset: Path, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The eight deterministic rules in plain pandas; distinct subjects per rule and seconds."""
     import pandas as pd
+    import pyarrow.parquet as pq
+
+    t0 = time.perf_counter()
+
+    def read(name: str, cols: list[str]) -> pd.DataFrame:
+        return pq.read_table(dataset / name if (dataset / name).is_dir() else dataset / f"{name}.parquet",
+                             columns=cols).to_pandas(date_as_object=False)
+
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    out: dict[str, int] = {}
+    timings: dict[str, float] = {}
+
+    def done(rule: str, ids: pd.Series, t: float) -> None:
+        out[rule] = int(ids.nunique())
+        timings[rule] = round(time.perf_counter() - t, 3)
 
     t = time.perf_counter()
-    c = pd.read_parquet(folder / "charges.parquet")
-    c = c[(c.date >= pd.Timestamp(START).date()) & (c.date <= pd.Timestamp(END).date())]
-    keys = ["visit_id", "date", "item_code", "quantity", "unit_price"]
-    first = c.groupby(keys)["line_id"].transform("min")
-    dup = c[c.line_id > first]
-    d = pd.read_parquet(folder / "deaths.parquet").groupby("patient_id", as_index=False).death_date.min()
-    pdc = c.merge(d, on="patient_id")
-    pdc = pdc[pdc.date > pdc.death_date]
-    v = pd.read_parquet(folder / "visits.parquet")
-    inp = v[v.kind == "inpatient"].assign(d3=lambda x: x.diagnosis.str[:3])
-    j = inp.merge(inp, on=["patient_id", "institution_id", "d3"], suffixes=("", "_a"))
-    j = j[(j.start_date_a < j.start_date)]
-    gap = (pd.to_datetime(j.start_date) - pd.to_datetime(j.end_date_a)).dt.days
-    split = j[(gap >= 0) & (gap <= 15)].visit_id.unique()
-    inst = pd.read_parquet(folder / "institutions.parquet")
-    vi = v.merge(inst, on="institution_id", how="left")
-    lic = vi[(vi.start_date < vi.licence_valid_from) | (vi.start_date > vi.licence_valid_to)]
-    wall = time.perf_counter() - t
-    print(f"(b) pandas, 4 rules: {wall:.1f} s ({len(dup):,} dup, {len(pdc):,} post-death, {len(split):,} split, "
-          f"{len(lic):,} licence)")
-    return wall
-
-
-def floor_pass(folder: Path) -> float:
-    cols = {"visits": "visit_id, institution_id, dept_code, practitioner_id, patient_id, kind, start_date, end_date, diagnosis",
-            "prescriptions": "line_id, visit_id, date, institution_id, practitioner_id, atc_code, route, unit_strength_g, quantity, amount",
-            "charges": "line_id, visit_id, date, institution_id, patient_id, item_code, item_kind, quantity, unit_price, amount"}
-    con = duckdb.connect()
-    t = time.perf_counter()
-    for name, cs in cols.items():
-        agg = ", ".join(f"bit_xor(hash({c.strip()}))" for c in cs.split(","))
-        con.execute(f"SELECT {agg} FROM read_parquet('{folder / (name + '.parquet')}')").fetchall()
-    wall = time.perf_counter() - t
-    print(f"(c) floor — one DuckDB pass over every column the rules use: {wall:.2f} s")
-    return wall
-
-
-def spark_vs_duckdb(folder: Path) -> None:
-    from weijian.analytics.runner import RunOptions, run
+    visits = read("visits", USED_COLUMNS["visits"])
+    v = visits[visits.start_date.between(s, e)]
+    timings["read_visits"] = round(time.perf_counter() - t, 3)
 
     t = time.perf_counter()
-    run(RunOptions(folder, START, END, CACHE / "small-duck"))
-    duck = time.perf_counter() - t
+    inst = read("institutions", ["institution_id", "licence_valid_from", "licence_valid_to", "status",
+                                 "status_since"]).assign(known=True)
+    j = v[["visit_id", "institution_id", "start_date"]].merge(inst, on="institution_id", how="left")
+    d = j.start_date
+    fired = (j.known.isna() | (d < j.licence_valid_from) | (d > j.licence_valid_to)
+             | (j.status.isin(["suspended", "revoked", "closed"]) & (j.status_since <= d)))
+    done("institution_licence", j.visit_id[fired], t)
+
     t = time.perf_counter()
-    run(RunOptions(folder, START, END, CACHE / "small-spark", engine="spark"))
-    spark = time.perf_counter() - t
-    print(f"(d) small dataset: DuckDB {duck:.1f} s, Spark local[2] {spark:.1f} s (incl. session start)")
+    depts = read("institution_depts", ["institution_id", "dept_code", "valid_from", "valid_to"])
+    vd = v[["visit_id", "institution_id", "dept_code", "start_date"]].assign(dept1=v.dept_code.str[:2])
+    covered = []
+    for key in ("dept_code", "dept1"):
+        m = vd[["visit_id", "institution_id", key, "start_date"]].merge(
+            depts.rename(columns={"dept_code": key}), on=["institution_id", key])
+        ok = (m.valid_from <= m.start_date) & (m.valid_to.isna() | (m.start_date <= m.valid_to))
+        covered.append(m.visit_id[ok])
+    done("out_of_scope_dept", vd.visit_id[~vd.visit_id.isin(pd.concat(covered))], t)
+
+    t = time.perf_counter()
+    vp = v[v.practitioner_id.notna()][["visit_id", "institution_id", "practitioner_id", "start_date"]]
+    regs = read("registrations", ["practitioner_id", "institution_id", "valid_from", "valid_to"])
+    m = vp.merge(regs, on=["practitioner_id", "institution_id"])
+    ok = (m.valid_from <= m.start_date) & (m.valid_to.isna() | (m.start_date <= m.valid_to))
+    done("unregistered_practice", vp.visit_id[~vp.visit_id.isin(m.visit_id[ok])], t)
+
+    t = time.perf_counter()
+    prac = read("practitioners", ["practitioner_id", "status", "status_since", "licence_valid_to"]).assign(known=True)
+    j = vp.merge(prac, on="practitioner_id", how="left")
+    d = j.start_date
+    bad = (j.known.isna() | (j.status.isin(["suspended", "revoked"]) & (j.status_since <= d))
+           | (j.licence_valid_to.notna() & (j.licence_valid_to < d)))
+    done("invalid_licence", j.visit_id[bad], t)
+
+    t = time.perf_counter()
+    inp = visits[visits.kind == "inpatient"][["visit_id", "institution_id", "patient_id", "start_date", "end_date",
+                                               "diagnosis"]]
+    inp = inp.assign(diag3=inp.diagnosis.str[:3]).drop(columns="diagnosis")
+    b = inp[inp.start_date.between(s, e)]
+    j = b.merge(inp, on=["patient_id", "institution_id", "diag3"], suffixes=("", "_a"))
+    gap = (j.start_date - j.end_date_a).dt.days
+    done("split_admission", j.visit_id[(j.start_date_a < j.start_date) & (gap >= 0) & (gap <= 15)], t)
+    del visits, v, vd, vp, inp, b, j
+
+    t = time.perf_counter()
+    charges = read("charges", ["line_id", "visit_id", "date", "patient_id", "item_code", "item_kind", "quantity",
+                               "unit_price"])
+    c = charges[charges.date.between(s, e)]
+    timings["read_charges"] = round(time.perf_counter() - t, 3)
+
+    t = time.perf_counter()
+    first = c.groupby(["visit_id", "date", "item_code", "quantity", "unit_price"], sort=False).line_id.transform("min")
+    done("duplicate_charge", c.line_id[c.line_id > first], t)
+
+    t = time.perf_counter()
+    deaths = read("deaths", ["patient_id", "death_date"]).groupby("patient_id", as_index=False).death_date.min()
+    j = c[["line_id", "patient_id", "date"]].merge(deaths, on="patient_id")
+    done("post_death_charge", j.line_id[j.date > j.death_date], t)
+
+    t = time.perf_counter()
+    lines = c[c.item_kind.isin(["exam", "lab"])][["line_id", "visit_id", "patient_id", "item_code", "date"]]
+    k = charges[charges.item_code.isin(lines.item_code.unique()) & charges.patient_id.isin(lines.patient_id.unique())]
+    j = lines.merge(k[["visit_id", "patient_id", "item_code", "date"]], on=["patient_id", "item_code"],
+                    suffixes=("", "_k"))
+    days = (j.date - j.date_k).dt.days
+    done("repeat_exam", j.line_id[(j.visit_id != j.visit_id_k) & (days >= 1) & (days <= 7)], t)
+    return {"wall_s": round(time.perf_counter() - t0, 3), "alerts": out, "timings_s": timings}
 
 
-def main(argv: list[str] | None = None) -> int:
-    visits = int(os.environ.get("WEIJIAN_BENCH_VISITS", "2000000"))
-    CACHE.mkdir(exist_ok=True)
-    t = time.perf_counter()
-    folder = dataset(visits)
-    print(f"dataset {folder} ({visits:,} visits) ready in {time.perf_counter() - t:.1f} s")
-    timings = city_run(folder)
-    pandas_s = pandas_rules(folder)
-    engine_s = sum(timings.get(r, 0.0) for r in ("duplicate_charge", "post_death_charge", "split_admission",
-                                                  "institution_licence"))
-    print(f"    engine, same 4 rules: {engine_s:.1f} s → pandas / engine = {pandas_s / max(engine_s, 1e-9):.1f}×")
-    floor = floor_pass(folder)
-    print(f"    full run / floor = {timings['wall'] / max(floor, 1e-9):.1f}×")
-    if os.environ.get("WEIJIAN_BENCH_SPARK", "1") != "0":
-        spark_vs_duckdb(dataset(min(visits, 50_000)))
+# --------------------------------------------------------------------------- report
+
+
+FIGURES: list[tuple[str, str, str]] = []
+
+
+def fig(part: str, what: str, value: str) -> None:
+    FIGURES.append((part, what, value))
+    print(f"  {part:<3} {what:<44} {value}", flush=True)
+
+
+def part_a(results: dict[str, Any]) -> None:
+    data = activity("city", "city", 1)
+    rows = rows_of(data)
+    print(f"(a) city month {data.name}: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), flush=True)
+    c, rep = analytics(data, *JAN, CACHE / "out-city-duckdb")
+    tim = rep["timings_s"]
+    results["a"] = {"dataset": str(data), "rows": rows, "wall_s": round(c.wall_s, 3),
+                    "peak_rss_mb": round(c.peak_rss_mb), "timings_s": tim, "alerts": rep["alerts"]["by_rule"],
+                    "memory_limit": os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT") or "engine default"}
+    for k, v in tim.items():
+        if k != "total":
+            fig("a", f"{k} (s)", f"{v:,.1f}" + (f"   {rep['alerts']['by_rule'][k]:,} alerts"
+                                                if k in rep["alerts"]["by_rule"] else ""))
+    fig("a", "engine total, report.json (s)", f"{tim['total']:,.1f}")
+    fig("a", "child process wall (s)", f"{c.wall_s:,.1f}")
+    fig("a", "child peak RSS (MB)", f"{c.peak_rss_mb:,.0f}")
+
+
+def part_b(results: dict[str, Any]) -> None:
+    data = activity("city", "city", 1)
+    floor = floor_pass(data)
+    results["b"] = {"floor_s": round(floor, 3)}
+    fig("b", "floor: one pass over used columns (s)", f"{floor:,.1f}")
+    if "a" in results:
+        ratio = results["a"]["timings_s"]["total"] / floor
+        results["b"]["ratio"] = round(ratio, 2)
+        fig("b", "full run / floor (target ≤ 5×)", f"{ratio:.1f}×")
+
+
+def part_c(results: dict[str, Any]) -> None:
+    months = 3
+    data = activity("small", "district", months)
+    start, end = period(months)
+    rows = rows_of(data)
+    print(f"(c) {data.name}: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), flush=True)
+    res_file = CACHE / "pandas-result.json"
+    pc = child(["-m", "benchmarks.analytics_bench", "pandas", str(data), start.isoformat(), end.isoformat(),
+                str(res_file)], CACHE / "logs" / "pandas.log")
+    _check(pc, "pandas rules")
+    pres = json.loads(res_file.read_text())
+    ec, rep = analytics(data, start, end, CACHE / "out-district-8rules", rules=PANDAS_RULES)
+    counts = alert_counts(CACHE / "out-district-8rules")
+    tim = rep["timings_s"]
+    rules_s = sum(tim[r] for r in PANDAS_RULES)
+    mismatch = {r: (pres["alerts"].get(r, 0), counts.get(r, 0)) for r in PANDAS_RULES
+                if pres["alerts"].get(r, 0) != counts.get(r, 0)}
+    results["c"] = {"dataset": str(data), "rows": rows, "pandas": pres, "pandas_child_wall_s": round(pc.wall_s, 3),
+                    "pandas_peak_rss_mb": round(pc.peak_rss_mb), "engine_timings_s": tim,
+                    "engine_child_wall_s": round(ec.wall_s, 3), "engine_peak_rss_mb": round(ec.peak_rss_mb),
+                    "engine_alerts": counts, "mismatch": mismatch}
+    fig("c", "prescription lines / charge lines", f"{rows['prescriptions']:,} / {rows['charges']:,}")
+    fig("c", "pandas, 8 rules incl. reading (s)", f"{pres['wall_s']:,.1f}   peak RSS {pc.peak_rss_mb:,.0f} MB")
+    fig("c", "engine, same 8 rules, total (s)", f"{tim['total']:,.1f}   peak RSS {ec.peak_rss_mb:,.0f} MB")
+    fig("c", "engine load+validate + 8 rules (s)", f"{tim['load_validate'] + rules_s:,.1f}")
+    fig("c", "pandas / engine total", f"{pres['wall_s'] / tim['total']:.1f}×")
+    for r in PANDAS_RULES:
+        fig("c", f"  {r}: pandas s / engine s", f"{pres['timings_s'][r]:,.1f} / {tim[r]:,.1f}   "
+                                                f"alerts {pres['alerts'][r]:,} / {counts.get(r, 0):,}")
+    fig("c", "alert counts pandas = engine", "yes" if not mismatch else f"NO: {mismatch}")
+
+
+def part_d(results: dict[str, Any]) -> None:
+    months = 3
+    data = activity("small", "small", months)
+    start, end = period(months)
+    rows = rows_of(data)
+    dc, drep = analytics(data, start, end, CACHE / "out-small-duckdb")
+    sc, srep = analytics(data, start, end, CACHE / "out-small-spark", engine="spark")
+    same = alert_counts(CACHE / "out-small-duckdb") == alert_counts(CACHE / "out-small-spark")
+    results["d"] = {"dataset": str(data), "rows": rows, "duckdb": {"wall_s": round(dc.wall_s, 3),
+                                                                   "timings_s": drep["timings_s"]},
+                    "spark": {"wall_s": round(sc.wall_s, 3), "timings_s": srep["timings_s"]}, "same_alerts": same}
+    fig("d", "small × 3 months: visits / prescription lines", f"{rows['visits']:,} / {rows['prescriptions']:,}")
+    fig("d", "DuckDB: engine total / process wall (s)", f"{drep['timings_s']['total']:,.1f} / {dc.wall_s:,.1f}")
+    fig("d", "Spark local[2]: engine total / process wall (s)",
+        f"{srep['timings_s']['total']:,.1f} / {sc.wall_s:,.1f}")
+    fig("d", "Spark / DuckDB (engine total)", f"{srep['timings_s']['total'] / drep['timings_s']['total']:.1f}×")
+    fig("d", "same alerts per rule on both engines", "yes" if same else "NO")
+
+
+def pandas_child(argv: list[str]) -> int:
+    """``python -m benchmarks.analytics_bench pandas DATASET START END OUT.json``."""
+    res = pandas_rules(Path(argv[0]), dt.date.fromisoformat(argv[1]), dt.date.fromisoformat(argv[2]))
+    Path(argv[3]).write_text(json.dumps(res, indent=2))
+    return 0
+
+
+def main() -> int:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    parts = [p.strip() for p in os.environ.get("WEIJIAN_BENCH_PARTS", "a,b,c,d").split(",") if p.strip()]
+    if os.environ.get("WEIJIAN_BENCH_SPARK", "1") == "0" and "d" in parts:
+        parts.remove("d")
+    results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, "
+                               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM"}
+    print(f"analytics benchmark on {results['machine']}; cache {CACHE}", flush=True)
+    failed = []
+    for p in parts:
+        started = time.perf_counter()
+        try:
+            {"a": part_a, "b": part_b, "c": part_c, "d": part_d}[p](results)
+        except Exception as exc:  # report and go on with the other parts
+            failed.append(p)
+            results.setdefault("failed", {})[p] = f"{type(exc).__name__}: {exc}"
+            print(f"!! part ({p}) failed: {type(exc).__name__}: {exc}", flush=True)
+        print(f"-- part ({p}): {time.perf_counter() - started:.0f} s", flush=True)
+    (CACHE / "analytics-bench.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nweijian.analytics benchmark — {results['machine']}")
+    width = max((len(w) for _, w, _ in FIGURES), default=10)
+    for part, what, value in FIGURES:
+        print(f"({part}) {what:<{width}}  {value}")
+    if failed:
+        print("failed parts: " + ", ".join(failed))
+    if failed:
+        raise RuntimeError(f"part(s) {', '.join(failed)} failed; see above")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(pandas_child(sys.argv[2:]) if sys.argv[1:2] == ["pandas"] else main())
