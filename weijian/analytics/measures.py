@@ -36,18 +36,26 @@ def bed_days(ctx: Context) -> ir.Table:
     return agg.filter(agg.bed_days > 0)
 
 
-def j01_inpatient_lines(ctx: Context) -> ir.Table:
-    """J01 prescription lines of inpatient visits dated inside the period, with their month and DDD."""
-    p = ctx.t("prescriptions")
-    p = p.filter(p.atc_code.startswith("J01") & ctx.in_period(p.date))
-    v = ctx.t("visits").filter(lambda t: t.kind == "inpatient").select(v_id="visit_id")
-    p = p.join(v, p.visit_id == v.v_id)
+def with_month_and_ddd(ctx: Context, p: ir.Table) -> ir.Table:
+    """Prescription lines with their month of the period, their DDD (g) and ``usable``/``ddds``.
+
+    DDDs of a line = quantity × unit_strength_g ÷ ddd_g for its (atc_code, route); a line
+    lacking the strength or a DDD is not usable (its ``ddds`` is 0).
+    """
     m = ctx.months
     p = p.join(m, p.date.between(m.m_start, m.m_end))
     d = ctx.ddd
     p = p.left_join(d, [p.atc_code == d.atc_code, p.route == d.route])
     usable = p.unit_strength_g.notnull() & p.ddd_g.notnull() & (p.ddd_g > 0)
     return p.mutate(usable=usable, ddds=ibis.ifelse(usable, p.quantity * p.unit_strength_g / p.ddd_g, 0.0))
+
+
+def j01_inpatient_lines(ctx: Context) -> ir.Table:
+    """J01 prescription lines of inpatient visits dated inside the period, with their month and DDD."""
+    p = ctx.t("prescriptions")
+    p = p.filter(p.atc_code.startswith("J01") & ctx.in_period(p.date))
+    v = ctx.t("visits").filter(lambda t: t.kind == "inpatient").select(v_id="visit_id")
+    return with_month_and_ddd(ctx, p.join(v, p.visit_id == v.v_id))
 
 
 def intensity(ctx: Context) -> ir.Table:

@@ -32,6 +32,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
+from weijian.analytics.measures import with_month_and_ddd
 from weijian.analytics.rules.base import Context, Rule, dept1
 
 
@@ -39,14 +40,8 @@ def build(ctx: Context) -> ibis.Table:
     p = ctx.t("prescriptions")
     p = p.filter(p.atc_code.notnull() & ctx.in_period(p.date))
     v = ctx.t("visits").select(v_id="visit_id", v_dept="dept_code")
-    p = p.join(v, p.visit_id == v.v_id)
-    m = ctx.months
-    p = p.join(m, p.date.between(m.m_start, m.m_end))
-    d = ctx.ddd
-    p = p.left_join(d, [p.atc_code == d.atc_code, p.route == d.route])
-    usable = p.unit_strength_g.notnull() & p.ddd_g.notnull() & (p.ddd_g > 0)
-    p = p.mutate(measure=ibis.ifelse(usable, "ddd", "amount"),
-                 qty=ibis.ifelse(usable, p.quantity * p.unit_strength_g / p.ddd_g, p.amount),
+    p = with_month_and_ddd(ctx, p.join(v, p.visit_id == v.v_id))
+    p = p.mutate(measure=ibis.ifelse(p.usable, "ddd", "amount"), qty=ibis.ifelse(p.usable, p.ddds, p.amount),
                  dept=dept1(p.v_dept))
     g = p.group_by([p.practitioner_id, p.atc_code, p.month, p.measure]).aggregate(
         total=p.qty.sum(), lines=p.count(), dept=p.dept.min(), institution_id=p.institution_id.min())
