@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from weijian.core.audit import audit_record
 from weijian.registry.imports.specs import SPECS
 from weijian.registry.models import Inspector, Institution, Practitioner
 
@@ -67,6 +68,12 @@ def export_list(model: type, objects: Iterable[Any], title: str) -> bytes:
     columns = COLUMNS[model]
     rows = ([value for _, get in columns for value in get(obj)] for obj in objects)
     return _workbook(title, [header for header, _ in columns], rows)
+
+
+def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: dict[str, str]) -> bytes:
+    """A scoped list as a workbook; who exported what (the filters) goes into the audit chain."""
+    audit_record(actor=actor, action="registry.export", object_type=model.__name__, data={"query": query})
+    return export_list(model, queryset.iterator(chunk_size=2000), title)
 
 
 def rejects_workbook(rejects: list[dict[str, Any]]) -> bytes:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from weijian.core.audit import audit_record
 from weijian.core.models import Department
 from weijian.core.scope import can_edit_registry
 from weijian.core.selectors import districts_in_scope
@@ -41,8 +40,8 @@ def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
 
 
 def _xlsx(request: HttpRequest, model: type, qs: QuerySet[Any], title: str) -> HttpResponse:
-    audit_record(actor=request.user, action="registry.export", object_type=model.__name__, data={"query": request.GET.dict()})
-    response = HttpResponse(exports.export_list(model, qs.iterator(chunk_size=2000), title), content_type=exports.XLSX_MIME)
+    content = exports.list_export(actor=request.user, model=model, queryset=qs, title=title, query=request.GET.dict())
+    response = HttpResponse(content, content_type=exports.XLSX_MIME)
     stamp = dt.date.today().strftime("%Y%m%d")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{model.__name__.lower()}-{stamp}.xlsx"
     return response
