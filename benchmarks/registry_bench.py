@@ -289,13 +289,14 @@ def search_under_load(folder: Path, data_dir: Path) -> None:
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
     users, seconds = _env_int("WEIJIAN_BENCH_USERS", 10), _env_int("WEIJIAN_BENCH_SECONDS", 30)
+    # The production server (gunicorn: 2 worker processes × 4 threads), not the development runserver.
     server = subprocess.Popen(
-        [*WEIJIAN, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(Path(sys.executable).with_name("gunicorn")), "weijian.project.wsgi", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         _wait_until_up(f"{host}/login/", server)
-        _say(f"  runserver (threaded) on {host}; inspector_a of district {district}; {len(queries)} queries, "
+        _say(f"  gunicorn (2 workers × 4 threads) on {host}; inspector_a of district {district}; {len(queries)} queries, "
              f"e.g. {', '.join(queries[8:14])}")  # fmt: skip
         for paced in (True, False):
             figures = run_locust(host, work, queries_file, "inspector_a", password, paced=paced, users=users,
