@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from weijian.alerts.selectors import alert_queue
 from weijian.registry.models import InstitutionKind
 from weijian.registry.selectors import registry_counts
 
@@ -13,4 +14,5 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = registry_counts(request.user)
     labels = dict(InstitutionKind.choices)
     by_kind = [{"label": labels.get(row["kind"], row["kind"]), "n": row["n"]} for row in counts["by_kind"]]
-    return render(request, "core/home.html", {"counts": counts, "by_kind": by_kind})
+    open_alerts = alert_queue(request.user, status="open").count()
+    return render(request, "core/home.html", {"counts": counts, "by_kind": by_kind, "open_alerts": open_alerts})

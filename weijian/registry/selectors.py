@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from weijian.core.scope import scoped
@@ -19,6 +19,8 @@ from weijian.registry.models import (
     Practitioner,
     Registration,
 )
+
+LICENCE_WARNING_DAYS = 90  # how far ahead the dashboard warns of licences running out
 
 
 def _search(queryset: QuerySet[Any], q: str | None) -> QuerySet[Any]:
@@ -37,8 +39,15 @@ def institution_list(
     kind: str | None = None,
     status: str | None = None,
     level: str | None = None,
+    licence: str | None = None,
 ) -> QuerySet[Institution]:
+    """``licence``: ``expired`` (still active with an expired licence) or ``expiring`` (within 90 days)."""
     qs = _search(scoped(user, Institution.objects.select_related("district", "street")), q)
+    today = dt.date.today()
+    if licence == "expired":
+        qs = qs.filter(licence_valid_to__lt=today, status="active")
+    elif licence == "expiring":
+        qs = qs.filter(licence_valid_to__gte=today, licence_valid_to__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
     if district:
         qs = qs.filter(district__code=district)
     if kind:
@@ -140,14 +149,11 @@ def dept_label(code: str, names: dict[str, str]) -> str:
 
 def registry_counts(user: Any) -> dict[str, Any]:
     institutions = scoped(user, Institution.objects.all())
-    today = dt.date.today()
     return {
         "institutions": institutions.count(),
         "by_kind": list(institutions.values("kind").annotate(n=Count("pk")).order_by("-n")),
-        "licence_expiring": institutions.filter(
-            licence_valid_to__gte=today, licence_valid_to__lte=today + dt.timedelta(days=90)
-        ).count(),
-        "licence_expired": institutions.filter(Q(licence_valid_to__lt=today), status="active").count(),
+        "licence_expiring": institution_list(user, licence="expiring").count(),
+        "licence_expired": institution_list(user, licence="expired").count(),
         "practitioners": scoped(user, Practitioner.objects.all()).count(),
         "inspectors": scoped(user, Inspector.objects.filter(active=True)).count(),
     }

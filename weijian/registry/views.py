@@ -61,6 +61,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         kind=_clean(request.GET.get("kind"), InstitutionKind.values),
         status=_clean(request.GET.get("status"), InstitutionStatus.values),
         level=_clean(request.GET.get("level"), InstitutionLevel.values),
+        licence=_clean(request.GET.get("licence"), ("expired", "expiring")),
     )
     if request.GET.get("format") == "xlsx":
         return _xlsx(request, Institution, qs, "医疗机构")

@@ -103,3 +103,10 @@ def test_pages_render_in_chinese(admin_client: Client, registry: dict[str, str])
         assert 'lang="zh-Hans"' in response.content.decode()
     detail = admin_client.get(f"/registry/institutions/{registry['b2']}/").content.decode()
     assert "14 医疗美容科" in detail and "已过期" in detail
+
+
+def test_licence_filters_behind_the_dashboard_cards(admin_client: Client, registry: dict[str, str]) -> None:
+    expired = admin_client.get("/registry/institutions/", {"licence": "expired"}).content.decode()
+    assert "上海美丽医疗美容门诊部" in expired and "瑞金医院分院" not in expired
+    home = admin_client.get("/").content.decode()
+    assert "?licence=expired" in home and "?licence=expiring" in home
