@@ -73,7 +73,9 @@ class Alert(models.Model):
     disposition_reason = models.TextField(_("处置说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope_rule = ScopeRule(region="district__code", department="department__code", institution="institution_id")
+    # No institution path: an institution never sees alerts raised about it (they may become
+    # clues for a case); it sees its own indicators and grade.
+    scope_rule = ScopeRule(region="district__code", department="department__code")
 
     class Meta:
         ordering = ["status", "due_date", "-severity", "pk"]

@@ -123,3 +123,18 @@ def test_profile_shows_alerts_indicators_and_grade(registry: dict[str, str], tmp
     assert "V1" in page
     person = client.get("/registry/practitioners/110310101000001/").content.decode()
     assert "110310101000001|J01CA04|2025-01" in person
+
+
+def test_institution_sees_its_grade_but_not_the_alerts_about_it(
+    registry: dict[str, str], tmp_path: Path, make_user: Any
+) -> None:
+    from weijian.registry.models import Institution
+
+    analytics_run_load(folder=write_run(tmp_path / "out", registry), actor="t")
+    own = Institution.objects.get(uscc=registry["a1"])
+    client = Client()
+    client.force_login(make_user("inst", role=Role.INSTITUTION_USER, region=None, department=None, institution=own))
+    page = client.get(f"/registry/institutions/{registry['a1']}/").content.decode()
+    assert "C 级" in page and "V1" not in page
+    assert client.get(f"/alerts/{Alert.objects.get(subject_id='V1').pk}/").status_code == 404
+    assert "V1" not in client.get("/alerts/").content.decode()
