@@ -49,10 +49,6 @@ class Scope:
     institution_id: int | None
     region_ids: tuple[int, ...] | None = None  # the regions under region_prefix, resolved once
 
-    @property
-    def sees_everything(self) -> bool:
-        return self.role == Role.CITY_ADMIN and self.region_prefix is None
-
 
 NOTHING = Scope(role=Role.PUBLIC, region_prefix=None, department_code=None, institution_id=None)
 
@@ -134,16 +130,6 @@ def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         inner = queryset.model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=inner)
     return queryset.filter(condition)
-
-
-def may_see_region(user: Any, region_code: str) -> bool:
-    """Whether a region code (district, street, grid) lies inside the user's scope."""
-    scope = scope_of(user)
-    if scope.role in (Role.PUBLIC, Role.INSTITUTION_USER):
-        return False
-    if scope.region_prefix is None:
-        return scope.role == Role.CITY_ADMIN
-    return region_code.startswith(scope.region_prefix)
 
 
 def can_edit_registry(user: Any) -> bool:

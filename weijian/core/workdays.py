@@ -46,10 +46,6 @@ def _package_years() -> range:
     return range(min(days).year, max(days).year + 1)
 
 
-def known_years() -> list[int]:
-    return sorted(set(_package_years()) | set(_extra_years()))
-
-
 def is_workday(day: dt.date) -> bool:
     """True when ``day`` is a working day (weekday not a holiday, or a 调休 weekend)."""
     extra = _extra_years().get(day.year)
