@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weijian.alerts import selectors, services
+from weijian.alerts.exports import alert_queue_export
 from weijian.alerts.models import AlertStatus, Severity
 from weijian.analytics.registry import RULES
 from weijian.core.selectors import districts_in_scope
+from weijian.core.xlsx import XLSX_MIME
 
 
 @login_required
@@ -27,13 +29,19 @@ def queue(request: HttpRequest) -> HttpResponse:
         district=request.GET.get("district") or None,
         q=(request.GET.get("q") or "")[:100] or None,
     )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            alert_queue_export(actor=request.user, queryset=qs, query=request.GET.dict()), content_type=XLSX_MIME
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''alerts-{timezone.localdate():%Y%m%d}.xlsx"
+        return response
     return render(
         request,
         "alerts/queue.html",
         {
             "page": Paginator(qs, 30).get_page(request.GET.get("page")), "params": request.GET, "status": status,
             "statuses": AlertStatus.choices, "severities": Severity.choices, "rules": selectors.alert_rule_counts(request.user),
-            "districts": districts_in_scope(request.user), "today": timezone.localdate(),
+            "districts": districts_in_scope(request.user), "today": timezone.localdate(), "exportable": True,
         },
     )  # fmt: skip
 

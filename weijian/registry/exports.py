@@ -10,10 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from weijian.core.audit import audit_record
+from weijian.core.xlsx import workbook_bytes
 from weijian.registry.imports.specs import SPECS
 from weijian.registry.models import Inspector, Institution, Practitioner
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Row = Callable[[Any], list[Any]]
 
@@ -53,21 +52,10 @@ COLUMNS: dict[type, list[tuple[str, Row]]] = {
 }
 
 
-def _workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def export_list(model: type, objects: Iterable[Any], title: str) -> bytes:
     columns = COLUMNS[model]
     rows = ([value for _, get in columns for value in get(obj)] for obj in objects)
-    return _workbook(title, [header for header, _ in columns], rows)
+    return workbook_bytes(title, [header for header, _ in columns], rows)
 
 
 def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: dict[str, str]) -> bytes:
@@ -78,7 +66,7 @@ def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: di
 
 def rejects_workbook(rejects: list[dict[str, Any]]) -> bytes:
     rows = ([r["row"], r["column"], r["value"], r["reason"]] for r in rejects)
-    return _workbook("未导入的行", ["行号", "列", "值", "原因"], rows)
+    return workbook_bytes("未导入的行", ["行号", "列", "值", "原因"], rows)
 
 
 def import_template(kind: str) -> bytes:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from weijian.core.models import Department
 from weijian.core.scope import can_edit_registry
 from weijian.core.selectors import districts_in_scope
+from weijian.core.xlsx import XLSX_MIME
 from weijian.registry import exports, selectors
 from weijian.registry.imports.readers import ImportFileError
 from weijian.registry.imports.service import import_bytes
@@ -41,7 +42,7 @@ def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
 
 def _xlsx(request: HttpRequest, model: type, qs: QuerySet[Any], title: str) -> HttpResponse:
     content = exports.list_export(actor=request.user, model=model, queryset=qs, title=title, query=request.GET.dict())
-    response = HttpResponse(content, content_type=exports.XLSX_MIME)
+    response = HttpResponse(content, content_type=XLSX_MIME)
     stamp = dt.date.today().strftime("%Y%m%d")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{model.__name__.lower()}-{stamp}.xlsx"
     return response
@@ -180,7 +181,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SPECS:
         raise Http404(_("未知的导入类型"))
-    response = HttpResponse(exports.import_template(kind), content_type=exports.XLSX_MIME)
+    response = HttpResponse(exports.import_template(kind), content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''template-{kind}.xlsx"
     return response
 
@@ -194,7 +195,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(request.user, pk)
-    response = HttpResponse(exports.rejects_workbook(batch.rejects), content_type=exports.XLSX_MIME)
+    response = HttpResponse(exports.rejects_workbook(batch.rejects), content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''rejects-{batch.pk}.xlsx"
     return response
 

@@ -138,3 +138,20 @@ def test_institution_sees_its_grade_but_not_the_alerts_about_it(
     assert "C 级" in page and "V1" not in page
     assert client.get(f"/alerts/{Alert.objects.get(subject_id='V1').pk}/").status_code == 404
     assert "V1" not in client.get("/alerts/").content.decode()
+
+
+def test_queue_exports_to_excel_within_scope(registry: dict[str, str], tmp_path: Path, make_user: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    analytics_run_load(folder=write_run(tmp_path / "out", registry), actor="t")
+    client = Client()
+    client.force_login(make_user("ha", role=Role.INSPECTOR, region="310101", department="health"))
+    response = client.get("/alerts/", {"format": "xlsx", "status": "all"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "规则"
+    assert sorted(r[1] for r in rows[1:]) == sorted(
+        ["V1", f"{registry['a1']}|2025-02", "110310101000001|J01CA04|2025-01"]
+    )
+    assert AuditEvent.objects.filter(action="alerts.export").count() == 1
