@@ -12,7 +12,9 @@ whose files replace the bundled ones of the same name (e.g. next year's holidays
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,13 +79,108 @@ def dated_entries(table: dict[Any, Any], where: str) -> list[tuple[dt.date, Any]
 
 def as_of(table: dict[Any, Any], on: dt.date, where: str = "rule") -> Any:
     """The entry of a dated table in force on ``on``."""
-    current = None
+    return _entry_as_of(table, on, where)[1]
+
+
+def is_dated(node: Any) -> bool:
+    """A dated table: a non-empty mapping whose keys are all effective dates."""
+    return (
+        isinstance(node, dict)
+        and bool(node)
+        and all(isinstance(k, dt.date) and not isinstance(k, dt.datetime) for k in node)
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A value looked up in a rules file as of a date, with what a decision must record about it."""
+
+    value: Any
+    file: str
+    key: str
+    on: dt.date
+    effective_from: dt.date | None  # the date of the (innermost) dated entry the value came from
+    basis: str | None
+    sha256: str
+
+    def record(self) -> dict[str, Any]:
+        """What an alert, a deadline or a decision stores to be replayable: file, entry date, content hash."""
+        return {
+            "file": self.file,
+            "key": self.key,
+            "as_of": self.on.isoformat(),
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "basis": self.basis,
+            "sha256": self.sha256,
+        }
+
+
+def resolve(name: str, key: str, on: dt.date) -> Resolved:
+    """Walk the dotted ``key`` from the root of rules file ``name`` as of ``on``.
+
+    Wherever the walk meets a dated table it takes the entry in force on ``on`` and goes on inside it, so
+    ``resolve("alert_disposal", "deadline_working_days.high", day)`` is the number of working days in force
+    on ``day``. A missing key is a :class:`RulesError` naming the file and the key.
+    """
+    where = f"{name}.yaml"
+    node: Any = load(name)
+    effective: dt.date | None = None
+    basis: str | None = None
+    walked: list[str] = []
+
+    def enter_dated(node: Any) -> Any:
+        nonlocal effective, basis
+        while is_dated(node):
+            since, entry = _entry_as_of(node, on, f"{where}: {'.'.join(walked) or '(root)'}")
+            effective = since
+            if isinstance(entry, dict) and entry.get("basis"):
+                basis = str(entry["basis"])
+            node = entry
+        return node
+
+    for part in key.split(".") if key else []:
+        node = enter_dated(node)
+        if not isinstance(node, dict) or part not in node:
+            raise RulesError(f"{where}: no key {'.'.join([*walked, part])!r}")
+        walked.append(part)
+        node = node[part]
+    node = enter_dated(node)
+    return Resolved(node, where, key, on, effective, basis, file_hash(name))
+
+
+def value(name: str, key: str, on: dt.date) -> Any:
+    """The value of ``key`` in rules file ``name`` in force on ``on`` (see :func:`resolve`)."""
+    return resolve(name, key, on).value
+
+
+def _entry_as_of(table: dict[Any, Any], on: dt.date, where: str) -> tuple[dt.date, Any]:
+    current: tuple[dt.date, Any] | None = None
     for since, entry in dated_entries(table, where):
         if since <= on:
-            current = entry
+            current = (since, entry)
     if current is None:
         raise RulesError(f"{where}: no value in force on {on.isoformat()}")
     return current
+
+
+@cache
+def file_hash(name: str) -> str:
+    """SHA-256 of the rules file's bytes as loaded (the office override if there is one)."""
+    return hashlib.sha256(rule_path(name).read_bytes()).hexdigest()
+
+
+def rules_files() -> list[str]:
+    """Names of every rules file in effect (bundled ones and an office's additions)."""
+    names = {p.stem for folder in rules_dirs() if folder.is_dir() for p in folder.glob("*.yaml")}
+    return sorted(names)
+
+
+def rules_hash() -> str:
+    """One content hash over every rules file in effect: changes when any rule changes."""
+    digest = hashlib.sha256()
+    for name in rules_files():
+        digest.update(f"{name}\0{file_hash(name)}\n".encode())
+    return digest.hexdigest()
 
 
 def identifier_spec(name: str, on: dt.date | None = None) -> dict[str, str]:
@@ -93,3 +190,4 @@ def identifier_spec(name: str, on: dt.date | None = None) -> dict[str, str]:
 
 def clear_cache() -> None:
     load.cache_clear()
+    file_hash.cache_clear()
