@@ -1,43 +1,168 @@
-from django.contrib import admin
-from django.http import HttpRequest
+"""The back-office of the three administrators (三权分立, GB/T 22239-2019 level 3).
 
-from weijian.core.admin_scope import AuditedAdmin
-from weijian.core.models import AuditEvent, Department, DepartmentDuty, Profile, Region
+- 系统管理员 (system administrator): accounts (create, name, deactivate, reset a password) and reference
+  data (regions, departments and their duties, the 诊疗科目 catalogue); no business records, no audit log.
+- 安全管理员 (security administrator): roles (a user's profile), permissions (groups, staff access), lockouts
+  (django-axes); no business records. Nobody changes their own role or permissions.
+- 审计管理员 (audit administrator): reads, verifies and exports the audit log, and nothing else.
+
+No one is made a superuser in daily use; ``weijian createsuperuser`` gives a break-glass account that acts
+as the security administrator (see ``weijian.core.scope.scope_of``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from weijian.core.admin_scope import AuditedAdmin, RoleGate
+from weijian.core.audit import audit_record, audit_verify
+from weijian.core.models import AuditEvent, Department, DepartmentDuty, Profile, Region, Role
+from weijian.core.records import record_save
+from weijian.core.scope import scope_of
+from weijian.core.xlsx import XLSX_MIME, workbook_bytes
+
+SYSTEM = frozenset({Role.SYSTEM_ADMIN})
+SECURITY = frozenset({Role.SECURITY_ADMIN})
+AUDIT = frozenset({Role.AUDIT_ADMIN})
 
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
+    roles = SYSTEM
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
 
 
-class DutyInline(admin.TabularInline):
+class DutyInline(RoleGate, admin.TabularInline):
+    roles = SYSTEM
     model = DepartmentDuty
     extra = 0
 
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdmin):
+    roles = SYSTEM
     list_display = ("code", "name", "is_lead")
     inlines = [DutyInline]
 
 
+class NotSelf:
+    """The security administrator never changes their own role or permissions."""
+
+    def _is_self(self, request: HttpRequest, obj: Any) -> bool:
+        user = getattr(obj, "user", obj)
+        return obj is not None and getattr(user, "pk", None) == request.user.pk
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._is_self(request, obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._is_self(request, obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
 @admin.register(Profile)
-class ProfileAdmin(AuditedAdmin):
+class ProfileAdmin(NotSelf, AuditedAdmin):
+    roles = SECURITY
     list_display = ("user", "role", "department", "region", "institution")
     list_filter = ("role", "department")
     raw_id_fields = ("user", "region", "institution")
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit chain is append-only."""
+def _role_of(request: HttpRequest) -> str:
+    return scope_of(request.user).role
 
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(NotSelf, RoleGate, UserAdmin):
+    """Accounts: the system administrator keeps who exists (names, active, password); the security
+    administrator keeps what they may do (staff access, groups, permissions). Nobody sets superuser here."""
+
+    roles = SYSTEM | SECURITY
+    list_display = ("username", "last_name", "first_name", "email", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "groups")
+    _account = (None, {"fields": ("username", "password")})
+    _names = ("个人信息", {"fields": ("last_name", "first_name", "email")})
+    _state = ("状态", {"fields": ("is_active", "last_login", "date_joined")})
+    _permissions = ("权限", {"fields": ("is_staff", "groups", "user_permissions")})
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        if _role_of(request) == Role.SECURITY_ADMIN:
+            return ((None, {"fields": ("username",)}), self._names, self._state, self._permissions)
+        return (self._account, self._names, self._state)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        if _role_of(request) == Role.SECURITY_ADMIN:
+            return ("username", "last_name", "first_name", "email", "is_active", "last_login", "date_joined")
+        return ("last_login", "date_joined")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _role_of(request) == Role.SYSTEM_ADMIN and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # accounts are deactivated, never deleted: the audit log names them
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        changes = {n: form.cleaned_data.get(n) for n in form.changed_data if "password" not in n}
+        record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if _role_of(request) != Role.SYSTEM_ADMIN:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(actor=request.user, action="admin.auth.user.password", object_type="auth.user", object_id=id)
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(RoleGate, GroupAdmin):
+    roles = SECURITY
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+
+
+for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                       (AccessFailureLog, AccessFailureLogAdmin)):  # fmt: skip
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(f"Secured{_admin.__name__}", (RoleGate, _admin), {"roles": SECURITY}))
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(RoleGate, admin.ModelAdmin):
+    """Read-only: the audit chain is append-only. The audit administrator verifies and exports it."""
+
+    read_roles = AUDIT
     list_display = ("seq", "at", "actor", "action", "object_type", "object_id")
     list_filter = ("action",)
-    search_fields = ("object_id", "actor")
+    search_fields = ("object_id", "actor", "action")
+    actions = ["export_xlsx", "verify_chain"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -47,3 +172,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Django offers actions only to users with change permission by default; these two only read.
+        return {name: (getattr(type(self), name), name, getattr(type(self), name).short_description)
+                for name in self.actions} if self._may_read(request) else {}  # fmt: skip
+
+    @admin.action(description="导出所选审计事件（Excel）")
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
+        events = queryset.order_by("seq")
+        audit_record(actor=request.user, action="core.audit.export", object_type="audit_event",
+                     data={"events": events.count(), "first": events.first().seq if events else None})  # fmt: skip
+        rows = ([e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.object_type,
+                 e.object_id, json.dumps(e.data, ensure_ascii=False), e.hash]
+                for e in events.iterator(chunk_size=2000))  # fmt: skip
+        content = workbook_bytes("审计日志", ["序号", "时间", "操作人", "操作", "对象类型", "对象", "内容", "哈希"], rows)
+        response = HttpResponse(content, content_type=XLSX_MIME)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''audit-{timezone.localdate():%Y%m%d}.xlsx"
+        return response
+
+    @admin.action(description="校验审计哈希链")
+    def verify_chain(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> None:
+        result = audit_verify()
+        if result.ok:
+            self.message_user(request, f"哈希链完整：已校验 {result.checked} 条事件", messages.SUCCESS)
+        else:
+            self.message_user(request, f"哈希链被破坏：{result.broken}", messages.ERROR)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Count
 
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Profile, Region, Role
+from weijian.core.roles import STAFF_ROLES, role_groups_sync
 
 DEMO_PASSWORD = "weijian-demo-2026"
 
@@ -43,26 +43,29 @@ def demo_accounts_setup() -> list[DemoAccount]:
     market = Department.objects.get(code="market")
     institution = Institution.objects.filter(district=district_a, kind="clinic").order_by("uscc").first()
     plan = [
-        ("city_admin", Role.CITY_ADMIN, health, city, None, True, f"市级管理员（{city.name if city else '全市'}，可进入后台）"),
-        ("district_manager", Role.DISTRICT_MANAGER, health, district_a, None, True, f"{district_a.name}卫生监督所科室负责人"),
-        ("inspector_a", Role.INSPECTOR, health, district_a, None, False, f"{district_a.name}监督员"),
-        ("inspector_b", Role.INSPECTOR, health, district_b, None, False, f"{district_b.name}监督员"),
-        ("partner_market", Role.PARTNER_OFFICER, market, city, None, False, "市场监管部门工作人员"),
-        ("institution_user", Role.INSTITUTION_USER, None, None, institution, False,
+        ("city_admin", Role.CITY_ADMIN, health, city, None, f"市级管理员（{city.name if city else '全市'}，可进入后台维护主体库）"),
+        ("district_manager", Role.DISTRICT_MANAGER, health, district_a, None, f"{district_a.name}卫生监督所科室负责人"),
+        ("inspector_a", Role.INSPECTOR, health, district_a, None, f"{district_a.name}监督员"),
+        ("inspector_b", Role.INSPECTOR, health, district_b, None, f"{district_b.name}监督员"),
+        ("partner_market", Role.PARTNER_OFFICER, market, city, None, "市场监管部门工作人员"),
+        ("institution_user", Role.INSTITUTION_USER, None, None, institution,
          f"医疗机构用户（{institution.name if institution else '未绑定'}）"),
-        ("public_user", Role.PUBLIC, None, None, None, False, "公众"),
+        ("public_user", Role.PUBLIC, None, None, None, "公众"),
+        ("system_admin", Role.SYSTEM_ADMIN, None, None, None, "系统管理员（账号、参考数据；不接触业务数据与审计日志）"),
+        ("security_admin", Role.SECURITY_ADMIN, None, None, None, "安全管理员（角色、权限、登录锁定；不接触业务数据）"),
+        ("audit_admin", Role.AUDIT_ADMIN, None, None, None, "审计管理员（只读、校验、导出审计日志）"),
     ]  # fmt: skip
-    staff_perms = Permission.objects.filter(content_type__app_label="registry")
+    groups = role_groups_sync()
     accounts = []
     user_model = get_user_model()
-    for username, role, department, region, inst, staff, description in plan:
+    for username, role, department, region, inst, description in plan:
         user, _ = user_model.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = staff
-        user.is_superuser = role == Role.CITY_ADMIN
+        user.is_staff = role in STAFF_ROLES
+        user.is_superuser = False  # no superuser in daily use: the three administrators split its powers
         user.save()
-        if staff and role != Role.CITY_ADMIN:
-            user.user_permissions.set(staff_perms)
+        user.groups.set([groups[role]] if role in groups else [])
+        user.user_permissions.clear()
         Profile.objects.update_or_create(
             user=user, defaults={"role": role, "department": department, "region": region, "institution": inst}
         )

@@ -84,12 +84,23 @@ class DepartmentDuty(models.Model):
 
 
 class Role(models.TextChoices):
+    """Business roles work on supervision records inside their data scope; the three administrators
+    (三权分立, GB/T 22239-2019 level 3) run the system and never see or change business records."""
+
     CITY_ADMIN = "city_admin", _("市级管理员")
     DISTRICT_MANAGER = "district_manager", _("区级科室负责人")
     INSPECTOR = "inspector", _("监督员")
     PARTNER_OFFICER = "partner_officer", _("协同部门工作人员")
     INSTITUTION_USER = "institution_user", _("医疗机构用户")
     PUBLIC = "public", _("公众")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+"""系统管理员 (accounts, reference data), 安全管理员 (roles, permissions, lockouts), 审计管理员 (the audit log):
+no business records for any of them."""
 
 
 class Profile(models.Model):

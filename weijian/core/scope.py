@@ -7,10 +7,16 @@ A user sees records by department × region:
 - partner-department officer: records of their region, and of their own department where the
   record belongs to a department (e.g. inspectors);
 - institution user: their own institution and what hangs off it;
-- public (or anyone without a profile): nothing here — the public portal has its own selectors.
+- public (or anyone without a profile): nothing here — the public portal has its own selectors;
+- the three administrators (system, security, audit): nothing — they run the platform, not supervision.
 
 Each scoped model declares a :class:`ScopeRule` as ``scope_rule``. A record out of scope is
 simply absent from the queryset, so detail views return 404 and never reveal that it exists.
+
+Writes go through the guard at the end of this module (:func:`require_writable`): the stored record,
+the new values and every linked record must be in the writer's scope. A model whose records are read
+more widely than they may be written declares a ``write_scope_rule`` too (a practitioner is read by
+every district where they practise, but changed only by the district of the primary registration).
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
-from weijian.core.models import Role
+from weijian.core.models import ADMINISTRATOR_ROLES, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -62,8 +69,10 @@ def scope_of(user: Any) -> Scope:
         return cached
     profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
     if profile is None:
+        # A superuser without a profile is the break-glass account of `weijian createsuperuser`: it may
+        # assign the administrators' roles (security administration) and sees no business record.
         scope = (
-            Scope(role=Role.CITY_ADMIN, region_prefix=None, department_code=None, institution_id=None)
+            Scope(role=Role.SECURITY_ADMIN, region_prefix=None, department_code=None, institution_id=None)
             if user.is_superuser
             else NOTHING
         )
@@ -97,7 +106,7 @@ def _region_condition(path: str, scope: Scope) -> Q:
 def _condition(rule: ScopeRule, scope: Scope) -> Q | None:
     """The filter for a scope; None means no restriction, ``Q(pk__in=[])`` nothing at all."""
     nothing = Q(pk__in=[])
-    if scope.role == Role.PUBLIC:
+    if scope.role == Role.PUBLIC or scope.role in ADMINISTRATOR_ROLES:
         return nothing
     if scope.role == Role.INSTITUTION_USER:
         if rule.institution is None or scope.institution_id is None:
@@ -132,6 +141,118 @@ def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(condition)
 
 
+REGISTRY_EDITORS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER})
+
+
 def can_edit_registry(user: Any) -> bool:
     """City admins and district managers maintain the registries; others read them."""
-    return scope_of(user).role in (Role.CITY_ADMIN, Role.DISTRICT_MANAGER)
+    return scope_of(user).role in REGISTRY_EDITORS
+
+
+# --------------------------------------------------------------------------- the write-side guard
+
+NOT_IN_SCOPE = "记录不存在或不在您的数据权限范围内"
+ASK_CITY = "该记录已在您的数据权限范围以外登记，不能由您变更；如需变更请联系市级卫生健康监督机构"
+WRITING_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR, Role.PARTNER_OFFICER,
+                           Role.INSTITUTION_USER})
+
+
+class OutOfScope(Http404):
+    """A write that touches a record outside the writer's scope. Answers like a record that does not exist."""
+
+    def __init__(self, message: str = NOT_IN_SCOPE) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _path_values(obj: Any, path: str) -> list[Any]:
+    """The values a lookup path (``registrations__institution__district__code``) reaches from an instance,
+    following foreign keys and to-many relations; unsaved instances and unset keys give no value."""
+    current = [obj]
+    for part in path.split("__"):
+        reached: list[Any] = []
+        for item in current:
+            if item is None:
+                continue
+            value = getattr(item, part, None)
+            if hasattr(value, "all") and callable(value.all) and not isinstance(value, QuerySet | str):
+                if getattr(item, "pk", None) is None:
+                    continue
+                reached.extend(value.all())
+            else:
+                reached.append(value)
+        current = reached
+    return [v for v in current if v is not None]
+
+
+def _rule_allows(rule: ScopeRule, scope: Scope, obj: Any) -> bool:
+    """:func:`_condition`, evaluated on an instance's current values instead of in SQL."""
+    if scope.role == Role.PUBLIC or scope.role in ADMINISTRATOR_ROLES:
+        return False
+    if scope.role == Role.INSTITUTION_USER:
+        return rule.institution is not None and scope.institution_id in _path_values(obj, rule.institution)
+    if scope.region_prefix is not None:
+        if rule.region is None:
+            return False
+        codes = _path_values(obj, rule.region)
+        if not codes:  # a record with no region (a practitioner with no primary registration): the city's
+            return scope.role == Role.CITY_ADMIN
+        if not any(str(code).startswith(scope.region_prefix) for code in codes):
+            return False
+    elif scope.role != Role.CITY_ADMIN:
+        return False
+    if rule.department is not None and scope.role != Role.CITY_ADMIN:
+        return scope.department_code is not None and scope.department_code in _path_values(obj, rule.department)
+    return True
+
+
+def _write_rule(model: type[Model]) -> ScopeRule:
+    rule = getattr(model, "write_scope_rule", None) or getattr(model, "scope_rule", None)
+    if rule is None:
+        raise TypeError(f"{model.__name__} declares no scope_rule")
+    return rule
+
+
+def region_writable(scope: Scope, region_code: str | None) -> bool:
+    """May this scope create or change records in this region (a district, street or grid code)?"""
+    if scope.role not in WRITING_ROLES or region_code is None:
+        return False
+    if scope.region_prefix is None:
+        return scope.role == Role.CITY_ADMIN
+    return region_code.startswith(scope.region_prefix)
+
+
+def department_writable(scope: Scope, department_code: str | None) -> bool:
+    """Department-owned records (inspectors, queues) are written by that department or the city office."""
+    if scope.role not in WRITING_ROLES:
+        return False
+    return scope.role == Role.CITY_ADMIN or (department_code is not None and department_code == scope.department_code)
+
+
+def writable(user: Any, obj: Model) -> bool:
+    """Do the instance's current values (not yet saved, perhaps) fall inside the user's write scope?"""
+    scope = scope_of(user)
+    return scope.role in WRITING_ROLES and _rule_allows(_write_rule(type(obj)), scope, obj)
+
+
+def stored_writable(user: Any, obj: Model) -> bool:
+    """Is the stored version of this record (as the database has it now) inside the user's write scope?"""
+    if obj.pk is None:
+        return True
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return stored is None or writable(user, stored)
+
+
+def require_writable(user: Any, obj: Model, *, linked: tuple[Model | None, ...] = (), deleting: bool = False) -> None:
+    """The write-side guard: every service, import row and admin save calls this before it writes.
+
+    The stored record (when it exists), the new values (unless deleting) and every linked record must be
+    in the user's write scope; otherwise :class:`OutOfScope` (a 404 to pages, API and admin).
+    """
+    if not stored_writable(user, obj):
+        raise OutOfScope(ASK_CITY if obj.pk is not None else NOT_IN_SCOPE)
+    if not deleting and not writable(user, obj):
+        raise OutOfScope()
+    for other in linked:
+        if other is not None and not stored_writable(user, other):
+            raise OutOfScope()

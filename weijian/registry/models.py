@@ -14,6 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import Department, Region
 from weijian.core.scope import ScopeRule
+from weijian.core.text import search_key
+
+
+def search_text_of(model: type[models.Model], values: dict[str, object]) -> str:
+    """The stored search key of a record: its model's ``SEARCH_FIELDS``, normalised (see ``core.text``)."""
+    return search_key(*(str(values.get(f) or "") for f in model.SEARCH_FIELDS))  # type: ignore[attr-defined]
+
+
+class Searchable:
+    """Records with a stored search key keep it in step with their fields on every save path."""
+
+    SEARCH_FIELDS: tuple[str, ...] = ()
+
+    def refresh_derived(self) -> None:
+        self.search_text = search_text_of(type(self), vars(self))  # type: ignore[attr-defined,arg-type]
 
 
 class InstitutionKind(models.TextChoices):
@@ -70,7 +85,9 @@ class DeptCode(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Institution(models.Model):
+class Institution(Searchable, models.Model):
+    SEARCH_FIELDS = ("name", "address", "uscc")
+
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("机构名称"), max_length=200)
     kind = models.CharField(_("机构类别"), max_length=30, choices=InstitutionKind.choices)
@@ -147,8 +164,10 @@ class PractitionerStatus(models.TextChoices):
     REVOKED = "revoked", _("吊销/注销")
 
 
-class Practitioner(models.Model):
+class Practitioner(Searchable, models.Model):
     """A licensed practitioner. The 身份证 number is kept only masked, with a keyed hash for matching."""
+
+    SEARCH_FIELDS = ("name", "cert_no")
 
     cert_no = models.CharField(_("执业证书编码"), max_length=15, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -164,6 +183,9 @@ class Practitioner(models.Model):
     scope_rule = ScopeRule(
         region="registrations__institution__district__code", institution="registrations__institution_id", many=True
     )
+    # 多点执业: every district where they practise reads the record, but the practitioner's own fields
+    # (name, kind, status, licence, 执业范围) are changed by the district of the primary registration or the city.
+    write_scope_rule = ScopeRule(region="owner_district_code")
 
     class Meta:
         ordering = ["cert_no"]
@@ -172,6 +194,21 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.cert_no}）"
+
+    @property
+    def owner_district_code(self) -> str | None:
+        """The district of the current primary registration: the one that keeps this record."""
+        if self.pk is None:
+            return None
+        today = dt.date.today()
+        primary = (
+            self.registrations.filter(is_primary=True, valid_from__lte=today)
+            .exclude(valid_to__lt=today)
+            .select_related("institution__district")
+            .order_by("-valid_from")
+            .first()
+        )
+        return primary.institution.district.code if primary else None
 
 
 class PractitionerScope(models.Model):
@@ -185,6 +222,7 @@ class PractitionerScope(models.Model):
         institution="practitioner__registrations__institution_id",
         many=True,
     )
+    write_scope_rule = ScopeRule(region="practitioner__owner_district_code")
 
     class Meta:
         ordering = ["practitioner", "dept_code"]
@@ -221,8 +259,10 @@ class Registration(models.Model):
         return f"{self.practitioner} @ {self.institution}"
 
 
-class Inspector(models.Model):
+class Inspector(Searchable, models.Model):
     """A law-enforcement officer of the 执法人员名录库."""
+
+    SEARCH_FIELDS = ("name", "badge_no")
 
     badge_no = models.CharField(_("执法证号"), max_length=30, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -257,6 +297,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.CharField(max_length=150, blank=True)
     region_code = models.CharField(max_length=15, blank=True)
+    department_code = models.CharField(max_length=30, blank=True)
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -264,7 +305,8 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rejects = models.JSONField(default=list)
 
-    scope_rule = ScopeRule(region="region_code")
+    # A batch and its rejected rows belong to the importer's department and region.
+    scope_rule = ScopeRule(region="region_code", department="department_code")
 
     class Meta:
         ordering = ["-created_at"]

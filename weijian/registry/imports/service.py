@@ -7,6 +7,7 @@ The batch, its counts and every rejected row (row, column, value, reason) are ke
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +18,11 @@ from django.db import transaction
 from weijian.core.audit import audit_record
 from weijian.core.identifiers import mask_ric
 from weijian.core.models import Department, Region
-from weijian.core.scope import Scope, scope_of
+from weijian.core.scope import REGISTRY_EDITORS, Scope, scope_of
 from weijian.registry.imports import cells
 from weijian.registry.imports.readers import ImportFileError, Sheet, open_sheet
 from weijian.registry.imports.specs import SPECS, Column, Context, KindSpec, RowError
-from weijian.registry.models import ImportBatch, Institution, Practitioner
+from weijian.registry.models import ImportBatch, Institution, Practitioner, Registration
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,31 @@ def _parse_row(spec: KindSpec, positions: dict[str, int], values: list[Any]) -> 
 def _context(scope: Scope, spec: KindSpec) -> Context:
     ctx = Context(scope=scope)
     ctx.regions = {r.code: r for r in Region.objects.all()}
+    ctx.region_codes = {r.pk: r.code for r in ctx.regions.values()}
     for department in Department.objects.all():
         ctx.departments[department.code] = department
         ctx.departments[department.name] = department
-    if spec.kind in ("institution_depts", "registrations"):
+        ctx.department_codes[department.pk] = department.code
+    if spec.kind in ("institution_depts", "registrations", "practitioners"):
         for pk, uscc, district in Institution.objects.values_list("pk", "uscc", "district__code").iterator():
             ctx.institutions[uscc] = pk
             ctx.institution_districts[pk] = district
-    if spec.kind in ("practitioner_scopes", "registrations"):
+    if spec.kind in ("practitioners", "practitioner_scopes", "registrations"):
         ctx.practitioners = dict(Practitioner.objects.values_list("cert_no", "pk").iterator())
+        ctx.practitioner_owners = _practitioner_owners()
     return ctx
+
+
+def _practitioner_owners() -> dict[int, str]:
+    """Practitioner pk → district code of the current primary registration (the record's keeper)."""
+    today = dt.date.today()
+    rows = (
+        Registration.objects.filter(is_primary=True, valid_from__lte=today)
+        .exclude(valid_to__lt=today)
+        .order_by("valid_from")
+        .values_list("practitioner_id", "institution__district__code")
+    )
+    return dict(rows.iterator(chunk_size=5000))  # the latest primary registration wins
 
 
 def _display(value: Any) -> str:
@@ -123,6 +139,8 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
     spec = SPECS.get(kind)
     if spec is None:
         raise ImportFileError(f"未知的导入类型 {kind}；可选：{'、'.join(SPECS)}")
+    if scope.role not in REGISTRY_EDITORS:
+        raise ImportFileError("您的角色不能导入主体库数据")
     positions, ignored = _map_headers(spec, sheet.headers)
     result = ImportResult(kind=kind, filename=filename, ignored_columns=ignored, encoding=sheet.encoding)
     ctx = _context(scope, spec)
@@ -146,6 +164,11 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
             continue
         first_seen[key] = number
         current = existing.get(key)
+        try:
+            spec.guard(ctx, obj, current[1] if current else None)
+        except RowError as exc:
+            result.rejects.append(Reject(number, exc.column, _display(exc.value), exc.reason))
+            continue
         if current is None:
             to_create.append(obj)
         elif any(current[1].get(f) != obj.get(f) for f in spec.compare_fields):
@@ -159,7 +182,7 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
         result.created, result.updated = len(to_create), len(to_update)
         batch = ImportBatch.objects.create(
             kind=kind, filename=filename[:255], sha256=sha256, actor=getattr(actor, "username", str(actor or "system")),
-            region_code=_scope_region(scope), rows=result.rows, created=result.created, updated=result.updated,
+            region_code=_scope_region(scope), department_code=scope.department_code or "", rows=result.rows, created=result.created, updated=result.updated,
             unchanged=result.unchanged, rejected=result.rejected, rejects=[r.as_dict() for r in result.rejects],
         )  # fmt: skip
         result.batch_id = batch.pk
@@ -190,11 +213,17 @@ def _scope_region(scope: Scope) -> str:
 def _apply(spec: KindSpec, to_create: list[dict[str, Any]], to_update: list[tuple[int, dict[str, Any]]]) -> None:
     model = spec.model
     if to_create:
-        model._default_manager.bulk_create([model(**obj) for obj in to_create], batch_size=2000)
+        model._default_manager.bulk_create([model(**_fields(obj)) for obj in to_create], batch_size=2000)
+        spec.after_create(to_create)
     if to_update:
-        fields = [f for f in to_update[0][1] if f not in spec.key_fields]
-        objects = [model(pk=pk, **obj) for pk, obj in to_update]
+        fields = [f for f in _fields(to_update[0][1]) if f not in spec.key_fields]
+        objects = [model(pk=pk, **_fields(obj)) for pk, obj in to_update]
         model._default_manager.bulk_update(objects, fields, batch_size=500)
+
+
+def _fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """A row's model fields; keys starting with ``_`` travel with it for ``after_create``."""
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
 
 
 def import_bytes(*, kind: str, data: bytes, filename: str, actor: Any, scope: Scope | None = None) -> ImportResult:

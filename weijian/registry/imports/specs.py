@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db import models
 
 from weijian.core.identifiers import clean_badge_no, clean_cert_no, clean_ric, clean_uscc, mask_ric
-from weijian.core.models import Department, Region
-from weijian.core.scope import Scope
-from weijian.core.text import search_key
+from weijian.core.models import Department, Region, Role
+from weijian.core.scope import ASK_CITY, Scope, department_writable, region_writable
 from weijian.registry import models as m
 from weijian.registry.imports import cells
+from weijian.registry.services import PRIMARY_ELSEWHERE
 
 DEPT_CODE = cells.code_text(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）")
 REGION_CODE = cells.code_text(r"\d{6}", "区划代码应为6位数字")
@@ -49,14 +49,26 @@ class Context:
     scope: Scope
     regions: dict[str, Region] = field(default_factory=dict)
     departments: dict[str, Department] = field(default_factory=dict)
+    region_codes: dict[int, str] = field(default_factory=dict)  # pk → code
+    department_codes: dict[int, str] = field(default_factory=dict)  # pk → code
     institutions: dict[str, int] = field(default_factory=dict)  # uscc → pk
     institution_districts: dict[int, str] = field(default_factory=dict)  # pk → district code
     practitioners: dict[str, int] = field(default_factory=dict)  # cert_no → pk
+    practitioner_owners: dict[int, str] = field(default_factory=dict)  # pk → district of the primary registration
 
-    def in_scope(self, region_code: str) -> bool:
-        if self.scope.role == "city_admin" and self.scope.region_prefix is None:
-            return True
-        return self.scope.region_prefix is not None and region_code.startswith(self.scope.region_prefix)
+    def in_scope(self, region_code: str | None) -> bool:
+        """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
+        return region_writable(self.scope, region_code)
+
+    @property
+    def is_city_office(self) -> bool:
+        return self.scope.role == Role.CITY_ADMIN
+
+    def owns_practitioner(self, pk: int) -> bool:
+        """A practitioner's own fields are changed by the district of the primary registration, or the city
+        (which alone keeps a practitioner with no current primary registration)."""
+        owner = self.practitioner_owners.get(pk)
+        return self.is_city_office if owner is None else self.in_scope(owner)
 
 
 def _region(ctx: Context, code: str, column: str, levels: tuple[str, ...]) -> Region:
@@ -80,6 +92,11 @@ def _practitioner(ctx: Context, cert_no: str) -> int:
     if pk is None:
         raise RowError("practitioner_id", cert_no, "人员库中没有该执业证书编码，请先导入执业人员")
     return pk
+
+
+def _ask_city(column: str, value: Any) -> RowError:
+    """A key that exists outside the user's scope: say whom to ask, show nothing of the record."""
+    return RowError(column, value, ASK_CITY)
 
 
 def _check_period(row: dict[str, Any], start: str, end: str) -> None:
@@ -106,6 +123,14 @@ class KindSpec:
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         """Model field values for a parsed row, or RowError."""
         raise NotImplementedError
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """The write-side guard for one row: the stored record (``stored``, None when new) and the new values
+        (``obj``) must both be inside the importer's scope. Raise RowError otherwise."""
+        raise NotImplementedError
+
+    def after_create(self, objects: list[dict[str, Any]]) -> None:
+        """Create what comes with the new records (after they exist). Nothing by default."""
 
     def existing(self) -> dict[tuple[Any, ...], tuple[int, dict[str, Any]]]:
         rows = self.model._default_manager.values("pk", *self.key_fields, *self.compare_fields)
@@ -145,25 +170,30 @@ class InstitutionSpec(KindSpec):
         "licence_no", "licence_valid_from", "licence_valid_to", "status", "status_since", "wastewater_class",
     )  # fmt: skip
 
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        if stored is not None and not ctx.in_scope(ctx.region_codes.get(stored["district_id"])):
+            raise _ask_city("institution_id", obj["uscc"])
+        if not ctx.in_scope(ctx.region_codes.get(obj["district_id"])):
+            raise RowError("district_code", ctx.region_codes.get(obj["district_id"]), "该区不在您的数据权限范围内")
+
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         district = _region(ctx, row["district_code"], "district_code", ("district",))
-        if not ctx.in_scope(district.code):
-            raise RowError("district_code", district.code, "该区不在您的数据权限范围内")
         street = None
         if row.get("street_code"):
             street = _region(ctx, row["street_code"], "street_code", ("street",))
             if street.parent_id != district.pk:
                 raise RowError("street_code", row["street_code"], "该街道不属于所填的区")
         _check_period(row, "licence_valid_from", "licence_valid_to")
-        return {
+        obj = {
             "uscc": row["institution_id"], "name": row["name"], "kind": row["kind"], "level": row["level"],
             "ownership": row["ownership"], "profit": row["profit"], "district_id": district.pk,
             "street_id": street.pk if street else None, "address": row["address"], "beds": row["beds"],
             "licence_no": row["licence_no"], "licence_valid_from": row.get("licence_valid_from"),
             "licence_valid_to": row.get("licence_valid_to"), "status": row["status"],
             "status_since": row.get("status_since"), "wastewater_class": row["wastewater_class"] or "",
-            "search_text": search_key(row["name"], row["address"], row["institution_id"]),
         }  # fmt: skip
+        obj["search_text"] = m.search_text_of(m.Institution, obj)
+        return obj
 
 
 class InstitutionDeptSpec(KindSpec):
@@ -176,6 +206,11 @@ class InstitutionDeptSpec(KindSpec):
     ]
     key_fields = ("institution_id", "dept_code", "valid_from")
     compare_fields = ("valid_to",)
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """The institution is part of the key, so stored and new rows share it; ``_institution`` checked it."""
+        if not ctx.in_scope(ctx.institution_districts.get(obj["institution_id"])):
+            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         _check_period(row, "valid_from", "valid_to")
@@ -197,19 +232,57 @@ class PractitionerSpec(KindSpec):
         Column("status_since", "状态起始日", cells.date, False),
         Column("licence_valid_to", "执业证有效期止", cells.date, False),
         Column("id_number", "身份证号码", cells.identifier(clean_ric), False, hint="只保存脱敏号码", sensitive=True),
+        Column("institution_id", "主要执业机构统一社会信用代码", cells.identifier(clean_uscc), False,
+               hint="新增人员时填写：同时登记其在该机构的主要执业注册（区级用户必填，机构须在本区）"),
+        Column("registration_valid_from", "注册日期", cells.date, False, hint="新增人员时与主要执业机构一起填写"),
     ]
     key_fields = ("cert_no",)
     compare_fields = ("name", "kind", "status", "status_since", "licence_valid_to", "id_masked", "id_digest")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         id_number = row.get("id_number") or ""
-        return {
+        obj: dict[str, Any] = {
             "cert_no": row["practitioner_id"], "name": row["name"], "kind": row["kind"], "status": row["status"],
             "status_since": row.get("status_since"), "licence_valid_to": row.get("licence_valid_to"),
             "id_masked": mask_ric(id_number) if id_number else "",
             "id_digest": id_digest(id_number) if id_number else "",
-            "search_text": search_key(row["name"], row["practitioner_id"]),
         }  # fmt: skip
+        obj["search_text"] = m.search_text_of(m.Practitioner, obj)
+        if row.get("institution_id"):
+            if not row.get("registration_valid_from"):
+                raise RowError("registration_valid_from", "", "填写主要执业机构时须同时填写注册日期")
+            obj["_registration"] = {
+                "institution_id": _institution(ctx, row["institution_id"]),
+                "valid_from": row["registration_valid_from"],
+            }
+        return obj
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """Changed by the district of the primary registration (or the city); a district creates a practitioner
+        only together with a primary registration at one of its own institutions."""
+        if stored is not None:
+            if not ctx.owns_practitioner(stored["pk"]):
+                raise _ask_city("practitioner_id", obj["cert_no"])
+            obj.pop("_registration", None)  # registrations of known practitioners come through their own import
+            return
+        if ctx.is_city_office:  # the city's office may register a practitioner before any registration
+            return
+        registration = obj.get("_registration")
+        if registration is None:
+            raise RowError("institution_id", "", "新增执业人员须同时填写其在本区的主要执业机构统一社会信用代码和注册日期")
+        if not ctx.in_scope(ctx.institution_districts.get(registration["institution_id"])):
+            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
+
+    def after_create(self, objects: list[dict[str, Any]]) -> None:
+        """The primary registration that a district creates together with a new practitioner."""
+        wanted = {o["cert_no"]: o["_registration"] for o in objects if o.get("_registration")}
+        if not wanted:
+            return
+        pks = dict(m.Practitioner.objects.filter(cert_no__in=wanted).values_list("cert_no", "pk"))
+        registrations = [
+            m.Registration(practitioner_id=pks[cert_no], is_primary=True, **values) for cert_no, values in wanted.items()
+        ]
+        m.Registration.objects.bulk_create(registrations, batch_size=2000)
 
 class PractitionerScopeSpec(KindSpec):
     kind, title, model = "practitioner_scopes", "执业范围", m.PractitionerScope
@@ -219,6 +292,11 @@ class PractitionerScopeSpec(KindSpec):
     ]
     key_fields = ("practitioner_id", "dept_code")
     compare_fields = ()
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """执业范围 is the practitioner's own field: the district of the primary registration or the city."""
+        if not ctx.owns_practitioner(obj["practitioner_id"]):
+            raise _ask_city("practitioner_id", "")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         return {"practitioner_id": _practitioner(ctx, row["practitioner_id"]), "dept_code": row["dept_code"]}
@@ -235,6 +313,15 @@ class RegistrationSpec(KindSpec):
     ]
     key_fields = ("practitioner_id", "institution_id", "valid_from")
     compare_fields = ("is_primary", "valid_to")
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """A district adds or ends registrations at its own institutions (多点执业 of anyone); making one the
+        primary registration moves the practitioner's record, so it needs the current owner or the city."""
+        if not ctx.in_scope(ctx.institution_districts.get(obj["institution_id"])):
+            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
+        owner = ctx.practitioner_owners.get(obj["practitioner_id"])
+        if obj["is_primary"] and owner is not None and not ctx.in_scope(owner):
+            raise RowError("is_primary", "是", PRIMARY_ELSEWHERE)
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         _check_period(row, "valid_from", "valid_to")
@@ -260,21 +347,29 @@ class InspectorSpec(KindSpec):
     key_fields = ("badge_no",)
     compare_fields = ("name", "department_id", "region_id", "fields", "active")
 
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        if stored is not None and not (
+            ctx.in_scope(ctx.region_codes.get(stored["region_id"]))
+            and department_writable(ctx.scope, ctx.department_codes.get(stored["department_id"]))
+        ):
+            raise _ask_city("badge_no", obj["badge_no"])
+        if not ctx.in_scope(ctx.region_codes.get(obj["region_id"])):
+            raise RowError("region_code", ctx.region_codes.get(obj["region_id"]), "该区域不在您的数据权限范围内")
+        if not department_writable(ctx.scope, ctx.department_codes.get(obj["department_id"])):
+            raise RowError("department", ctx.department_codes.get(obj["department_id"]), "只能导入本部门的执法人员")
+
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         department = ctx.departments.get(row["department"])
         if department is None:
             raise RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）")
         region = _region(ctx, row["region_code"], "region_code", ("province", "city", "district"))
-        if not ctx.in_scope(region.code):
-            raise RowError("region_code", region.code, "该区域不在您的数据权限范围内")
-        if ctx.scope.role != "city_admin" and department.code != ctx.scope.department_code:
-            raise RowError("department", row["department"], "只能导入本部门的执法人员")
         fields = ";".join(f.strip() for f in row["fields"].replace("；", ";").replace("、", ";").split(";") if f.strip())
-        return {
+        obj = {
             "badge_no": row["badge_no"], "name": row["name"], "department_id": department.pk,
             "region_id": region.pk, "fields": fields, "active": row["active"],
-            "search_text": search_key(row["name"], row["badge_no"]),
         }  # fmt: skip
+        obj["search_text"] = m.search_text_of(m.Inspector, obj)
+        return obj
 
 
 SPECS: dict[str, KindSpec] = {

@@ -1,0 +1,631 @@
+"""Role × path: nothing outside a role's scope can be read, created, changed, moved or deleted.
+
+The test enumerates every URL pattern of the platform (pages and API), every back-office admin and every
+import kind, and tries each for every role against two districts' records: 黄浦 (A, the district manager's
+own) and 徐汇 (B). Reads must answer exactly what :func:`weijian.core.scope.scoped` allows; writes outside
+the scope must be refused and leave the database unchanged; the same writes inside it must work.
+
+A new app extends it: register each of its URL names in ``URL_CASES`` (the coverage test fails until it
+does), its admins in ``ADMIN_ACCESS`` and its write paths below.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from weijian.conftest import DISTRICT_A, DISTRICT_B
+from weijian.core.models import AuditEvent, Department, Profile, Region, Role
+from weijian.core.roles import STAFF_ROLES, role_groups_sync
+from weijian.core.scope import ASK_CITY, scoped
+from weijian.registry.models import (
+    ImportBatch,
+    Inspector,
+    Institution,
+    InstitutionDept,
+    Practitioner,
+    PractitionerScope,
+    Registration,
+)
+
+pytestmark = pytest.mark.django_db
+
+ZHANG = "110310101000001"  # kept by A (primary at a1), also registered at b2 (多点执业)
+LI = "110310104000002"  # kept by B (primary at b2); the test gives her a second registration at a1
+WANG = "31010100000001"  # health inspector of A
+ZHAO = "31010400000002"  # health inspector of B
+QIAN = "31010400000003"  # market inspector of B
+
+ROLES: dict[str, dict[str, Any]] = {
+    "city": {"role": Role.CITY_ADMIN, "region": "310000", "department": "health"},
+    "manager_a": {"role": Role.DISTRICT_MANAGER, "region": DISTRICT_A, "department": "health"},
+    "inspector_a": {"role": Role.INSPECTOR, "region": DISTRICT_A, "department": "health"},
+    "partner": {"role": Role.PARTNER_OFFICER, "region": "310000", "department": "market"},
+    "institution": {"role": Role.INSTITUTION_USER, "region": None, "department": None, "institution": "a2"},
+    "public": {"role": Role.PUBLIC, "region": None, "department": None},
+    "system": {"role": Role.SYSTEM_ADMIN, "region": None, "department": None},
+    "security": {"role": Role.SECURITY_ADMIN, "region": None, "department": None},
+    "audit": {"role": Role.AUDIT_ADMIN, "region": None, "department": None},
+    "superuser": {"superuser": True},  # break-glass account without a profile: acts as security administrator
+}
+IMPORTERS = {"city", "manager_a"}
+
+
+@dataclass
+class World:
+    codes: dict[str, str]
+    users: dict[str, Any]
+    clients: dict[str, Client]
+
+
+@pytest.fixture
+def world(registry: dict[str, str], django_user_model: Any) -> World:
+    groups = role_groups_sync()
+    # 李娜 (kept by B) also practises at a1 in A: A reads her record and manages that registration only.
+    Registration.objects.create(
+        practitioner=Practitioner.objects.get(cert_no=LI), institution=Institution.objects.get(uscc=registry["a1"]),
+        is_primary=False, valid_from="2024-01-01",
+    )  # fmt: skip
+    users, clients = {}, {}
+    for key, spec in ROLES.items():
+        if spec.get("superuser"):
+            user = django_user_model.objects.create_superuser(key, password="correct-horse-9")
+        else:
+            role = spec["role"]
+            user = django_user_model.objects.create_user(key, password="correct-horse-9", is_staff=role in STAFF_ROLES)
+            Profile.objects.create(
+                user=user, role=role,
+                region=Region.objects.get(code=spec["region"]) if spec["region"] else None,
+                department=Department.objects.get(code=spec["department"]) if spec["department"] else None,
+                institution=Institution.objects.get(uscc=registry[spec["institution"]]) if spec.get("institution") else None,
+            )  # fmt: skip
+            if role in groups:
+                user.groups.set([groups[role]])
+        users[key] = user
+        client = Client()
+        client.force_login(user)
+        clients[key] = client
+    return World(registry, users, clients)
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """Every business row of the registries: equal before and after means nothing was written."""
+    rows: list[tuple[Any, ...]] = []
+    for model in (Institution, InstitutionDept, Practitioner, PractitionerScope, Registration, Inspector):
+        fields = [f.attname for f in model._meta.concrete_fields if f.name != "updated_at"]
+        rows.extend((model.__name__, *r) for r in model.objects.order_by("pk").values_list(*fields))
+    return rows
+
+
+# --------------------------------------------------------------------------- reads: every URL pattern
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if ns != "admin":  # the back-office is enumerated from admin.site below
+                    walk(pattern, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver(), None)
+    return names
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A URL that shows one record: 200 exactly when the record is in the user's scope, else 404."""
+
+    model: type[Model]
+    kwarg: str
+    field: str
+    samples: tuple[str, ...]  # natural keys or fixture codes (``a1`` …)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A URL that lists records: none outside the scope may show (by name), exports included."""
+
+    model: type[Model] | None
+    export: bool = False
+
+
+OTHER = "other"  # pages without records of their own (login, docs, language, templates)
+URL_CASES: dict[str, Detail | Listing | str] = {
+    "home": OTHER,
+    "login": OTHER,
+    "logout": OTHER,
+    "set_language": OTHER,
+    "registry:institution_list": Listing(Institution, export=True),
+    "registry:institution_detail": Detail(Institution, "uscc", "uscc", ("a1", "a2", "b1", "b2")),
+    "registry:practitioner_list": Listing(Practitioner, export=True),
+    "registry:practitioner_detail": Detail(Practitioner, "cert_no", "cert_no", (ZHANG, LI)),
+    "registry:inspector_list": Listing(Inspector, export=True),
+    "registry:inspector_detail": Detail(Inspector, "badge_no", "badge_no", (WANG, ZHAO, QIAN)),
+    "registry:import": OTHER,
+    "registry:import_template": OTHER,
+    "registry:import_batch": Detail(ImportBatch, "pk", "pk", ("batch_a", "batch_city")),
+    "registry:import_rejects": Detail(ImportBatch, "pk", "pk", ("batch_a", "batch_city")),
+    "alerts:queue": Listing(None, export=True),
+    "alerts:detail": Detail(apps.get_model("alerts", "Alert"), "pk", "pk", ("alert_a", "alert_b")),
+    "api:openapi-json": OTHER,
+    "api:openapi-view": OTHER,
+    "api:api-root": OTHER,
+    "api:regions": OTHER,
+    "api:departments": OTHER,
+    "api:institutions": Listing(Institution),
+    "api:institution": Detail(Institution, "uscc", "uscc", ("a1", "a2", "b1", "b2")),
+    "api:practitioners": Listing(Practitioner),
+    "api:practitioner": Detail(Practitioner, "cert_no", "cert_no", (ZHANG, LI)),
+    "api:inspectors": Listing(Inspector),
+    "api:inspector": Detail(Inspector, "badge_no", "badge_no", (WANG, ZHAO, QIAN)),
+    "api:import_file": OTHER,  # a write path: covered by the import tests below
+}
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    assert _url_names() - set(URL_CASES) == set(), "new URL patterns need a row in URL_CASES"
+    assert set(URL_CASES) - _url_names() == set(), "URL_CASES names patterns that no longer exist"
+
+
+def _batch(code: str, actor: Any) -> ImportBatch:
+    from weijian.registry.imports.service import import_bytes
+
+    content = "institution_id,dept_code,valid_from\n" + f"{code},05,2024-01-01\n"
+    result = import_bytes(kind="institution_depts", data=content.encode(), filename="d.csv", actor=actor)
+    return ImportBatch.objects.get(pk=result.batch_id)
+
+
+def _alert(codes: dict[str, str], key: str) -> Model:
+    from weijian.alerts.models import Alert, AnalyticsRun
+
+    run, _ = AnalyticsRun.objects.get_or_create(
+        fingerprint="matrix", defaults={"source": "t", "period_start": "2025-01-01", "period_end": "2025-12-31"}
+    )
+    institution = Institution.objects.get(uscc=codes[key])
+    return Alert.objects.create(
+        run=run, rule_id="institution_licence", rule_name="无证/超期执业", subject_type="visit", subject_id=f"V-{key}",
+        institution_code=institution.uscc, institution=institution, department=Department.objects.get(code="health"),
+        district=institution.district, period_start="2025-01-01", period_end="2025-12-31", severity="high",
+    )  # fmt: skip
+
+
+def _samples(world: World) -> dict[str, Model]:
+    codes = world.codes
+    found: dict[str, Model] = {k: Institution.objects.get(uscc=v) for k, v in codes.items()}
+    found.update({cert: Practitioner.objects.get(cert_no=cert) for cert in (ZHANG, LI)})
+    found.update({badge: Inspector.objects.get(badge_no=badge) for badge in (WANG, ZHAO, QIAN)})
+    found["batch_a"] = _batch(codes["a1"], world.users["manager_a"])
+    found["batch_city"] = _batch(codes["b1"], world.users["city"])
+    found["alert_a"] = _alert(codes, "a1")
+    found["alert_b"] = _alert(codes, "b1")
+    return found
+
+
+def _visible(user: Any, obj: Model) -> bool:
+    return scoped(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def test_reads_answer_exactly_the_scope(world: World) -> None:
+    samples = _samples(world)
+    probes = 0
+    for name, case in URL_CASES.items():
+        if not isinstance(case, Detail):
+            continue
+        for key in case.samples:
+            obj = samples[key]
+            url = reverse(name, kwargs={case.kwarg: getattr(obj, case.field)})
+            for role, client in world.clients.items():
+                expected = 200 if _visible(world.users[role], obj) else 404
+                status = client.get(url).status_code
+                assert status == expected, (name, key, role, status)
+                probes += 1
+    assert probes > 200
+    # the facts behind the matrix, spelt out for the district manager of A
+    manager = world.users["manager_a"]
+    assert _visible(manager, samples["a1"]) and not _visible(manager, samples["b1"])
+    assert _visible(manager, samples[LI]), "a practitioner registered in A is readable there (多点执业)"
+    assert not _visible(world.users["partner"], samples["batch_a"]), "batches are scoped by department"
+    for role in ("system", "security", "audit", "superuser", "public"):
+        assert not any(_visible(world.users[role], obj) for obj in samples.values()), role
+
+
+def _names_of(model: type[Model]) -> dict[int, str]:
+    field = "name"
+    return dict(model.objects.values_list("pk", field))
+
+
+def test_lists_and_exports_show_nothing_outside_the_scope(world: World) -> None:
+    samples = _samples(world)
+    for name, case in URL_CASES.items():
+        if not isinstance(case, Listing) or case.model is None:
+            continue
+        for role, client in world.clients.items():
+            user = world.users[role]
+            allowed = set(scoped(user, case.model.objects.all()).values_list("pk", flat=True))
+            response = client.get(reverse(name))
+            assert response.status_code == 200, (name, role)
+            body = response.content.decode()
+            for pk, label in _names_of(case.model).items():
+                if pk not in allowed:
+                    assert label not in body, (name, role, label)
+            if case.export:
+                export = client.get(reverse(name), {"format": "xlsx"})
+                sheet = load_workbook(io.BytesIO(export.content)).active
+                shown = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+                assert shown <= {label for pk, label in _names_of(case.model).items() if pk in allowed}, (name, role)
+    for role, client in world.clients.items():  # the alert queue and its export
+        user = world.users[role]
+        for key in ("alert_a", "alert_b"):
+            alert = samples[key]
+            page = client.get(reverse("alerts:queue")).content.decode()
+            assert (f"/alerts/{alert.pk}/" in page) == _visible(user, alert), (role, key)
+
+
+# --------------------------------------------------------------------------- writes: imports (pages and API)
+
+
+def _csv(header: str, *rows: str) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def _out_of_scope_rows(codes: dict[str, str]) -> dict[str, list[bytes]]:
+    """For the district manager of A: each file below reaches outside A and must be refused, row by row."""
+    inst = "institution_id,name,kind,district_code"
+    return {
+        "institutions": [
+            _csv(inst, f"{_new_uscc(DISTRICT_B)},徐汇新开诊所,clinic,{DISTRICT_B}"),  # create in B
+            _csv(inst, f"{codes['b1']},改名,community_health_center,{DISTRICT_A}"),  # take over a B record
+            _csv(inst, f"{codes['a1']},上海市黄浦区瑞金医院分院,hospital,{DISTRICT_B}"),  # move own record to B
+        ],
+        "institution_depts": [_csv("institution_id,dept_code,valid_from", f"{codes['b1']},05,2024-01-01")],
+        "practitioners": [
+            _csv("practitioner_id,name,kind", f"{LI},改名,physician"),  # kept by B
+            _csv("practitioner_id,name,kind", "110310101000099,新人,physician"),  # new without a registration
+            _csv("practitioner_id,name,kind,institution_id,registration_valid_from",
+                 f"110310101000098,新人,physician,{codes['b1']},2025-01-01"),  # new, registered in B
+        ],
+        "practitioner_scopes": [_csv("practitioner_id,dept_code", f"{LI},03")],
+        "registrations": [
+            _csv("practitioner_id,institution_id,is_primary,valid_from", f"{ZHANG},{codes['b1']},false,2025-01-01"),
+            _csv("practitioner_id,institution_id,is_primary,valid_from", f"{LI},{codes['a1']},true,2025-02-01"),
+        ],
+        "inspectors": [
+            _csv("badge_no,name,department,region_code", f"{ZHAO},改名,health,{DISTRICT_A}"),  # take over
+            _csv("badge_no,name,department,region_code", f"31010499999999,新人,health,{DISTRICT_B}"),  # create in B
+            _csv("badge_no,name,department,region_code", f"31010199999999,新人,market,{DISTRICT_A}"),  # other dept
+            _csv("badge_no,name,department,region_code", f"{WANG},王监督,health,{DISTRICT_B}"),  # move own to B
+        ],
+    }
+
+
+def _in_scope_rows(codes: dict[str, str]) -> dict[str, bytes]:
+    """The same kinds of write inside A: the guard must let them through."""
+    return {
+        "institutions": _csv("institution_id,name,kind,district_code", f"{_new_uscc(DISTRICT_A)},黄浦新开诊所,clinic,{DISTRICT_A}"),
+        "institution_depts": _csv("institution_id,dept_code,valid_from", f"{codes['a2']},05,2024-01-01"),
+        "practitioners": _csv("practitioner_id,name,kind,institution_id,registration_valid_from",
+                              f"110310101000097,黄浦新人,physician,{codes['a2']},2025-01-01"),
+        "practitioner_scopes": _csv("practitioner_id,dept_code", f"{ZHANG},04"),
+        "registrations": _csv("practitioner_id,institution_id,is_primary,valid_from", f"{LI},{codes['a2']},false,2025-03-01"),
+        "inspectors": _csv("badge_no,name,department,region_code", f"31010199999998,新监督,health,{DISTRICT_A}"),
+    }  # fmt: skip
+
+
+def _new_uscc(district: str) -> str:
+    from weijian.conftest import make_uscc
+
+    return make_uscc(district, "MA9999999", "92")
+
+
+def _import(client: Client, kind: str, content: bytes) -> Any:
+    upload = SimpleUploadedFile(f"{kind}.csv", content, content_type="text/csv")
+    return client.post(f"/api/imports/{kind}", {"file": upload})
+
+
+def test_imports_outside_the_scope_are_refused_and_change_nothing(world: World) -> None:
+    client = world.clients["manager_a"]
+    names_b = {world.codes["b1"]: "徐汇区枫林街道社区卫生服务中心"}
+    for kind, files in _out_of_scope_rows(world.codes).items():
+        for content in files:
+            before = snapshot()
+            response = _import(client, kind, content)
+            assert response.status_code == 200, (kind, response.content)
+            data = response.json()
+            assert data["rejected"] == 1 and data["created"] == data["updated"] == 0, (kind, content, data)
+            assert snapshot() == before, (kind, content)
+            for reject in data["rejects"]:
+                assert not any(name in reject["reason"] for name in names_b.values())
+    # a key that exists outside the scope: ask the city office, and nothing of the record is shown
+    data = _import(client, "institutions", _out_of_scope_rows(world.codes)["institutions"][1]).json()
+    assert data["rejects"][0]["reason"] == ASK_CITY
+
+
+def test_imports_inside_the_scope_still_work(world: World) -> None:
+    client = world.clients["manager_a"]
+    for kind, content in _in_scope_rows(world.codes).items():
+        data = _import(client, kind, content).json()
+        assert data["rejected"] == 0 and data["created"] == 1, (kind, data)
+    new = Practitioner.objects.get(cert_no="110310101000097")
+    assert new.owner_district_code == DISTRICT_A, "created together with its primary registration in A"
+    renamed = _import(client, "institutions", _csv("institution_id,name,kind,district_code",
+                                                   f"{world.codes['a1']},瑞金医院黄浦分院,hospital,{DISTRICT_A}"))  # fmt: skip
+    assert renamed.json()["updated"] == 1
+    assert Institution.objects.get(uscc=world.codes["a1"]).search_text.startswith("瑞金医院黄浦分院")
+
+
+def test_only_registry_editors_may_import(world: World) -> None:
+    content = _in_scope_rows(world.codes)["institutions"]
+    for role, client in world.clients.items():
+        before = snapshot()
+        status = _import(client, "institutions", content).status_code
+        page = client.post("/registry/import/", {"kind": "institutions",
+                                                 "file": SimpleUploadedFile("i.csv", content)}).status_code  # fmt: skip
+        if role in IMPORTERS:
+            assert status == 200 and page == 302, role
+        else:
+            assert status == 403 and page == 403, (role, status, page)
+            assert snapshot() == before, role
+
+
+def test_city_office_imports_anywhere(world: World) -> None:
+    client = world.clients["city"]
+    for kind, files in _out_of_scope_rows(world.codes).items():
+        for content in files:
+            data = _import(client, kind, content).json()
+            assert all(r["reason"] != ASK_CITY and "权限范围" not in r["reason"] for r in data["rejects"]), (kind, data)
+
+
+# --------------------------------------------------------------------------- writes: the back-office
+
+
+class _FormReader(HTMLParser):
+    """The submitted values of the admin's change form, as a browser would send them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, Any] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data[name] = a.get("value") or "on"
+            else:
+                self.data[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def _form(client: Client, url: str) -> dict[str, Any]:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    return reader.data
+
+
+def _admin_url(model: type[Model], view: str, *args: Any) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+# Which roles may open each admin's list (the rest get 403, or the login page when not staff).
+ADMIN_ACCESS: dict[str, set[str]] = {
+    "registry.institution": {"city", "manager_a"},
+    "registry.practitioner": {"city", "manager_a"},
+    "registry.registration": {"city", "manager_a"},
+    "registry.inspector": {"city", "manager_a"},
+    "registry.deptcode": {"city", "manager_a", "system"},
+    "core.region": {"system"},
+    "core.department": {"system"},
+    "core.profile": {"security", "superuser"},
+    "auth.user": {"system", "security", "superuser"},
+    "auth.group": {"security", "superuser"},
+    "axes.accessattempt": {"security", "superuser"},
+    "axes.accesslog": {"security", "superuser"},
+    "axes.accessfailurelog": {"security", "superuser"},
+    "core.auditevent": {"audit"},
+    "alerts.alert": {"city", "manager_a"},
+    "alerts.analyticsrun": {"city"},
+}
+
+
+def test_every_admin_is_gated_by_role(world: World) -> None:
+    registered = {m._meta.label_lower for m in admin.site._registry}
+    assert registered == set(ADMIN_ACCESS), "new admins need a row in ADMIN_ACCESS"
+    for model in admin.site._registry:
+        allowed = ADMIN_ACCESS[model._meta.label_lower]
+        for role, client in world.clients.items():
+            status = client.get(_admin_url(model, "changelist")).status_code
+            if role in allowed:
+                assert status == 200, (model, role, status)
+            else:
+                assert status in (302, 403), (model, role, status)
+
+
+def test_no_one_changes_alerts_or_the_audit_log_in_the_admin(world: World) -> None:
+    from weijian.alerts.models import Alert
+
+    alert = _alert(world.codes, "a1")
+    event = AuditEvent.objects.first()
+    for client in world.clients.values():
+        for model, pk in ((Alert, alert.pk), (AuditEvent, event.pk)):
+            assert client.post(_admin_url(model, "change", pk), {"status": "dismissed"}).status_code in (302, 403, 404)
+            assert client.post(_admin_url(model, "delete", pk), {"post": "yes"}).status_code in (302, 403, 404)
+    assert Alert.objects.get(pk=alert.pk).status == "open"
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def _post(client: Client, url: str, changes: dict[str, Any]) -> Any:
+    data = _form(client, url)
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_admin_writes_outside_the_scope_are_refused(world: World) -> None:
+    client = world.clients["manager_a"]
+    a1 = Institution.objects.get(uscc=world.codes["a1"])
+    b1 = Institution.objects.get(uscc=world.codes["b1"])
+    district_b = Region.objects.get(code=DISTRICT_B)
+    before = snapshot()
+    # another district's record: 404 for change, delete and history, GET or POST
+    for view in ("change", "delete", "history"):
+        assert client.get(_admin_url(Institution, view, b1.pk)).status_code == 404
+    assert client.post(_admin_url(Institution, "delete", b1.pk), {"post": "yes"}).status_code == 404
+    # moving an own record into B, or adding one there, fails validation (B is not a choice)
+    moved = _post(client, _admin_url(Institution, "change", a1.pk), {"district": str(district_b.pk)})
+    assert moved.status_code == 200 and "district" in moved.context["adminform"].form.errors
+    added = _post(client, _admin_url(Institution, "add"), {
+        "uscc": _new_uscc(DISTRICT_B), "name": "徐汇新诊所", "kind": "clinic", "level": "none", "ownership": "private",
+        "profit": "forprofit", "district": str(district_b.pk), "status": "active", "beds": "0",
+        "depts-TOTAL_FORMS": "0", "depts-INITIAL_FORMS": "0",
+    })  # fmt: skip
+    assert added.status_code == 200 and "district" in added.context["adminform"].form.errors
+    # a health manager cannot put an inspector into the market department, nor into B
+    wang = Inspector.objects.get(badge_no=WANG)
+    market = Department.objects.get(code="market")
+    response = _post(client, _admin_url(Inspector, "change", wang.pk), {"department": str(market.pk)})
+    assert "department" in response.context["adminform"].form.errors
+    response = _post(client, _admin_url(Inspector, "change", wang.pk), {"region": str(district_b.pk)})
+    assert "region" in response.context["adminform"].form.errors
+    assert client.get(_admin_url(Inspector, "change", Inspector.objects.get(badge_no=ZHAO).pk)).status_code == 404
+    assert snapshot() == before
+
+
+def test_admin_inlines_show_and_save_only_the_scope(world: World) -> None:
+    client = world.clients["manager_a"]
+    zhang = Practitioner.objects.get(cert_no=ZHANG)
+    b1 = Institution.objects.get(uscc=world.codes["b1"])
+    url = _admin_url(Practitioner, "change", zhang.pk)
+    page = client.get(url).content.decode()
+    assert "瑞金医院分院" in page and "上海美丽医疗美容门诊部" not in page, "B's registration stays hidden"
+    data = _form(client, url)
+    prefix = next(k.removesuffix("-TOTAL_FORMS") for k in data if k.endswith("-TOTAL_FORMS") and "registration" in k)
+    assert data[f"{prefix}-TOTAL_FORMS"] == "1"
+    before = snapshot()
+    # point the visible registration at a B institution: not a valid choice
+    changed = dict(data)
+    changed[f"{prefix}-0-institution"] = str(b1.pk)
+    response = client.post(url, changed)
+    assert response.status_code == 200 and snapshot() == before
+    # add a registration at a B institution: refused too
+    added = dict(data)
+    added.update({f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-1-institution": str(b1.pk), f"{prefix}-1-valid_from": "2025-05-01"})
+    assert client.post(url, added).status_code == 200 and snapshot() == before
+    # try to delete the hidden B registration by id: it is not in the formset, nothing happens
+    hidden = Registration.objects.get(practitioner=zhang, institution__uscc=world.codes["b2"])
+    forged = dict(data)
+    forged.update({f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "2", f"{prefix}-1-id": str(hidden.pk),
+                   f"{prefix}-1-practitioner": str(zhang.pk), f"{prefix}-1-DELETE": "on"})  # fmt: skip
+    client.post(url, forged)
+    assert Registration.objects.filter(pk=hidden.pk).exists()
+
+
+def test_practitioner_kept_elsewhere_is_read_only_but_own_registrations_are_managed(world: World) -> None:
+    client = world.clients["manager_a"]
+    li = Practitioner.objects.get(cert_no=LI)
+    url = _admin_url(Practitioner, "change", li.pk)
+    data = _form(client, url)
+    assert "name" not in data, "the practitioner's own fields are read-only for a district that does not keep her"
+    prefix = next(k.removesuffix("-TOTAL_FORMS") for k in data if k.endswith("-TOTAL_FORMS") and "registration" in k)
+    data[f"{prefix}-0-valid_to"] = "2025-12-31"  # end her registration at a1 (A's own institution)
+    data["name"] = "改名"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    li.refresh_from_db()
+    assert li.name == "李娜"
+    assert str(Registration.objects.get(practitioner=li, institution__uscc=world.codes["a1"]).valid_to) == "2025-12-31"
+    scopes = next((k for k in data if k.endswith("-TOTAL_FORMS") and "scope" in k), None)
+    assert scopes is None or data[scopes] == str(li.scopes.count()), "执业范围 is not editable here"
+
+
+def test_district_adds_a_practitioner_only_with_a_primary_registration_of_its_own(world: World) -> None:
+    client = world.clients["manager_a"]
+    url = _admin_url(Practitioner, "add")
+    data = _form(client, url)
+    prefix = next(k.removesuffix("-TOTAL_FORMS") for k in data if k.endswith("-TOTAL_FORMS") and "registration" in k)
+    data.update({"cert_no": "110310101000096", "name": "新医生", "kind": "physician", "status": "active"})
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Practitioner.objects.filter(cert_no="110310101000096").exists()
+    a2 = Institution.objects.get(uscc=world.codes["a2"])
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-institution": str(a2.pk), f"{prefix}-0-is_primary": "on",
+                 f"{prefix}-0-valid_from": "2025-01-01"})  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Practitioner.objects.get(cert_no="110310101000096").owner_district_code == DISTRICT_A
+    assert AuditEvent.objects.filter(action="admin.registry.practitioner.add").exists()
+
+
+def test_administrators_do_not_touch_business_records_and_business_roles_not_permissions(world: World) -> None:
+    a1 = Institution.objects.get(uscc=world.codes["a1"])
+    user = world.users["inspector_a"]
+    for role in ("system", "security", "audit", "superuser"):
+        client = world.clients[role]
+        assert client.get(_admin_url(Institution, "change", a1.pk)).status_code in (302, 403, 404)
+        assert client.post(_admin_url(Institution, "delete", a1.pk), {"post": "yes"}).status_code in (302, 403, 404)
+    for role in ("city", "manager_a", "system", "audit"):
+        client = world.clients[role]
+        response = client.post(_admin_url(Profile, "change", user.profile.pk), {"role": Role.CITY_ADMIN})
+        assert response.status_code in (302, 403), role
+    assert Profile.objects.get(pk=user.profile.pk).role == Role.INSPECTOR
+    assert Institution.objects.filter(pk=a1.pk).exists()
+    # the security administrator assigns roles, but not their own
+    security = world.clients["security"]
+    own = world.users["security"].profile
+    assert security.get(_admin_url(Profile, "change", own.pk)).status_code in (200, 403)
+    response = security.post(_admin_url(Profile, "change", own.pk), {"role": Role.CITY_ADMIN, "user": own.user_id})
+    assert response.status_code == 403 and Profile.objects.get(pk=own.pk).role == Role.SECURITY_ADMIN
+    changed = _post(security, _admin_url(Profile, "change", user.profile.pk), {"role": Role.DISTRICT_MANAGER})
+    assert changed.status_code == 302 and Profile.objects.get(pk=user.profile.pk).role == Role.DISTRICT_MANAGER
+    assert AuditEvent.objects.filter(action="admin.core.profile.change", actor="security").exists()
+
+
+def test_audit_administrator_exports_and_verifies_the_log(world: World) -> None:
+    client = world.clients["audit"]
+    url = _admin_url(AuditEvent, "changelist")
+    ids = [str(pk) for pk in AuditEvent.objects.values_list("pk", flat=True)]
+    response = client.post(url, {"action": "export_xlsx", "_selected_action": ids})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == len(ids) + 1
+    assert AuditEvent.objects.filter(action="core.audit.export", actor="audit").exists()
+    verified = client.post(url, {"action": "verify_chain", "_selected_action": ids[:1]}, follow=True)
+    assert "哈希链完整" in verified.content.decode()
+    for role in ("city", "system", "security"):
+        assert world.clients[role].post(url, {"action": "export_xlsx", "_selected_action": ids}).status_code in (302, 403)
+
