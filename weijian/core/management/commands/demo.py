@@ -1,24 +1,73 @@
-"""``weijian demo setup``: create one demo account per role and print them."""
+"""``weijian demo build``: the whole demo city in the data folder; ``weijian demo setup``: the demo accounts.
+
+``build`` runs the steps of ``make demo`` (each skipped when its output is already there, except the
+loads, which are idempotent): a synthetic small city, loaded; a year of its activity; the analytics
+run over it, loaded; one account per role. The page-sweep test builds the same city the same way.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from weijian.cli import main as cli_main
 from weijian.core.demo import DEMO_PASSWORD, demo_accounts_setup
+
+DEMO_SEED = 20261123
+DEMO_YEAR = 2025
 
 
 class Command(BaseCommand):
-    help = "演示：setup 创建每种角色的演示账号并打印"
+    help = "演示：build 生成并导入演示城市、一年的业务数据和风险分析结果；setup 创建每种角色的演示账号并打印"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["setup"])
-        parser.add_argument("--seed", type=int, default=0, help="（保留）演示数据的随机种子")
+        parser.add_argument("action", choices=["build", "setup"])
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help="演示数据的随机种子")
+        parser.add_argument("--months", type=int, default=12, help="业务数据的月数（自 2025 年 1 月起）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "build":
+            self._build(options["seed"], options["months"])
         accounts = demo_accounts_setup()
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role:<12} {account.description}")
         self.stdout.write("\n打开 http://127.0.0.1:8000 登录。\n")
+
+    def _build(self, seed: int, months: int) -> None:
+        data = Path(settings.DATA_DIR)
+        city = data / "sim" / f"small-{seed}"
+        activity = data / "sim" / f"activity-{seed}-{months}"
+        out = data / "analytics" / f"demo-{seed}-{months}"
+        steps: list[tuple[Path | None, list[str]]] = [
+            (city / "institutions.parquet", ["sim", "city", "--preset", "small", "--seed", str(seed), "--out", str(city)]),
+            (None, ["sim", "load", str(city)]),
+            (activity / "truth.parquet", ["sim", "activity", "--registry", str(city), "--months", str(months),
+                                          "--preset", "small", "--violations", "0.002", "--seed", str(seed),
+                                          "--out", str(activity)]),
+            (out / "alerts.parquet", ["analytics", "run", str(activity), "--start", f"{DEMO_YEAR}-01-01",
+                                      "--end", _period_end(months).isoformat(), "--out", str(out)]),
+            (None, ["analytics", "load", str(out)]),
+        ]  # fmt: skip
+        for done, argv in steps:
+            if done is not None and done.exists():
+                continue
+            self.stdout.write(f"weijian {' '.join(argv[:2])} …")
+            if argv[0] in ("sim", "analytics") and argv[1] in ("city", "activity", "run"):
+                if cli_main(argv) != 0:
+                    raise CommandError(f"weijian {' '.join(argv[:2])} 失败", returncode=1)
+            else:
+                call_command(*argv)
+
+
+
+def _period_end(months: int) -> dt.date:
+    """The last day of the demo's ``months``-th month (from January of the demo year)."""
+    year, month = DEMO_YEAR + (months - 1) // 12, (months - 1) % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])

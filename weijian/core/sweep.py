@@ -1,0 +1,225 @@
+"""The page sweep: render every page shape for every role over the data in the database; report any 5xx.
+
+A *shape* is a URL pattern with its arguments filled from real records: every institution profile a
+role may open, and up to ``sample`` records of every other shape, plus list pages with their filters,
+exports, the API and the back-office. Run it after loading data (``weijian sweep``) or from the tests
+on the demo city. A URL pattern that takes arguments and has no entry in :data:`SHAPES` is reported, so a
+new page cannot escape the sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from weijian.core.scope import scoped
+
+
+def url_patterns() -> dict[str, URLPattern]:
+    """Every named URL pattern outside the admin, keyed ``namespace:name``."""
+    found: dict[str, URLPattern] = {}
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if ns != "admin":  # the back-office is swept from admin.site
+                    walk(pattern, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
+
+    walk(get_resolver(), None)
+    return found
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How to fill a URL pattern's arguments: ``kwarg`` ← ``field`` of each record of ``model`` the role sees.
+
+    ``every``: sweep every record the role sees (institution profiles), not a sample; ``sample``: at most this
+    many records (default: the sweep's sample size).
+    """
+
+    model: str  # "app_label.ModelName"
+    kwarg: str
+    field: str = "pk"
+    every: bool = False
+    sample: int | None = None
+
+
+# URL name → how to fill it. A new page with arguments adds its row here.
+SHAPES: dict[str, Shape] = {
+    "registry:institution_detail": Shape("registry.Institution", "uscc", "uscc", every=True),
+    "registry:practitioner_detail": Shape("registry.Practitioner", "cert_no", "cert_no"),
+    "registry:inspector_detail": Shape("registry.Inspector", "badge_no", "badge_no"),
+    "registry:import_batch": Shape("registry.ImportBatch", "pk"),
+    "registry:import_rejects": Shape("registry.ImportBatch", "pk"),
+    "alerts:detail": Shape("alerts.Alert", "pk"),
+    # The API's detail answers come from the same selectors as the pages: a smaller sample suffices.
+    "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
+    "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
+    "api:inspector": Shape("registry.Inspector", "badge_no", "badge_no", sample=50),
+}
+
+
+def _import_kinds() -> list[dict[str, str]]:
+    from weijian.registry.imports.specs import SPECS
+
+    return [{"kind": kind} for kind in SPECS]
+
+
+# Arguments for patterns that take a code rather than a record.
+FIXED: dict[str, Callable[[], list[dict[str, str]]]] = {"registry:import_template": _import_kinds}
+# Query strings tried on list pages (each filter, paging, search, export).
+LIST_QUERIES: dict[str, list[dict[str, str]]] = {
+    "registry:institution_list": [
+        {}, {"page": "2"}, {"q": "医院"}, {"licence": "expired"}, {"licence": "expiring"}, {"status": "suspended"},
+        {"kind": "aesthetic_clinic"}, {"level": "III"}, {"format": "xlsx"}, {"page": "9999"},
+    ],
+    "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],
+    "registry:inspector_list": [{}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}],
+    "alerts:queue": [
+        {}, {"status": "all"}, {"status": "dismissed"}, {"severity": "high"}, {"page": "2"}, {"q": "医院"},
+        {"format": "xlsx"},
+    ],
+    "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],
+    "api:practitioners": [{}, {"kind": "nurse"}],
+    "api:inspectors": [{}],
+}
+SKIP = {"logout", "set_language", "api:import_file"}  # writes, tried by the scope matrix instead
+
+
+@dataclass
+class Failure:
+    role: str
+    url: str
+    status: int
+    error: str = ""
+
+
+@dataclass
+class SweepResult:
+    requests: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+    by_shape: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.uncovered
+
+
+def _model(label: str) -> type[Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _sample(queryset: QuerySet[Any], n: int) -> list[Any]:
+    """Up to ``n`` records spread evenly over the queryset (deterministic: by primary key)."""
+    total = queryset.count()
+    if total <= n:
+        return list(queryset.order_by("pk"))
+    step = total / n
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    return list(queryset.model._default_manager.filter(pk__in=[pks[int(i * step)] for i in range(n)]).order_by("pk"))
+
+
+def _scoped_or_all(user: Any, model: type[Model]) -> QuerySet[Any]:
+    qs = model._default_manager.all()
+    return scoped(user, qs) if getattr(model, "scope_rule", None) is not None else qs
+
+
+def _urls_for_role(user: Any, sample: int) -> Iterator[tuple[str, str]]:
+    """(shape, url) for one role."""
+    patterns = url_patterns()
+    for name, pattern in patterns.items():
+        if name in SKIP:
+            continue
+        if name in SHAPES:
+            shape = SHAPES[name]
+            qs = _scoped_or_all(user, _model(shape.model))
+            records = qs.order_by("pk") if shape.every else _sample(qs, min(sample, shape.sample or sample))
+            for record in records:
+                yield name, reverse(name, kwargs={shape.kwarg: getattr(record, shape.field)})
+        elif name in FIXED:
+            for kwargs in FIXED[name]():
+                yield name, reverse(name, kwargs=kwargs)
+        elif not pattern.pattern.converters and "<" not in str(pattern.pattern):
+            base = reverse(name)
+            for query in LIST_QUERIES.get(name, [{}]):
+                yield name, base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    yield "404", "/registry/institutions/no-such-record/"
+    yield from _admin_urls(user, sample)
+
+
+def _admin_urls(user: Any, sample: int) -> Iterator[tuple[str, str]]:
+    if not user.is_staff:
+        return
+    yield "admin:index", reverse("admin:index")
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        shape = f"{base}_change"
+        yield f"{base}_changelist", reverse(f"{base}_changelist")
+        request = _FakeRequest(user)
+        if not model_admin.has_view_permission(request):  # type: ignore[arg-type]
+            continue
+        for record in _sample(model_admin.get_queryset(request), min(sample, 20)):  # type: ignore[arg-type]
+            yield shape, reverse(shape, args=[record.pk])
+        if model_admin.has_add_permission(request):  # type: ignore[arg-type]
+            yield f"{base}_add", reverse(f"{base}_add")
+
+
+class _FakeRequest:
+    """Enough of a request for the admin's permission and queryset hooks."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.GET: dict[str, str] = {}
+        self.method = "GET"
+
+
+def uncovered_patterns() -> list[str]:
+    """URL patterns that take arguments the sweep does not know how to fill."""
+    return sorted(
+        name for name, pattern in url_patterns().items()
+        if name not in SHAPES and name not in FIXED and name not in SKIP
+        and (pattern.pattern.converters or "<" in str(pattern.pattern))
+    )  # fmt: skip
+
+
+def sweep(users: Iterable[tuple[str, Any]], *, sample: int = 200,
+          progress: Callable[[str, int], None] | None = None) -> SweepResult:  # fmt: skip
+    """Request every shape for every (role, user); a 5xx or an exception is a failure."""
+    started = time.perf_counter()
+    result = SweepResult(uncovered=uncovered_patterns())
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 403/404 are expected answers here
+    for role, user in users:
+        client = Client(raise_request_exception=True)
+        client.force_login(user)
+        for shape, url in _urls_for_role(user, sample):
+            result.requests += 1
+            result.by_shape[shape] = result.by_shape.get(shape, 0) + 1
+            try:
+                status = client.get(url).status_code
+            except Exception as exc:  # a page that raises is the failure we are looking for
+                frame = traceback.extract_tb(exc.__traceback__)[-1]
+                result.failures.append(Failure(role, url, 500, f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"))
+                continue
+            if status >= 500:
+                result.failures.append(Failure(role, url, status))
+        if progress:
+            progress(role, result.requests)
+    result.seconds = time.perf_counter() - started
+    return result
