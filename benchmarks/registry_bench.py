@@ -95,9 +95,11 @@ def timed_load(folder: Path, env: dict[str, str], database: str) -> LoadTiming:
     migrate = _run([*WEIJIAN, "migrate", "--no-input", "-v", "0"], env)
     if migrate.returncode:
         return LoadTiming(database, 0.0, ok=False, detail=migrate.stderr[-2000:])
-    started = time.perf_counter()
-    load = _run([*WEIJIAN, "sim", "load", str(folder)], env)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="weijian-bench-load-") as scratch:
+        copy = shutil.copytree(folder, Path(scratch) / folder.name)  # sim load blanks the raw ID numbers it read
+        started = time.perf_counter()
+        load = _run([*WEIJIAN, "sim", "load", str(copy)], env)
+        seconds = time.perf_counter() - started
     steps = {m[1]: float(m[2]) for m in re.finditer(r"^\s+(\w+):.*（([\d.]+)s）$", load.stdout, re.MULTILINE)}
     return LoadTiming(database, seconds, steps, ok=load.returncode == 0, detail=load.stderr[-2000:])
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Profile, Region, Role
 from weijian.core.roles import STAFF_ROLES, role_groups_sync
+from weijian.core.selectors import city_districts, home_city_code
 
 DEMO_PASSWORD = "weijian-demo-2026"
 
@@ -24,7 +25,7 @@ class DemoAccount:
 
 def _busiest_districts() -> list[Region]:
     return list(
-        Region.objects.filter(level=Region.Level.DISTRICT)
+        city_districts(home_city_code())
         .annotate(n=Count("institutions"))
         .filter(n__gt=0)
         .order_by("-n", "code")[:2]
@@ -36,7 +37,7 @@ def demo_accounts_setup() -> list[DemoAccount]:
     """Create (or reset) the demo users; returns what to print."""
     from weijian.registry.models import Institution
 
-    districts = _busiest_districts() or list(Region.objects.filter(level=Region.Level.DISTRICT)[:2])
+    districts = _busiest_districts() or list(city_districts(home_city_code())[:2])
     district_a, district_b = districts[0], districts[-1]
     city = district_a.parent
     health = Department.objects.get(code="health")

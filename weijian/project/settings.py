@@ -5,6 +5,9 @@
 - ``WEIJIAN_DEBUG``: ``1`` for debug pages (off by default).
 - ``WEIJIAN_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
 - ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect).
+- ``WEIJIAN_CITY``: 区划代码 of the city the platform serves (district lists of users without a
+  region, demo districts); default ``310000`` (上海市).
+- ``WEIJIAN_ID_PEPPER``: key of the 身份证 digests; default: the file ``id_pepper`` in the data folder.
 """
 
 from __future__ import annotations
@@ -157,6 +160,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+
+# The city whose districts a user without a region sees (region data ships for more than one city).
+WEIJIAN_CITY = os.environ.get("WEIJIAN_CITY", "310000")
 
 # Uploads: spreadsheets above this size are refused before they are parsed.
 WEIJIAN_MAX_UPLOAD_BYTES = int(os.environ.get("WEIJIAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from weijian.core.identifiers import normalize_identifier
 from weijian.core.scope import can_edit_registry
 from weijian.registry import selectors
 from weijian.registry.imports.readers import ImportFileError
@@ -20,7 +21,17 @@ from weijian.registry.imports.specs import SPECS
 
 router = Router(tags=["registry"])
 
-ImportKind = Literal["institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations", "inspectors"]
+ImportKind = Literal[
+    "regions", "institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations", "inspectors"
+]
+
+
+def _identifier(value: Any) -> Any:
+    return normalize_identifier(value) if isinstance(value, str) else value
+
+
+# A query parameter that is an identifier or a code: normalised (full-width, spaces) before it is validated.
+Normalized = BeforeValidator(_identifier)
 
 
 class Page(Schema):
@@ -30,7 +41,7 @@ class Page(Schema):
 
 class InstitutionFilter(Page):
     q: str | None = Field(None, max_length=100)
-    district: str | None = Field(None, pattern=r"^\d{6}$")
+    district: Annotated[str | None, Normalized] = Field(None, pattern=r"^\d{6}$")
     kind: Literal["hospital", "specialist_hospital", "community_health_center", "clinic", "aesthetic_clinic", "other"] | None = None
     status: Literal["active", "suspended", "revoked", "closed"] | None = None
     level: Literal["III", "II", "I", "none"] | None = None
@@ -107,7 +118,7 @@ class PractitionerFilter(Page):
     q: str | None = Field(None, max_length=100)
     kind: Literal["physician", "assistant_physician", "nurse", "pharmacist", "technician"] | None = None
     status: Literal["active", "suspended", "revoked"] | None = None
-    institution: str | None = Field(None, min_length=18, max_length=18)
+    institution: Annotated[str | None, Normalized] = Field(None, min_length=18, max_length=18)
 
 
 class PractitionerOut(Schema):
@@ -163,7 +174,7 @@ def practitioner(request: HttpRequest, cert_no: str) -> dict:
 
 class InspectorFilter(Page):
     q: str | None = Field(None, max_length=100)
-    region: str | None = Field(None, pattern=r"^\d{6}$")
+    region: Annotated[str | None, Normalized] = Field(None, pattern=r"^\d{6}$")
     department: str | None = Field(None, max_length=30)
     active: bool | None = None
 

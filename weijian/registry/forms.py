@@ -30,11 +30,20 @@ class InstitutionForm(forms.ModelForm):
 
 
 class PractitionerForm(forms.ModelForm):
+    """The number is checked against the format of the practitioner's own kind (rules data)."""
+
     class Meta:
         model = Practitioner
         exclude = ("id_digest",)
 
-    clean_cert_no = _identifier_field("cert_no", clean_cert_no)
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("cert_no"):
+            try:
+                cleaned["cert_no"] = clean_cert_no(cleaned["cert_no"], kind=cleaned.get("kind"))
+            except IdentifierError as exc:
+                self.add_error("cert_no", exc.reason)
+        return cleaned
 
 
 class InspectorForm(forms.ModelForm):

@@ -169,7 +169,7 @@ class Practitioner(Searchable, models.Model):
 
     SEARCH_FIELDS = ("name", "cert_no")
 
-    cert_no = models.CharField(_("执业证书编码"), max_length=15, unique=True)
+    cert_no = models.CharField(_("执业证书编码"), max_length=30, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
     id_masked = models.CharField(_("身份证号（脱敏）"), max_length=18, blank=True)
     id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from weijian.core.identifiers import normalize_identifier
 from weijian.core.scope import scoped
 from weijian.core.text import search_key
 from weijian.registry.models import (
@@ -23,10 +25,20 @@ from weijian.registry.models import (
 LICENCE_WARNING_DAYS = 90  # how far ahead the dashboard warns of licences running out
 
 
+_IDENTIFIER_LIKE = re.compile(r"(?=.*\d)[0-9A-Z]{6,30}")
+
+
 def _search(queryset: QuerySet[Any], q: str | None) -> QuerySet[Any]:
-    """Match every word of the query (Traditional or Simplified) against the stored search key."""
-    key = search_key(q or "")
-    for word in key.split():
+    """Match every word of the query (Traditional or Simplified) against the stored search key.
+
+    A query that is one identifier typed full-width or in groups of digits (``２２０３ １０１０ …``)
+    is matched as that identifier, normalised, as a whole.
+    """
+    words = search_key(q or "").split()
+    compact = normalize_identifier(q)
+    if _IDENTIFIER_LIKE.fullmatch(compact) and all(any(ch.isdigit() for ch in word) for word in words):
+        words = [compact.lower()]
+    for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset
 
@@ -49,7 +61,7 @@ def institution_list(
     elif licence == "expiring":
         qs = qs.filter(licence_valid_to__gte=today, licence_valid_to__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
     if district:
-        qs = qs.filter(district__code=district)
+        qs = qs.filter(district__code=normalize_identifier(district))
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -69,7 +81,7 @@ def institution_get(user: Any, uscc: str) -> Institution:
                 queryset=Registration.objects.select_related("practitioner").order_by("-is_primary", "practitioner__name"),
             ),
         )
-        .filter(uscc=uscc)
+        .filter(uscc=normalize_identifier(uscc))
         .first()
     )
     if institution is None:
@@ -86,7 +98,9 @@ def practitioner_list(
     if status:
         qs = qs.filter(status=status)
     if institution:
-        qs = qs.filter(pk__in=Registration.objects.filter(institution__uscc=institution).values("practitioner_id"))
+        qs = qs.filter(
+            pk__in=Registration.objects.filter(institution__uscc=normalize_identifier(institution)).values("practitioner_id")
+        )
     return qs.order_by("cert_no")
 
 
@@ -102,7 +116,7 @@ def practitioner_get(user: Any, cert_no: str) -> Practitioner:
                 ),
             ),
         )
-        .filter(cert_no=cert_no)
+        .filter(cert_no=normalize_identifier(cert_no))
         .first()
     )
     if practitioner is None:
@@ -123,7 +137,7 @@ def inspector_list(
 ) -> QuerySet[Inspector]:
     qs = _search(scoped(user, Inspector.objects.select_related("department", "region")), q)
     if region:
-        qs = qs.filter(region__code=region)
+        qs = qs.filter(region__code=normalize_identifier(region))
     if department:
         qs = qs.filter(department__code=department)
     if active is not None:
@@ -132,7 +146,8 @@ def inspector_list(
 
 
 def inspector_get(user: Any, badge_no: str) -> Inspector:
-    inspector = scoped(user, Inspector.objects.select_related("department", "region")).filter(badge_no=badge_no).first()
+    qs = scoped(user, Inspector.objects.select_related("department", "region"))
+    inspector = qs.filter(badge_no=normalize_identifier(badge_no)).first()
     if inspector is None:
         raise Http404("执法人员不存在或不在您的数据权限范围内")
     return inspector

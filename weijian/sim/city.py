@@ -3,15 +3,18 @@
 What it generates, in the shape of ``contracts/analytics-v1.md`` (registry tables) plus the extra
 columns the platform's importer reads:
 
-* ``regions`` — 街道/镇 under the preset's districts and 2–4 网格 per street (districts themselves
-  ship with the platform);
+* ``regions`` — 街道/镇/乡 under the preset's districts with their real codes and names (the
+  platform's shipped 统计用区划代码, :mod:`weijian.core.reference`; development zones and farms left
+  out) and 2–4 synthetic 网格 per street, coded street code + 3 digits;
 * ``institutions`` — hospitals, specialist hospitals, one 社区卫生服务中心 per street, clinics,
   medical-aesthetic clinics and others, each with a valid 统一社会信用代码 (GB 32100), a 5-year
   执业许可证, an ownership and a status;
 * ``institution_depts`` — the licensed 诊疗科目, with dated validity (a few closed, some reopened);
 * ``practitioners`` with ``practitioner_scopes`` and ``registrations`` — every practitioner has one
   primary 注册 at an institution licensed for their 执业范围; about 10 % of physicians also have
-  多点执业 registrations; each carries a valid 居民身份证号码 (GB 11643) for the importer;
+  多点执业 registrations; each carries a synthetic but valid 居民身份证号码 (GB 11643) for the
+  importer to mask and hash (the file is owner-only, and ``weijian sim load`` blanks the numbers
+  once they are loaded);
 * ``inspectors`` — the 执法人员名录库: 执法证号, department, district and 执法领域.
 
 Why: the platform needs a realistic city to demo and test on without real personal data, and the
@@ -28,6 +31,7 @@ byte-identical files. Nothing here imports Django.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,12 +42,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from stdnum.cn import ric, uscc
 
+from weijian.core.reference import streets_of
 from weijian.sim import names as N
 
 AS_OF = date(2025, 1, 1)
 """The registries describe the city on this day; the activity year is the one that starts here."""
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
+PERSONAL_TABLES = frozenset({"practitioners"})  # hold 身份证 numbers: written owner-only (0600)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +215,7 @@ def _district_weights(districts: Sequence[str]) -> np.ndarray:
 
 
 def _street_stem(street: str) -> str:
-    for suffix in ("新镇", "街道", "镇"):
+    for suffix in ("新镇", "街道", "镇", "乡"):
         if street.endswith(suffix) and len(street) > len(suffix) + 1:
             return street[: -len(suffix)]
     return street
@@ -230,26 +236,26 @@ class Streets:
     district: np.ndarray
 
 
+def street_pool(district: str) -> list[tuple[str, str]]:
+    """(code, name) of a district's real 街道 (001–099), 镇 (100–199) and 乡 (200–399); the units the
+    statistics code numbers from 400 (开发区, 农场 …) have no 社区卫生服务中心 of their own."""
+    return [(r.code, r.name) for r in streets_of(district) if int(r.code[6:]) < 400]
+
+
 def build_regions(rng: np.random.Generator, preset: Preset) -> tuple[Streets, pa.Table]:
-    """Streets (街道 ``001…``, 镇 ``101…``) per district and 2–4 grids per street."""
+    """A draw of each district's real streets (code and name) and 2–4 synthetic grids per street."""
     codes: list[str] = []
     names: list[str] = []
     parents: list[str] = []
     lo, hi = preset.streets_per_district
     for district in preset.districts:
-        pool = N.STREETS[district]
+        pool = street_pool(district)
+        if not pool:
+            raise ValueError(f"no streets of district {district} in the shipped regions")
         count = int(rng.integers(min(lo, len(pool)), min(hi, len(pool)) + 1))
-        chosen = sorted(rng.choice(len(pool), size=count, replace=False))
-        n_jd = n_town = 0
-        for i in chosen:
-            street = pool[i]
-            if street.endswith("街道"):
-                n_jd += 1
-                codes.append(f"{district}{n_jd:03d}")
-            else:
-                n_town += 1
-                codes.append(f"{district}{100 + n_town:03d}")
-            names.append(street)
+        for i in sorted(rng.choice(len(pool), size=count, replace=False)):
+            codes.append(pool[i][0])
+            names.append(pool[i][1])
             parents.append(district)
     streets = Streets(np.array(codes), np.array(names), np.array(parents))
     g_lo, g_hi = preset.grids_per_street
@@ -981,10 +987,15 @@ def generate(preset: Preset, seed: int) -> dict[str, pa.Table]:
 
 
 def write_tables(tables: dict[str, pa.Table], out: Path) -> None:
-    """``TABLE.parquet`` per table, zstd-compressed, with nothing that depends on the clock."""
+    """``TABLE.parquet`` per table, zstd-compressed, with nothing that depends on the clock; tables
+    with personal identifiers are created owner-only before anything is written to them."""
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+        path = out / f"{name}.parquet"
+        if name in PERSONAL_TABLES:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            os.chmod(path, 0o600)
+        pq.write_table(table, path, compression="zstd")
 
 
 def main(argv: list[str]) -> int:

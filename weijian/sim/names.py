@@ -1,33 +1,21 @@
 """Chinese material for the synthetic city: places, people's names, brands, departments.
 
 Everything here is plain reference data that :mod:`weijian.sim.city` draws from. The Shanghai
-districts and their 街道/镇 are real (行政区划 as of the 2020s); the 身份证 address-code history
-lets a generated 居民身份证号码 name a code that existed in the holder's birth year, because
-python-stdnum checks that. Surname weights follow the national frequency ranking (with the
-Shanghai-common 沈 陆 顾 钱 施 raised); given-name characters are the common ones per gender.
+districts and their 街道/镇 are not repeated here: they are the platform's own reference data
+(:mod:`weijian.core.reference`, 国家统计局 统计用区划代码). The 身份证 address-code history lets a
+generated 居民身份证号码 name a code that existed in the holder's birth year. Surname weights follow
+the national frequency ranking (with the Shanghai-common 沈 陆 顾 钱 施 raised); given-name
+characters are the common ones per gender.
 """
 
 from __future__ import annotations
 
-# 行政区划代码 → name, for Shanghai's 16 districts.
-DISTRICTS: dict[str, str] = {
-    "310101": "黄浦区",
-    "310104": "徐汇区",
-    "310105": "长宁区",
-    "310106": "静安区",
-    "310107": "普陀区",
-    "310109": "虹口区",
-    "310110": "杨浦区",
-    "310112": "闵行区",
-    "310113": "宝山区",
-    "310114": "嘉定区",
-    "310115": "浦东新区",
-    "310116": "金山区",
-    "310117": "松江区",
-    "310118": "青浦区",
-    "310120": "奉贤区",
-    "310151": "崇明区",
-}
+from weijian.core.reference import districts_of
+
+SHANGHAI = "310000"
+
+# 行政区划代码 → name of Shanghai's 16 districts, from the platform's shipped 统计用区划代码.
+DISTRICTS: dict[str, str] = {r.code: r.name for r in districts_of(SHANGHAI)}
 
 # Resident population in 10,000s (2020 census, rounded): weights for placing institutions,
 # people and inspectors across districts.
@@ -50,50 +38,9 @@ DISTRICT_POPULATION: dict[str, int] = {
     "310151": 64,
 }
 
-# 街道 and 镇 of each district (a subset is drawn per preset; 街道 get codes 001…, 镇 101…).
-STREETS: dict[str, tuple[str, ...]] = {
-    "310101": ("南京东路街道", "外滩街道", "半淞园路街道", "小东门街道", "豫园街道", "老西门街道",
-               "五里桥街道", "打浦桥街道", "淮海中路街道", "瑞金二路街道"),
-    "310104": ("天平路街道", "湖南路街道", "斜土路街道", "枫林路街道", "长桥街道", "田林街道",
-               "虹梅路街道", "康健新村街道", "徐家汇街道", "凌云路街道", "龙华街道", "漕河泾街道",
-               "华泾镇"),
-    "310105": ("华阳路街道", "江苏路街道", "新华路街道", "周家桥街道", "天山路街道", "仙霞新村街道",
-               "虹桥街道", "程家桥街道", "北新泾街道", "新泾镇"),
-    "310106": ("江宁路街道", "石门二路街道", "南京西路街道", "静安寺街道", "曹家渡街道", "天目西路街道",
-               "北站街道", "宝山路街道", "共和新路街道", "大宁路街道", "彭浦新村街道", "临汾路街道",
-               "芷江西路街道", "彭浦镇"),
-    "310107": ("曹杨新村街道", "长风新村街道", "长寿路街道", "甘泉路街道", "石泉路街道", "宜川路街道",
-               "万里街道", "真如镇街道", "长征镇", "桃浦镇"),
-    "310109": ("欧阳路街道", "曲阳路街道", "广中路街道", "嘉兴路街道", "凉城新村街道", "四川北路街道",
-               "北外滩街道", "江湾镇街道"),
-    "310110": ("定海路街道", "平凉路街道", "江浦路街道", "四平路街道", "控江路街道", "长白新村街道",
-               "延吉新村街道", "殷行街道", "大桥街道", "五角场街道", "新江湾城街道", "长海路街道"),
-    "310112": ("江川路街道", "古美街道", "新虹街道", "浦锦街道", "莘庄镇", "七宝镇", "颛桥镇", "华漕镇",
-               "虹桥镇", "梅陇镇", "吴泾镇", "马桥镇", "浦江镇"),
-    "310113": ("友谊路街道", "吴淞街道", "张庙街道", "罗店镇", "大场镇", "杨行镇", "月浦镇", "罗泾镇",
-               "顾村镇", "高境镇", "庙行镇", "淞南镇"),
-    "310114": ("新成路街道", "真新街道", "嘉定镇街道", "南翔镇", "安亭镇", "马陆镇", "徐行镇", "华亭镇",
-               "外冈镇", "江桥镇"),
-    "310115": ("潍坊新村街道", "陆家嘴街道", "周家渡街道", "塘桥街道", "上钢新村街道", "南码头路街道",
-               "沪东新村街道", "金杨新村街道", "洋泾街道", "浦兴路街道", "东明路街道", "花木街道",
-               "川沙新镇", "高桥镇", "北蔡镇", "合庆镇", "唐镇", "曹路镇", "金桥镇", "高行镇", "高东镇",
-               "张江镇", "三林镇", "惠南镇", "周浦镇", "新场镇", "大团镇", "康桥镇", "航头镇", "祝桥镇"),
-    "310116": ("石化街道", "朱泾镇", "枫泾镇", "张堰镇", "亭林镇", "吕巷镇", "廊下镇", "金山卫镇",
-               "漕泾镇", "山阳镇"),
-    "310117": ("岳阳街道", "永丰街道", "方松街道", "中山街道", "广富林街道", "九里亭街道", "泗泾镇",
-               "佘山镇", "车墩镇", "新桥镇", "洞泾镇", "九亭镇", "泖港镇", "石湖荡镇", "新浜镇", "叶榭镇",
-               "小昆山镇"),
-    "310118": ("夏阳街道", "盈浦街道", "香花桥街道", "朱家角镇", "练塘镇", "金泽镇", "赵巷镇", "徐泾镇",
-               "华新镇", "重固镇", "白鹤镇"),
-    "310120": ("西渡街道", "奉浦街道", "金海街道", "南桥镇", "奉城镇", "庄行镇", "金汇镇", "四团镇",
-               "青村镇", "柘林镇", "海湾镇"),
-    "310151": ("城桥镇", "堡镇", "新河镇", "庙镇", "竖新镇", "向化镇", "三星镇", "港沿镇", "中兴镇",
-               "陈家镇", "绿华镇", "港西镇", "建设镇", "新海镇", "东平镇", "长兴镇"),
-}
-
-# 身份证 address codes (GB/T 2260) over time. python-stdnum accepts a code only for birth years in
-# which it existed: a suburban 区 replaced a 县 (valid from 1982 in stdnum's table). Urban districts
-# not listed here were valid throughout.
+# 身份证 address codes (GB/T 2260) over time, so that a generated number carries the code its holder
+# would have been given in their birth year, as real numbers do: a suburban 区 replaced a 县 (from
+# 1982 in python-stdnum's table). Urban districts not listed here were valid throughout.
 ID_CODE_SINCE: dict[str, int] = {
     "310112": 1981,
     "310113": 1988,

@@ -171,7 +171,9 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
             continue
         if current is None:
             to_create.append(obj)
-        elif any(current[1].get(f) != obj.get(f) for f in spec.compare_fields):
+            continue
+        obj = {**{f: current[1][f] for f in spec.compare_fields if f not in obj}, **obj}  # unset: keep stored
+        if any(current[1].get(f) != obj.get(f) for f in spec.compare_fields):
             to_update.append((current[0], obj))
         else:
             result.unchanged += 1
@@ -211,19 +213,7 @@ def _scope_region(scope: Scope) -> str:
 
 
 def _apply(spec: KindSpec, to_create: list[dict[str, Any]], to_update: list[tuple[int, dict[str, Any]]]) -> None:
-    model = spec.model
-    if to_create:
-        model._default_manager.bulk_create([model(**_fields(obj)) for obj in to_create], batch_size=2000)
-        spec.after_create(to_create)
-    if to_update:
-        fields = [f for f in _fields(to_update[0][1]) if f not in spec.key_fields]
-        objects = [model(pk=pk, **_fields(obj)) for pk, obj in to_update]
-        model._default_manager.bulk_update(objects, fields, batch_size=500)
-
-
-def _fields(obj: dict[str, Any]) -> dict[str, Any]:
-    """A row's model fields; keys starting with ``_`` travel with it for ``after_create``."""
-    return {k: v for k, v in obj.items() if not k.startswith("_")}
+    spec.apply(to_create, to_update)
 
 
 def import_bytes(*, kind: str, data: bytes, filename: str, actor: Any, scope: Scope | None = None) -> ImportResult:

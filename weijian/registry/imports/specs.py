@@ -6,23 +6,38 @@ downloadable template (``统一社会信用代码``). Extra columns are reported
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from weijian.core.identifiers import clean_badge_no, clean_cert_no, clean_ric, clean_uscc, mask_ric
+from weijian.core.identifiers import (
+    IdentifierError,
+    clean_badge_no,
+    clean_cert_no,
+    clean_ric,
+    clean_uscc,
+    id_digest,
+    mask_ric,
+    normalize_identifier,
+)
 from weijian.core.models import Department, Region, Role
 from weijian.core.scope import ASK_CITY, Scope, department_writable, region_writable
 from weijian.registry import models as m
 from weijian.registry.imports import cells
 from weijian.registry.services import PRIMARY_ELSEWHERE
 
-DEPT_CODE = cells.code_text(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）")
-REGION_CODE = cells.code_text(r"\d{6}", "区划代码应为6位数字")
-STREET_CODE = cells.code_text(r"\d{9}", "街道代码应为9位数字")
+
+def code(pattern: str, message: str) -> cells.Parser:
+    """A code column (区划, 诊疗科目): normalised like every identifier, then matched against ``pattern``."""
+    parse = cells.code_text(pattern, message)
+    return lambda value: parse(normalize_identifier(value) if isinstance(value, str) else value)
+
+
+DEPT_CODE = code(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）")
+REGION_CODE = code(r"\d{6}", "区划代码应为6位数字")
+STREET_CODE = code(r"\d{9}", "街道代码应为9位数字")
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class Context:
     institution_districts: dict[int, str] = field(default_factory=dict)  # pk → district code
     practitioners: dict[str, int] = field(default_factory=dict)  # cert_no → pk
     practitioner_owners: dict[int, str] = field(default_factory=dict)  # pk → district of the primary registration
+    new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
 
     def in_scope(self, region_code: str | None) -> bool:
         """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
@@ -94,6 +110,11 @@ def _practitioner(ctx: Context, cert_no: str) -> int:
     return pk
 
 
+def _fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """A row's model fields; keys starting with ``_`` travel with it for ``after_create``."""
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
 def _ask_city(column: str, value: Any) -> RowError:
     """A key that exists outside the user's scope: say whom to ask, show nothing of the record."""
     return RowError(column, value, ASK_CITY)
@@ -102,11 +123,6 @@ def _ask_city(column: str, value: Any) -> RowError:
 def _check_period(row: dict[str, Any], start: str, end: str) -> None:
     if row.get(start) and row.get(end) and row[end] < row[start]:
         raise RowError(end, row[end], "有效期止早于有效期起")
-
-
-def id_digest(id_number: str) -> str:
-    """A keyed hash of a 身份证 number: lets records be matched without keeping the number."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{id_number}".encode()).hexdigest()
 
 
 class KindSpec:
@@ -135,6 +151,17 @@ class KindSpec:
     def existing(self) -> dict[tuple[Any, ...], tuple[int, dict[str, Any]]]:
         rows = self.model._default_manager.values("pk", *self.key_fields, *self.compare_fields)
         return {tuple(r[f] for f in self.key_fields): (r["pk"], r) for r in rows.iterator(chunk_size=5000)}
+
+    def apply(self, to_create: list[dict[str, Any]], to_update: list[tuple[int, dict[str, Any]]]) -> None:
+        """Write the validated rows (inside the importer's transaction), then what comes with the new ones."""
+        model = self.model
+        if to_create:
+            model._default_manager.bulk_create([model(**_fields(obj)) for obj in to_create], batch_size=2000)
+            self.after_create(to_create)
+        if to_update:
+            fields = [f for f in _fields(to_update[0][1]) if f not in self.key_fields]
+            objects = [model(pk=pk, **_fields(obj)) for pk, obj in to_update]
+            model._default_manager.bulk_update(objects, fields, batch_size=500)
 
     def header_map(self) -> dict[str, Column]:
         result: dict[str, Column] = {}
@@ -240,14 +267,17 @@ class PractitionerSpec(KindSpec):
     compare_fields = ("name", "kind", "status", "status_since", "licence_valid_to", "id_masked", "id_digest")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        id_number = row.get("id_number") or ""
+        try:  # the column accepts any kind's format; the row must match its own kind's
+            clean_cert_no(row["practitioner_id"], kind=row["kind"])
+        except IdentifierError as exc:
+            raise RowError("practitioner_id", row["practitioner_id"], f"执业证书编码{exc.reason}") from exc
         obj: dict[str, Any] = {
             "cert_no": row["practitioner_id"], "name": row["name"], "kind": row["kind"], "status": row["status"],
             "status_since": row.get("status_since"), "licence_valid_to": row.get("licence_valid_to"),
-            "id_masked": mask_ric(id_number) if id_number else "",
-            "id_digest": id_digest(id_number) if id_number else "",
         }  # fmt: skip
         obj["search_text"] = m.search_text_of(m.Practitioner, obj)
+        if row.get("id_number"):  # a row without a number leaves the stored masked number and digest as they are
+            obj["id_masked"], obj["id_digest"] = mask_ric(row["id_number"]), id_digest(row["id_number"])
         if row.get("institution_id"):
             if not row.get("registration_valid_from"):
                 raise RowError("registration_valid_from", "", "填写主要执业机构时须同时填写注册日期")
@@ -372,9 +402,81 @@ class InspectorSpec(KindSpec):
         return obj
 
 
+class RegionLevel(models.TextChoices):
+    """The levels an office imports; districts and above ship with the platform."""
+
+    STREET = "street", _("街道乡镇")
+    GRID = "grid", _("网格")
+
+
+_PARENT_LEVEL = {"street": "district", "grid": "street"}
+_LEVEL_NAMES = {"district": "区县", "street": "街道乡镇", "grid": "网格"}
+
+
+class RegionSpec(KindSpec):
+    """An office's own 街道乡镇 and 网格. A street's code is its district's 6 digits + 3; a grid's is its
+    street's 9 + 3 to 6 (scope matches on the prefix). A parent must be in the platform already or on
+    an earlier row of the same file."""
+
+    kind, title, model = "regions", "街道乡镇与网格", Region
+    columns = [
+        Column("code", "区划代码", code(r"\d{9}|\d{12,15}", "应为9位（街道乡镇）或12至15位（网格）数字")),
+        Column("name", "名称", cells.text(100)),
+        Column("level", "层级", cells.choice(RegionLevel)),
+        Column("parent_code", "上级区划代码", code(r"\d{6}|\d{9}", "应为6位（区县）或9位（街道乡镇）数字")),
+    ]
+    key_fields = ("code",)
+    compare_fields = ("name", "level", "parent_id")
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """The code is the key and carries its place: stored and new rows are both inside it (checked in build)."""
+        if not ctx.in_scope(obj["code"]):
+            raise _ask_city("code", obj["code"])
+
+    def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        region_code, level, parent_code = row["code"], row["level"], row["parent_code"]
+        parent = ctx.regions.get(parent_code)
+        parent_level = parent.level if parent is not None else ctx.new_regions.get(parent_code)
+        if parent_level is None:
+            raise RowError("parent_code", parent_code, "未知的上级区划代码（上级须已在库中，或在本文件靠前的行中）")
+        if parent_level != _PARENT_LEVEL[level]:
+            wanted = _LEVEL_NAMES[_PARENT_LEVEL[level]]
+            raise RowError("parent_code", parent_code, f"{_LEVEL_NAMES[level]}的上级应为{wanted}")
+        width_ok = len(region_code) == 9 if level == "street" else 12 <= len(region_code) <= 15
+        if not (width_ok and region_code.startswith(parent_code)):
+            digits = "3位" if level == "street" else "3至6位"
+            raise RowError("code", region_code, f"{_LEVEL_NAMES[level]}代码应为上级代码 {parent_code} 加{digits}数字")
+        if not ctx.in_scope(parent_code):
+            raise RowError("parent_code", parent_code, "该区划不在您的数据权限范围内")
+        ctx.new_regions[region_code] = level
+        return {
+            "code": region_code, "name": row["name"], "level": level,
+            "parent_id": parent.pk if parent is not None else None, "parent_code": parent_code,
+        }  # fmt: skip
+
+    def apply(self, to_create: list[dict[str, Any]], to_update: list[tuple[int, dict[str, Any]]]) -> None:
+        """Streets before grids, so a grid can hang under a street created by the same file."""
+        created: dict[str, int] = {}
+
+        def region(obj: dict[str, Any], pk: int | None = None) -> Region:
+            parent_id = obj["parent_id"] or created[obj["parent_code"]]
+            return Region(pk=pk, code=obj["code"], name=obj["name"], level=obj["level"], parent_id=parent_id)
+
+        for level in _PARENT_LEVEL:
+            batch = [obj for obj in to_create if obj["level"] == level]
+            if batch:
+                Region.objects.bulk_create([region(obj) for obj in batch], batch_size=2000)
+                if level == "street":  # the parents grids may need
+                    created.update(Region.objects.filter(level=level).values_list("code", "pk"))
+        if to_update:
+            objects = [region(obj, pk) for pk, obj in to_update]
+            Region.objects.bulk_update(objects, ["name", "level", "parent"], batch_size=500)
+
+
 SPECS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (
+        RegionSpec(),
         InstitutionSpec(),
         InstitutionDeptSpec(),
         PractitionerSpec(),

@@ -193,26 +193,30 @@ def test_registrations_need_known_practitioner_and_institution(registry: dict[st
     assert reasons[3][0] == "is_primary"
 
 
-def test_sim_city_output_converted_to_csv_imports_as_is(tmp_path: Path) -> None:
-    """The contract's registry tables, as CSV, go through `weijian import` with nothing rejected."""
+def test_sim_city_registry_as_csv_imports_with_weijian_import_and_nothing_rejected(tmp_path: Path) -> None:
+    """Every table of `weijian sim city`, regions (for the grids) included, written as CSV, goes through
+    `weijian import KIND FILE.csv` into a freshly migrated database without a single rejected row."""
     import pyarrow.csv as pacsv
 
-    from weijian.registry.loading import ORDER, load_regions
+    from weijian.core.models import Region
+    from weijian.registry.loading import ORDER
     from weijian.registry.models import Inspector, Registration
     from weijian.sim import city
 
-    tiny = city.Preset(districts=("310101", "310104"), institutions=12, practitioners=60, inspectors=4,
+    tiny = city.Preset(districts=("310101", "310115"), institutions=12, practitioners=60, inspectors=4,
                        streets_per_district=(2, 2))  # fmt: skip
     tables = city.generate(tiny, seed=3)
-    city.write_tables({"regions": tables["regions"]}, tmp_path)
-    load_regions(tmp_path / "regions.parquet", "test")
+    assert ORDER[0] == "regions" and set(ORDER) == set(tables)
     for kind in ORDER:
         path = tmp_path / f"{kind}.csv"
         pacsv.write_csv(tables[kind], path)
-        call_command("import", kind, str(path))
+        call_command("import", kind, str(path))  # raises CommandError (exit 1) on any rejected row
+    assert ImportBatch.objects.filter(rejected=0).count() == len(ORDER)
     assert Institution.objects.count() == 12 and Practitioner.objects.count() == 60
     assert Registration.objects.count() == tables["registrations"].num_rows
     assert Inspector.objects.count() == 4
+    grids = [r for r in tables["regions"].to_pylist() if r["level"] == "grid"]
+    assert Region.objects.filter(level="grid").count() == len(grids)
     assert all(p.id_masked.count("*") == 8 for p in Practitioner.objects.all())
 
 

@@ -6,6 +6,7 @@ No database is needed.
 
 from __future__ import annotations
 
+import stat
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from stdnum.cn import ric, uscc
 
+from weijian.core.reference import streets_of
 from weijian.sim import city
 from weijian.sim.names import DEPTS, DISTRICTS, INSPECTION_FIELDS
 
@@ -103,9 +105,11 @@ def test_regions_hang_under_preset_districts(tables: dict[str, pa.Table]) -> Non
     streets = {r["code"]: r for r in regions if r["level"] == "street"}
     grids = [r for r in regions if r["level"] == "grid"]
     assert {r["level"] for r in regions} == {"street", "grid"}
+    shipped = {(s.code, s.name) for d in TINY.districts for s in streets_of(d)}
     for code, r in streets.items():
         assert len(code) == 9 and r["parent_code"] in TINY.districts and code.startswith(r["parent_code"])
-        assert r["name"].endswith(("街道", "镇"))
+        assert (code, r["name"]) in shipped  # the real code and name, from the shipped 统计用区划代码
+        assert r["name"].endswith(("街道", "镇", "乡")) and int(code[6:]) < 400
     per_district = Counter(r["parent_code"] for r in streets.values())
     assert set(per_district.values()) == {5}
     for g in grids:
@@ -207,8 +211,18 @@ def test_inspectors(tables: dict[str, pa.Table]) -> None:
         assert r["fields"] and set(r["fields"].split(";")) <= set(INSPECTION_FIELDS)
 
 
+def test_street_pools_are_the_real_streets_without_zones_and_farms() -> None:
+    pudong = dict(city.street_pool("310115"))
+    assert pudong["310115004"] == "潍坊新村街道" and pudong["310115103"] == "川沙新镇"
+    assert not any(name.endswith(("园区", "开发区", "农场")) for name in pudong.values())
+    assert "310151202" in dict(city.street_pool("310151"))  # 横沙乡
+
+
 def test_small_preset_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert city.main(["--preset", "small", "--seed", "20261123", "--out", str(tmp_path / "small")]) == 0
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "small").iterdir()}
+    assert modes["practitioners.parquet"] == 0o600  # holds 身份证 numbers
+    assert modes["institutions.parquet"] & 0o044  # the others are ordinary files
     assert "institutions" in capsys.readouterr().out
     inst = pq.read_table(tmp_path / "small" / "institutions.parquet")
     assert inst.num_rows == city.PRESETS["small"].institutions
@@ -221,4 +235,5 @@ def test_small_preset_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_presets_cover_shanghai() -> None:
     assert set(city.PRESETS["city"].districts) == set(DISTRICTS) and len(DISTRICTS) == 16
+    assert all(code.startswith("31") for code in DISTRICTS) and DISTRICTS["310115"] == "浦东新区"
     assert set(city.PRESETS["small"].districts) == {"310101", "310104", "310106", "310115"}

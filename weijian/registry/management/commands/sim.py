@@ -29,9 +29,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         rejected = 0
         for step in steps:
-            if step.result is None:
-                self.stdout.write(f"  regions: 新增 {step.regions}（{step.seconds:.1f}s）")
-                continue
             r = step.result
             rejected += r.rejected
             self.stdout.write(
@@ -40,6 +37,8 @@ class Command(BaseCommand):
             )
             for reject in r.rejects[:20]:
                 self.stderr.write(f"    第{reject.row}行 {reject.column}“{reject.value}”：{reject.reason}")
+            if step.scrubbed:
+                self.stdout.write(f"    已从文件中删除 {step.scrubbed} 个原始身份证号码（库中只留脱敏号码和摘要）")
         if rejected:
             raise CommandError(f"共有 {rejected} 行未导入", returncode=1)
         self.stdout.write(self.style.SUCCESS("主体库导入完成"))
