@@ -33,17 +33,7 @@ system-deps:
 
 demo: $(STAMP)
 	$(BIN)/weijian migrate --no-input -v 0
-	@test -f $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)/institutions.parquet || \
-	  $(BIN)/weijian sim city --preset small --seed $(DEMO_SEED) --out $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)
-	$(BIN)/weijian sim load $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED)
-	@test -f $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED)/truth.parquet || \
-	  $(BIN)/weijian sim activity --registry $(WEIJIAN_DATA)/sim/small-$(DEMO_SEED) --months 12 --preset small \
-	    --violations 0.002 --seed $(DEMO_SEED) --out $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED)
-	@test -f $(WEIJIAN_DATA)/analytics/demo-2025/alerts.parquet || \
-	  $(BIN)/weijian analytics run $(WEIJIAN_DATA)/sim/activity-$(DEMO_SEED) --start 2025-01-01 --end 2025-12-31 \
-	    --out $(WEIJIAN_DATA)/analytics/demo-2025
-	$(BIN)/weijian analytics load $(WEIJIAN_DATA)/analytics/demo-2025
-	$(BIN)/weijian demo setup --seed $(DEMO_SEED)
+	$(BIN)/weijian demo build --seed $(DEMO_SEED)
 	$(BIN)/weijian runserver 127.0.0.1:8000 --noreload
 
 lint: $(STAMP)
