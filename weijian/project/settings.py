@@ -1,10 +1,11 @@
 """Django settings for weijian, read from the environment.
 
-- ``WEIJIAN_DATA``: the data folder (SQLite file, generated secret key, uploads); default ``./var``.
+- ``WEIJIAN_DATA``: the data folder (SQLite file, generated secret key, upload temporary files); default ``./var``.
 - ``DATABASE_URL``: any URL dj-database-url understands; empty → SQLite in the data folder.
 - ``WEIJIAN_DEBUG``: ``1`` for debug pages (off by default).
 - ``WEIJIAN_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
 - ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect).
+- ``WEIJIAN_MAX_UPLOAD_BYTES`` and ``WEIJIAN_IMPORT_*``: the limits on imported files (``WEIJIAN_IMPORT_LIMITS``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEIJIAN_DATA") or Path.cwd() / "var").resolve()
@@ -33,6 +35,14 @@ def _secret_key() -> str:
 
 def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name) or ""
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是数字") from exc
 
 
 SECRET_KEY = _secret_key()
@@ -158,10 +168,30 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Uploads: spreadsheets above this size are refused before they are parsed.
-WEIJIAN_MAX_UPLOAD_BYTES = int(os.environ.get("WEIJIAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Uploads stream to a temporary file (0600) in the data folder, never into memory, and stop being
+# written past WEIJIAN_MAX_UPLOAD_BYTES (weijian.core.uploads); files kept in MEDIA_ROOT are 0600.
+MiB = 1024 * 1024
+WEIJIAN_MAX_UPLOAD_BYTES = int(_number("WEIJIAN_MAX_UPLOAD_BYTES", 20 * MiB))
+FILE_UPLOAD_HANDLERS = ["weijian.core.uploads.CappedTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# What one imported file may hold (weijian.registry.imports.limits): checked before it is parsed, rows
+# while it streams. Each figure can be overridden from the environment.
+WEIJIAN_IMPORT_LIMITS = {
+    "max_bytes": WEIJIAN_MAX_UPLOAD_BYTES,  # the file as uploaded, any format
+    "max_rows": int(_number("WEIJIAN_IMPORT_MAX_ROWS", 200_000)),  # data rows
+    "max_columns": int(_number("WEIJIAN_IMPORT_MAX_COLUMNS", 200)),
+    "max_unzipped_bytes": int(_number("WEIJIAN_IMPORT_MAX_UNZIPPED_BYTES", 256 * MiB)),  # .xlsx unpacked, Parquet decoded
+    "max_part_bytes": int(_number("WEIJIAN_IMPORT_MAX_PART_BYTES", 64 * MiB)),  # an .xlsx part read whole (shared strings …)
+    "max_zip_ratio": _number("WEIJIAN_IMPORT_MAX_ZIP_RATIO", 100),  # unpacked : packed, for any part …
+    "zip_ratio_from_bytes": int(_number("WEIJIAN_IMPORT_ZIP_RATIO_FROM_BYTES", 1 * MiB)),  # … larger than this unpacked
+    "max_zip_members": int(_number("WEIJIAN_IMPORT_MAX_ZIP_MEMBERS", 1000)),
+}
 
 LOGGING = {
     "version": 1,

@@ -60,8 +60,9 @@ def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: di
     return export_list(model, queryset.iterator(chunk_size=2000), title)
 
 
-def rejects_workbook(rejects: list[dict[str, Any]]) -> bytes:
-    rows = ([r["row"], r["column"], r["value"], r["reason"]] for r in rejects)
+def rejects_workbook(rejects: Iterable[Any]) -> bytes:
+    """An import's rejected rows (``ImportReject`` rows, streamed) as a workbook to fix and import again."""
+    rows = ([r.row, r.column, r.value, r.reason] for r in rejects)
     return workbook_bytes("未导入的行", ["行号", "列", "值", "原因"], rows)
 
 
