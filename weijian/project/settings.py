@@ -2,14 +2,23 @@
 
 - ``WEIJIAN_DATA``: the data folder (SQLite file, generated secret key, upload temporary files); default ``./var``.
 - ``DATABASE_URL``: any URL dj-database-url understands; empty → SQLite in the data folder.
+- ``WEIJIAN_SECRET_KEY``: the secret key; default: generated once into the data folder. A key that was
+  ever published (``SECRET_KEY_DENYLIST``) is refused at start-up.
 - ``WEIJIAN_DEBUG``: ``1`` for debug pages (off by default).
 - ``WEIJIAN_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
 - ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect).
+- ``WEIJIAN_STATIC_ROOT``: where ``collectstatic`` writes (default: ``static`` in the data folder).
 - ``WEIJIAN_MAX_UPLOAD_BYTES`` and ``WEIJIAN_IMPORT_*``: the limits on imported files (``WEIJIAN_IMPORT_LIMITS``).
+
+Files: the process umask is set to 077 here at start-up (``weijian.keep_files_private``; the ``weijian``
+command sets it too, for its Django-free commands), so every data file the platform writes — the SQLite
+database and its journal, the secret key, upload temporary files, exports and analytics outputs written
+to disk — is created 0600 and every folder 0700. Static files (public by nature) are collected 0644.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -17,20 +26,47 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from weijian import keep_files_private
+
+keep_files_private()
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEIJIAN_DATA") or Path.cwd() / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# SHA-256 of secret keys that were published (once committed to the repository): never sign with them.
+SECRET_KEY_DENYLIST = frozenset({"9b7ec1f87ebfe9ab9bae676b1adcc0c25ce15bc6e3cdb195c451a9a9da86a742"})
+
+
+def _private(path: Path, mode: int) -> None:
+    """Tighten a data file or folder made before the umask was set (best effort: it may not be ours)."""
+    try:
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass
+
 
 def _secret_key() -> str:
-    """Read the secret key from the environment or the data folder, generating it on first run."""
-    if os.environ.get("WEIJIAN_SECRET_KEY"):
-        return os.environ["WEIJIAN_SECRET_KEY"]
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """Read the secret key from the environment or the data folder, generating it (0600) on first run."""
+    key = os.environ.get("WEIJIAN_SECRET_KEY", "")
+    source = "WEIJIAN_SECRET_KEY"
+    if not key:
+        path = DATA_DIR / "secret_key"
+        source = str(path)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            _private(path, 0o600)
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+        key = path.read_text().strip()
+    if hashlib.sha256(key.encode()).hexdigest() in SECRET_KEY_DENYLIST:
+        raise ImproperlyConfigured(
+            f"密钥（{source}）已经公开过，不能使用：请删除该文件让系统重新生成，或设置新的 WEIJIAN_SECRET_KEY"
+        )
+    return key
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -45,6 +81,7 @@ def _number(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是数字") from exc
 
 
+_private(DATA_DIR, 0o700)
 SECRET_KEY = _secret_key()
 DEBUG = _flag("WEIJIAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("WEIJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -103,6 +140,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    for suffix in ("", "-wal", "-shm"):
+        _private(Path(f"{DATABASES['default']['NAME']}{suffix}"), 0o600)
     # WAL lets readers run beside the single writer; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -159,14 +198,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(os.environ.get("WEIJIAN_STATIC_ROOT") or DATA_DIR / "static").resolve()
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    STATIC_ROOT.chmod(0o755)  # public files, for a proxy to serve (see STORAGES)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # WhiteNoise serves static files from the app folders directly (no collectstatic needed for the
 # demo); behind a reverse proxy an office may run `weijian collectstatic` and serve STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 # Uploads stream to a temporary file (0600) in the data folder, never into memory, and stop being
 # written past WEIJIAN_MAX_UPLOAD_BYTES (weijian.core.uploads); files kept in MEDIA_ROOT are 0600.
