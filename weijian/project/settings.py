@@ -6,7 +6,8 @@
   ever published (``SECRET_KEY_DENYLIST``) is refused at start-up.
 - ``WEIJIAN_DEBUG``: ``1`` for debug pages (off by default).
 - ``WEIJIAN_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
-- ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect).
+- ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect, and the TLS proxy's
+  ``X-Forwarded-Proto`` header trusted: the proxy must set it and drop any sent by the client).
 - ``WEIJIAN_STATIC_ROOT``: where ``collectstatic`` writes (default: ``static`` in the data folder).
 - ``WEIJIAN_MAX_UPLOAD_BYTES`` and ``WEIJIAN_IMPORT_*``: the limits on imported files (``WEIJIAN_IMPORT_LIMITS``).
 
@@ -24,6 +25,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from weijian import keep_files_private
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # the API docs page from its own static files (no CDN: the CSP allows this site only)
     "weijian.core",
     "weijian.registry",
     "weijian.alerts",
@@ -103,12 +106,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "weijian.core.middleware.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "weijian.core.middleware.ChosenLanguageMiddleware",
+    "weijian.core.middleware.ChosenLanguageMiddleware",  # before anything that may answer (error pages in the chosen language)
+    "weijian.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "weijian.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -187,7 +193,40 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS proxy the app sees plain HTTP; the proxy says the original scheme in X-Forwarded-Proto.
+# Trusted only with WEIJIAN_SECURE=1, where the proxy must set it (and drop a client's own).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only, no inline
+# script, no plugins, no framing. Inline style *attributes* stay allowed (style-src-attr) because the
+# charts (ECharts) style their tooltips with them; <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses a device or sensor yet, so all are off.
+# A later page that needs one (the inspectors' evidence photos: camera) opens it for itself only.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SESSION_COOKIE_AGE = 8 * 3600
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,4 +1,4 @@
-"""Start-up: a published secret key is refused; data files are created 0600 and folders 0700.
+"""Start-up: a published secret key is refused; data files are created 0600 and folders 0700; the proxy header.
 
 Each test runs the settings module afresh (``runpy``) with its own environment and data folder.
 """
@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
 
 SETTINGS = Path(settings.PACKAGE_DIR) / "project" / "settings.py"
 # The key that was once committed to the repository (so public): the settings must refuse it.
@@ -98,3 +99,18 @@ def test_the_weijian_command_keeps_outputs_private_also_without_django(
     finally:
         os.umask(previous)
     assert _mode(tmp_path / "out") == 0o700 and _mode(tmp_path / "out" / "truth.parquet") == 0o600
+
+
+def test_the_proxy_header_is_trusted_only_behind_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(monkeypatch, tmp_path / "plain")["SECURE_PROXY_SSL_HEADER"] is None
+    secure = load_settings(monkeypatch, tmp_path / "tls", WEIJIAN_SECURE="1")
+    assert secure["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert secure["SECURE_SSL_REDIRECT"] and secure["SESSION_COOKIE_SECURE"]
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_https_requests_are_not_redirected() -> None:
+    with override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        client = Client()
+        assert client.get("/login/").status_code == 301  # plain HTTP: sent to https
+        assert client.get("/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
