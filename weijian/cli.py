@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
+from weijian import keep_files_private
+
 # (command, subcommand) → "module:function" taking the remaining argv; these never import Django.
 DJANGO_FREE: dict[tuple[str, str], str] = {
     ("sim", "city"): "weijian.sim.city:main",
@@ -27,6 +29,7 @@ def _resolve(target: str) -> Callable[[list[str]], int | None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_files_private()  # outputs (sim, analytics, exports) 0600, before any command writes
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) >= 2 and (args[0], args[1]) in DJANGO_FREE:
         return int(_resolve(DJANGO_FREE[(args[0], args[1])])(args[2:]) or 0)

@@ -1,43 +1,92 @@
 """Django settings for weijian, read from the environment.
 
-- ``WEIJIAN_DATA``: the data folder (SQLite file, generated secret key, uploads); default ``./var``.
+- ``WEIJIAN_DATA``: the data folder (SQLite file, generated secret key, upload temporary files); default ``./var``.
 - ``DATABASE_URL``: any URL dj-database-url understands; empty → SQLite in the data folder.
+- ``WEIJIAN_SECRET_KEY``: the secret key; default: generated once into the data folder. A key that was
+  ever published (``SECRET_KEY_DENYLIST``) is refused at start-up.
 - ``WEIJIAN_DEBUG``: ``1`` for debug pages (off by default).
 - ``WEIJIAN_ALLOWED_HOSTS``: comma-separated host names; default loopback only.
-- ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect).
+- ``WEIJIAN_SECURE``: ``1`` behind HTTPS (secure cookies, HSTS, SSL redirect, and the TLS proxy's
+  ``X-Forwarded-Proto`` header trusted: the proxy must set it and drop any sent by the client).
+- ``WEIJIAN_STATIC_ROOT``: where ``collectstatic`` writes (default: ``static`` in the data folder).
+- ``WEIJIAN_MAX_UPLOAD_BYTES`` and ``WEIJIAN_IMPORT_*``: the limits on imported files (``WEIJIAN_IMPORT_LIMITS``).
 - ``WEIJIAN_CITY``: 区划代码 of the city the platform serves (district lists of users without a
   region, demo districts); default ``310000`` (上海市).
 - ``WEIJIAN_ID_PEPPER``: key of the 身份证 digests; default: the file ``id_pepper`` in the data folder.
+
+Files: the process umask is set to 077 here at start-up (``weijian.keep_files_private``; the ``weijian``
+command sets it too, for its Django-free commands), so every data file the platform writes — the SQLite
+database and its journal, the secret key, upload temporary files, exports and analytics outputs written
+to disk — is created 0600 and every folder 0700. Static files (public by nature) are collected 0644.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
+
+from weijian import keep_files_private
+
+keep_files_private()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEIJIAN_DATA") or Path.cwd() / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# SHA-256 of secret keys that were published (once committed to the repository): never sign with them.
+SECRET_KEY_DENYLIST = frozenset({"9b7ec1f87ebfe9ab9bae676b1adcc0c25ce15bc6e3cdb195c451a9a9da86a742"})
+
+
+def _private(path: Path, mode: int) -> None:
+    """Tighten a data file or folder made before the umask was set (best effort: it may not be ours)."""
+    try:
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass
+
 
 def _secret_key() -> str:
-    """Read the secret key from the environment or the data folder, generating it on first run."""
-    if os.environ.get("WEIJIAN_SECRET_KEY"):
-        return os.environ["WEIJIAN_SECRET_KEY"]
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """Read the secret key from the environment or the data folder, generating it (0600) on first run."""
+    key = os.environ.get("WEIJIAN_SECRET_KEY", "")
+    source = "WEIJIAN_SECRET_KEY"
+    if not key:
+        path = DATA_DIR / "secret_key"
+        source = str(path)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            _private(path, 0o600)
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+        key = path.read_text().strip()
+    if hashlib.sha256(key.encode()).hexdigest() in SECRET_KEY_DENYLIST:
+        raise ImproperlyConfigured(
+            f"密钥（{source}）已经公开过，不能使用：请删除该文件让系统重新生成，或设置新的 WEIJIAN_SECRET_KEY"
+        )
+    return key
 
 
 def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name) or ""
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是数字") from exc
+
+
+_private(DATA_DIR, 0o700)
 SECRET_KEY = _secret_key()
 DEBUG = _flag("WEIJIAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("WEIJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -51,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # the API docs page from its own static files (no CDN: the CSP allows this site only)
     "weijian.core",
     "weijian.registry",
     "weijian.alerts",
@@ -59,12 +109,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "weijian.core.middleware.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "weijian.core.middleware.ChosenLanguageMiddleware",
+    "weijian.core.middleware.ChosenLanguageMiddleware",  # before anything that may answer (error pages in the chosen language)
+    "weijian.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "weijian.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -96,6 +149,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    for suffix in ("", "-wal", "-shm"):
+        _private(Path(f"{DATABASES['default']['NAME']}{suffix}"), 0o600)
     # WAL lets readers run beside the single writer; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -141,7 +196,40 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS proxy the app sees plain HTTP; the proxy says the original scheme in X-Forwarded-Proto.
+# Trusted only with WEIJIAN_SECURE=1, where the proxy must set it (and drop a client's own).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only, no inline
+# script, no plugins, no framing. Inline style *attributes* stay allowed (style-src-attr) because the
+# charts (ECharts) style their tooltips with them; <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses a device or sensor yet, so all are off.
+# A later page that needs one (the inspectors' evidence photos: camera) opens it for itself only.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SESSION_COOKIE_AGE = 8 * 3600
 
 LANGUAGE_CODE = "zh-hans"
@@ -152,22 +240,51 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(os.environ.get("WEIJIAN_STATIC_ROOT") or DATA_DIR / "static").resolve()
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    STATIC_ROOT.chmod(0o755)  # public files, for a proxy to serve (see STORAGES)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # WhiteNoise serves static files from the app folders directly (no collectstatic needed for the
 # demo); behind a reverse proxy an office may run `weijian collectstatic` and serve STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 # The city whose districts a user without a region sees (region data ships for more than one city).
 WEIJIAN_CITY = os.environ.get("WEIJIAN_CITY", "310000")
 
-# Uploads: spreadsheets above this size are refused before they are parsed.
-WEIJIAN_MAX_UPLOAD_BYTES = int(os.environ.get("WEIJIAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Uploads stream to a temporary file (0600) in the data folder, never into memory, and stop being
+# written past WEIJIAN_MAX_UPLOAD_BYTES (weijian.core.uploads); files kept in MEDIA_ROOT are 0600.
+MiB = 1024 * 1024
+WEIJIAN_MAX_UPLOAD_BYTES = int(_number("WEIJIAN_MAX_UPLOAD_BYTES", 20 * MiB))
+FILE_UPLOAD_HANDLERS = ["weijian.core.uploads.CappedTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# What one imported file may hold (weijian.registry.imports.limits): checked before it is parsed, rows
+# while it streams. Each figure can be overridden from the environment.
+WEIJIAN_IMPORT_LIMITS = {
+    "max_bytes": WEIJIAN_MAX_UPLOAD_BYTES,  # the file as uploaded, any format
+    "max_rows": int(_number("WEIJIAN_IMPORT_MAX_ROWS", 200_000)),  # data rows
+    "max_columns": int(_number("WEIJIAN_IMPORT_MAX_COLUMNS", 200)),
+    "max_unzipped_bytes": int(_number("WEIJIAN_IMPORT_MAX_UNZIPPED_BYTES", 256 * MiB)),  # .xlsx unpacked, Parquet decoded
+    "max_part_bytes": int(_number("WEIJIAN_IMPORT_MAX_PART_BYTES", 64 * MiB)),  # an .xlsx part read whole (shared strings …)
+    "max_zip_ratio": _number("WEIJIAN_IMPORT_MAX_ZIP_RATIO", 100),  # unpacked : packed, for any part …
+    "zip_ratio_from_bytes": int(_number("WEIJIAN_IMPORT_ZIP_RATIO_FROM_BYTES", 1 * MiB)),  # … larger than this unpacked
+    "max_zip_members": int(_number("WEIJIAN_IMPORT_MAX_ZIP_MEMBERS", 1000)),
+}
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ from weijian.core.identifiers import normalize_identifier
 from weijian.core.scope import can_edit_registry
 from weijian.registry import selectors
 from weijian.registry.imports.readers import ImportFileError
-from weijian.registry.imports.service import import_bytes
+from weijian.registry.imports.service import import_upload
 from weijian.registry.imports.specs import SPECS
 
 router = Router(tags=["registry"])
@@ -240,7 +240,7 @@ def import_file(request: HttpRequest, kind: ImportKind, file: File[UploadedFile]
     if kind not in SPECS:
         raise HttpError(400, f"未知的导入类型 {kind}")
     try:
-        result = import_bytes(kind=kind, data=file.read(), filename=file.name or "upload", actor=request.user)
+        result = import_upload(kind=kind, upload=file, actor=request.user)
     except ImportFileError as exc:
         return Status(400, {"detail": str(exc), "field": "file"})
     return Status(200, {

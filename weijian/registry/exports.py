@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from weijian.core.audit import audit_record
-from weijian.core.xlsx import workbook_bytes
+from weijian.core.xlsx import SheetData, workbook_bytes, workbook_of
 from weijian.registry.imports.specs import SPECS
 from weijian.registry.models import Inspector, Institution, Practitioner
 
@@ -64,25 +60,19 @@ def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: di
     return export_list(model, queryset.iterator(chunk_size=2000), title)
 
 
-def rejects_workbook(rejects: list[dict[str, Any]]) -> bytes:
-    rows = ([r["row"], r["column"], r["value"], r["reason"]] for r in rejects)
+def rejects_workbook(rejects: Iterable[Any]) -> bytes:
+    """An import's rejected rows (``ImportReject`` rows, streamed) as a workbook to fix and import again."""
+    rows = ([r.row, r.column, r.value, r.reason] for r in rejects)
     return workbook_bytes("未导入的行", ["行号", "列", "值", "原因"], rows)
 
 
 def import_template(kind: str) -> bytes:
     """A blank workbook with the Chinese headers (required ones in bold) and a notes sheet."""
     spec = SPECS[kind]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = spec.title[:31]
-    for index, column in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = Font(bold=column.required)
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列名", "对应字段", "必填", "说明"])
-    for column in spec.columns:
-        notes.append([column.header, column.key, "是" if column.required else "否", column.hint])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    columns = spec.columns
+    return workbook_of([
+        SheetData(spec.title, [c.header for c in columns], [], bold=[c.required for c in columns],
+                  widths=[max(12, len(c.header) * 2 + 4) for c in columns]),
+        SheetData("填写说明", ["列名", "对应字段", "必填", "说明"],
+                  [[c.header, c.key, "是" if c.required else "否", c.hint] for c in columns]),
+    ])  # fmt: skip

@@ -303,7 +303,6 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    rejects = models.JSONField(default=list)
 
     # A batch and its rejected rows belong to the importer's department and region.
     scope_rule = ScopeRule(region="region_code", department="department_code")
@@ -315,3 +314,24 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+
+class ImportReject(models.Model):
+    """One rejected cell of an import: the row a user sees, the column, the value (masked where personal), why."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="reject_rows")
+    row = models.PositiveIntegerField(_("行号"))
+    column = models.CharField(_("列"), max_length=100)
+    value = models.TextField(_("值"), blank=True)
+    reason = models.TextField(_("原因"))
+
+    scope_rule = ScopeRule(region="batch__region_code")
+
+    class Meta:
+        ordering = ["batch", "row", "pk"]
+        indexes = [models.Index(fields=["batch", "row"], name="registry_reject_batch_row")]
+        verbose_name = _("未导入的行")
+        verbose_name_plural = _("未导入的行")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.column}"

@@ -15,6 +15,7 @@ from weijian.core.text import search_key
 from weijian.registry.models import (
     DeptCode,
     ImportBatch,
+    ImportReject,
     Inspector,
     Institution,
     InstitutionDept,
@@ -183,3 +184,8 @@ def import_batch_get(user: Any, pk: int) -> ImportBatch:
     if batch is None:
         raise Http404("导入批次不存在")
     return batch
+
+
+def import_reject_list(user: Any, batch: ImportBatch) -> QuerySet[ImportReject]:
+    """The rejected rows of a batch, in row order (paginate or stream them; never load them all)."""
+    return scoped(user, ImportReject.objects.filter(batch=batch)).order_by("row", "pk")

@@ -19,8 +19,8 @@ from weijian.core.scope import can_edit_registry
 from weijian.core.selectors import districts_in_scope
 from weijian.core.xlsx import XLSX_MIME
 from weijian.registry import exports, selectors
-from weijian.registry.imports.readers import ImportFileError
-from weijian.registry.imports.service import import_bytes
+from weijian.registry.imports.readers import ImportFileError, Limits
+from weijian.registry.imports.service import import_upload
 from weijian.registry.imports.specs import SPECS
 from weijian.registry.models import (
     Inspector,
@@ -165,16 +165,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("请选择要导入的文件"))
         else:
             try:
-                result = import_bytes(kind=kind, data=upload.read(), filename=upload.name or "upload", actor=request.user)
+                result = import_upload(kind=kind, upload=upload, actor=request.user)
             except ImportFileError as exc:
                 messages.error(request, str(exc))
             else:
                 return redirect("registry:import_batch", pk=result.batch_id)
+    limits = Limits.from_settings()
     return render(
         request,
         "registry/import.html",
-        {"specs": SPECS.values(), "batches": selectors.import_batch_list(request.user)[:20]},
-    )
+        {"specs": SPECS.values(), "batches": selectors.import_batch_list(request.user)[:20],
+         "max_mb": f"{limits.max_bytes / 1048576:g}", "max_rows": f"{limits.max_rows:,}"},
+    )  # fmt: skip
 
 
 @login_required
@@ -186,16 +188,24 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+REJECTS_PAGE_SIZE = 100
+
+
 @login_required
 def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(request.user, pk)
-    return render(request, "registry/import_batch.html", {"batch": batch, "spec": SPECS.get(batch.kind)})
+    page = Paginator(selectors.import_reject_list(request.user, batch), REJECTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/import_batch.html",
+        {"batch": batch, "spec": SPECS.get(batch.kind), "page": page, "params": request.GET},
+    )
 
 
 @login_required
 def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(request.user, pk)
-    response = HttpResponse(exports.rejects_workbook(batch.rejects), content_type=XLSX_MIME)
+    rejects = selectors.import_reject_list(request.user, batch).iterator(chunk_size=2000)
+    response = HttpResponse(exports.rejects_workbook(rejects), content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''rejects-{batch.pk}.xlsx"
     return response
-

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from weijian.alerts.selectors import institution_analytics, practitioner_alerts
@@ -16,15 +14,10 @@ register = template.Library()
 
 @register.inclusion_tag("alerts/_institution_panel.html", takes_context=True)
 def institution_analytics_panel(context: dict[str, Any], institution: Any) -> dict[str, Any]:
-    data = institution_analytics(context["request"].user, institution)
-    return {**data, "series_json": _json(data["series"])}
+    return institution_analytics(context["request"].user, institution)
 
 
 @register.inclusion_tag("alerts/_alert_rows.html", takes_context=True)
 def practitioner_alerts_panel(context: dict[str, Any], practitioner: Any) -> dict[str, Any]:
     return {"alerts": practitioner_alerts(context["request"].user, practitioner), "title": _("相关预警")}
 
-
-def _json(value: Any) -> SafeString:
-    text = json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(text)

@@ -1,4 +1,10 @@
-"""Read an uploaded or local file into a header and numbered rows: .xlsx, .csv (UTF-8 or GBK), .parquet.
+"""Read a file into a header and numbered rows, streaming: .xlsx, .csv (UTF-8 or GBK), .parquet.
+
+Files are read from disk (an upload's temporary file, or a path on the command line) or from an
+in-memory buffer, never loaded whole: rows stream to the caller. With :class:`Limits` (every import
+from users) the file's size, its unpacked size and its rows are checked first — see ``limits.py`` —
+and reading stops with an error at the row limit; ``None`` (the operator's own ``sim load``) reads
+without limits.
 
 File-level problems (not a spreadsheet, empty, too large, unreadable) raise ImportFileError with a
 Chinese message; nothing is applied then.
@@ -6,29 +12,53 @@ Chinese message; nothing is applied then.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from weijian.registry.imports.errors import ImportFileError
+from weijian.registry.imports.limits import (
+    Limits,
+    check_columns,
+    check_rows,
+    check_size,
+    check_xlsx,
+    megabytes,
+)
+
+__all__ = ["ImportFileError", "Limits", "Sheet", "detect_format", "open_sheet", "open_stream", "read_path"]
 
 XLSX_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be imported."""
+_CHUNK = 1024 * 1024
+_PARQUET_BATCH = 5000
 
 
 @dataclass
 class Sheet:
-    """A header and an iterator of ``(row_number, values)``; row numbers are as a user sees them."""
+    """A header and an iterator of ``(row_number, values)``; row numbers are as a user sees them.
+
+    Use it as a context manager (or call :meth:`close`) to release the file when done.
+    """
 
     headers: list[str]
     rows: Iterator[tuple[int, list[Any]]]
     format: str
     encoding: str | None = None
+    closer: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def close(self) -> None:
+        self.closer()
+
+    def __enter__(self) -> Sheet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def detect_format(head: bytes, filename: str) -> str:
@@ -41,95 +71,193 @@ def detect_format(head: bytes, filename: str) -> str:
     return "csv"
 
 
-def open_sheet(data: bytes, filename: str, max_bytes: int | None) -> Sheet:
-    """Parse ``data`` (the whole file) into a Sheet."""
-    if not data:
-        raise ImportFileError(f"{filename} 是空文件")
-    fmt = detect_format(data[:8192], filename)
-    if max_bytes is not None and fmt != "parquet" and len(data) > max_bytes:
-        raise ImportFileError(
-            f"{filename} 大小为 {len(data) / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB；请拆分后分批导入"
-        )
-    if fmt == "xlsx":
-        return _xlsx(data, filename)
-    if fmt == "parquet":
-        return _parquet(data, filename)
-    return _csv(data, filename)
+def open_stream(stream: IO[bytes], size: int, filename: str, limits: Limits | None) -> Sheet:
+    """Parse a seekable binary stream of ``size`` bytes into a Sheet (the Sheet closes the stream)."""
+    try:
+        if size == 0:
+            raise ImportFileError(f"{filename} 是空文件")
+        check_size(size, filename, limits)
+        fmt = detect_format(stream.read(8192), filename)
+        stream.seek(0)
+        if fmt == "xlsx":
+            return _xlsx(stream, size, filename, limits)
+        if fmt == "parquet":
+            return _parquet(stream, filename, limits)
+        return _csv(stream, filename, limits)
+    except BaseException:
+        stream.close()
+        raise
 
 
-def read_path(path: Path, max_bytes: int | None) -> Sheet:
-    if not path.exists():
-        raise ImportFileError(f"找不到文件 {path}")
-    if max_bytes is not None and path.stat().st_size > max_bytes and not path.read_bytes()[:4].startswith(PARQUET_MAGIC):
-        size = path.stat().st_size
-        raise ImportFileError(f"{path.name} 大小为 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB；请拆分后分批导入")
-    return open_sheet(path.read_bytes(), path.name, max_bytes)
+def open_sheet(data: bytes, filename: str, limits: Limits | None) -> Sheet:
+    """Parse content held in memory (small files, tests) into a Sheet."""
+    return open_stream(io.BytesIO(data), len(data), filename, limits)
 
 
-def _header(values: list[Any]) -> list[str]:
+def read_path(path: Path, limits: Limits | None, filename: str | None = None) -> Sheet:
+    """Open a file on disk; ``filename`` is the name shown in messages (default: the path's name)."""
+    name = filename or path.name
+    if not path.is_file():
+        raise ImportFileError(f"找不到文件 {name}")
+    return open_stream(path.open("rb"), path.stat().st_size, name, limits)
+
+
+def _header(values: list[Any] | tuple[Any, ...]) -> list[str]:
     return [str(v).strip().lstrip("\ufeff") if v is not None else "" for v in values]
 
 
-def _xlsx(data: bytes, filename: str) -> Sheet:
+def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) -> Sheet:
     from openpyxl import load_workbook
 
+    if limits is not None:
+        check_xlsx(stream, size, filename, limits)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except ImportFileError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ImportFileError(f"{filename} 不是有效的 .xlsx 文件：{exc.__class__.__name__}") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    first = next(rows, None)
-    if first is None or not any(v not in (None, "") for v in first):
-        raise ImportFileError(f"{filename} 是空表格（第一行应为列名）")
+
+    def close() -> None:
+        workbook.close()
+        stream.close()
+
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(f"{filename} 没有工作表")
+        sheet = workbook.worksheets[0]
+        # The declared dimension may be wrong (some programs write "A1"); read every row there is,
+        # but never wider than the column limit + 1, so that a too-wide row is seen and refused.
+        sheet.reset_dimensions()
+        width = limits.max_columns + 1 if limits is not None else None
+        rows = sheet.iter_rows(values_only=True, max_col=width)
+        first = next(rows, None)
+        if first is None or not any(v not in (None, "") for v in first):
+            raise ImportFileError(f"{filename} 是空表格（第一行应为列名）")
+        _check_width(first, filename, 1, limits)
+    except BaseException as exc:
+        close()
+        if isinstance(exc, Exception) and not isinstance(exc, ImportFileError):
+            raise ImportFileError(f"{filename} 不是有效的 .xlsx 文件：{exc.__class__.__name__}") from exc
+        raise
 
     def numbered() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(rows, start=2):
-            if any(v not in (None, "") for v in values):
-                yield number, list(values)
-
-    return Sheet(_header(list(first)), numbered(), "xlsx")
-
-
-def _decode(data: bytes, filename: str) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
+        number = 1
         try:
-            return data.decode(encoding), encoding
+            for number, values in enumerate(rows, start=2):
+                check_rows(number, filename, limits)
+                _check_width(values, filename, number, limits)
+                if any(v not in (None, "") for v in values):
+                    yield number, list(values)
+        except ImportFileError:
+            raise
+        except Exception as exc:  # a damaged part (bad CRC, broken XML) found while streaming
+            raise ImportFileError(f"{filename} 在第{number}行附近损坏，无法读取：{exc.__class__.__name__}") from exc
+        finally:
+            close()
+
+    return Sheet(_header(first), numbered(), "xlsx", closer=close)
+
+
+def _check_width(values: tuple[Any, ...], filename: str, number: int, limits: Limits | None) -> None:
+    """Rows are read one column wider than the limit: a value there means the row is too wide."""
+    if limits is not None and len(values) > limits.max_columns and values[limits.max_columns] not in (None, ""):
+        raise ImportFileError(f"{filename} 第{number}行的数据超过上限 {limits.max_columns:,} 列")
+
+
+def _encoding(stream: IO[bytes], filename: str) -> str:
+    """The first of UTF-8 (with or without BOM) and GB18030 that decodes the whole stream (read in chunks)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        stream.seek(0)
+        try:
+            while chunk := stream.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        finally:
+            stream.seek(0)
+        return encoding
     raise ImportFileError(f"{filename} 无法按 UTF-8 或 GBK 解码，不是可识别的文本表格")
 
 
-def _csv(data: bytes, filename: str) -> Sheet:
-    content, encoding = _decode(data, filename)
-    reader = csv.reader(io.StringIO(content, newline=""))
-    first = next(reader, None)
-    if first is None or not any(c.strip() for c in first):
-        raise ImportFileError(f"{filename} 是空文件（第一行应为列名）")
+def _csv(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
+    encoding = _encoding(stream, filename)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    try:
+        first = next(reader, None)
+        if first is None or not any(c.strip() for c in first):
+            raise ImportFileError(f"{filename} 是空文件（第一行应为列名）")
+        check_columns(len(first), filename, "第1行", limits)
+    except csv.Error as exc:
+        text.close()
+        raise ImportFileError(f"{filename} 第{reader.line_num}行 CSV 格式错误：{exc}") from exc
+    except BaseException:
+        text.close()
+        raise
 
     def numbered() -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, values in enumerate(reader, start=2):
+                check_rows(number, filename, limits)
+                check_columns(len(values), filename, f"第{number}行", limits)
                 if any(v.strip() for v in values):
                     yield number, values
         except csv.Error as exc:
             raise ImportFileError(f"{filename} 第{reader.line_num}行 CSV 格式错误：{exc}") from exc
+        finally:
+            text.close()
 
-    return Sheet(_header(first), numbered(), "csv", "GBK" if encoding == "gb18030" else "UTF-8")
+    return Sheet(_header(first), numbered(), "csv", "GBK" if encoding == "gb18030" else "UTF-8", closer=text.close)
 
 
-def _parquet(data: bytes, filename: str) -> Sheet:
+def _parquet(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(io.BytesIO(data))
+        parquet = pq.ParquetFile(stream)
+        meta = parquet.metadata
+        headers = list(parquet.schema_arrow.names)
     except Exception as exc:
+        stream.close()
         raise ImportFileError(f"{filename} 不是有效的 Parquet 文件：{exc}") from exc
-    headers = list(table.column_names)
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    try:
+        if limits is not None:
+            _check_parquet(meta, filename, limits)
+    except BaseException:
+        stream.close()
+        raise
+
+    def close() -> None:
+        parquet.close()
+        stream.close()
 
     def numbered() -> Iterator[tuple[int, list[Any]]]:
-        for index in range(table.num_rows):
-            yield index + 1, [column[index] for column in columns]
+        number = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH):
+                columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+                for index in range(batch.num_rows):
+                    number += 1
+                    check_rows(number + 1, filename, limits)  # no header row: data row n is row n + 1 of a sheet
+                    yield number, [column[index] for column in columns]
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, ImportFileError):
+                raise
+            raise ImportFileError(f"{filename} 不是有效的 Parquet 文件：{exc}") from exc
+        finally:
+            close()
 
-    return Sheet(headers, numbered(), "parquet")
+    return Sheet(headers, numbered(), "parquet", closer=close)
+
+
+def _check_parquet(meta: Any, filename: str, limits: Limits) -> None:
+    """Rows, columns and unpacked size from the file's footer, before any data page is read."""
+    if meta.num_rows > limits.max_rows:
+        raise ImportFileError(f"{filename} 有 {meta.num_rows:,} 行，超过上限 {limits.max_rows:,} 行；请拆分后分批导入")
+    check_columns(meta.num_columns, filename, "", limits)
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if unpacked > limits.max_unzipped_bytes:
+        raise ImportFileError(f"{filename} 解压后约 {megabytes(unpacked)}，超过上限 {megabytes(limits.max_unzipped_bytes)}；请拆分后分批导入")

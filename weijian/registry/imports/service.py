@@ -1,15 +1,22 @@
 """Run an import: every row validated, valid rows upserted by natural key, rejected rows reported.
 
 Re-importing the same file changes nothing (rows equal to the stored ones count as unchanged).
-The batch, its counts and every rejected row (row, column, value, reason) are kept in an
-:class:`~weijian.registry.models.ImportBatch`, and one audit event records what was applied.
+The batch and its counts are kept in an :class:`~weijian.registry.models.ImportBatch`, every
+rejected row (row, column, value, reason) in an :class:`~weijian.registry.models.ImportReject` of
+its own, and one audit event records what was applied.
+
+Entry points: :func:`import_upload` (a web or API upload, imported from its temporary file on disk),
+:func:`import_path` (a file on disk: the command line) and :func:`import_bytes` (content in memory).
+Each applies the ``WEIJIAN_IMPORT_LIMITS`` before and while reading.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +27,12 @@ from weijian.core.identifiers import mask_ric
 from weijian.core.models import Department, Region
 from weijian.core.scope import REGISTRY_EDITORS, Scope, scope_of
 from weijian.registry.imports import cells
-from weijian.registry.imports.readers import ImportFileError, Sheet, open_sheet
+from weijian.registry.imports.limits import Limits, check_size
+from weijian.registry.imports.readers import ImportFileError, Sheet, open_sheet, read_path
 from weijian.registry.imports.specs import SPECS, Column, Context, KindSpec, RowError
-from weijian.registry.models import ImportBatch, Institution, Practitioner, Registration
+from weijian.registry.models import ImportBatch, ImportReject, Institution, Practitioner, Registration
+
+REJECT_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -184,9 +194,10 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
         result.created, result.updated = len(to_create), len(to_update)
         batch = ImportBatch.objects.create(
             kind=kind, filename=filename[:255], sha256=sha256, actor=getattr(actor, "username", str(actor or "system")),
-            region_code=_scope_region(scope), department_code=scope.department_code or "", rows=result.rows, created=result.created, updated=result.updated,
-            unchanged=result.unchanged, rejected=result.rejected, rejects=[r.as_dict() for r in result.rejects],
+            region_code=_scope_region(scope), department_code=scope.department_code or "", rows=result.rows,
+            created=result.created, updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
         )  # fmt: skip
+        _store_rejects(batch, result.rejects)
         result.batch_id = batch.pk
         audit_record(
             actor=actor,
@@ -216,14 +227,51 @@ def _apply(spec: KindSpec, to_create: list[dict[str, Any]], to_update: list[tupl
     spec.apply(to_create, to_update)
 
 
+def _store_rejects(batch: ImportBatch, rejects: list[Reject]) -> None:
+    """One row per rejected cell, written in slices so that a file full of bad rows stays in bounded memory."""
+    for start in range(0, len(rejects), REJECT_BATCH):
+        ImportReject.objects.bulk_create(
+            [ImportReject(batch=batch, row=r.row, column=r.column[:100], value=r.value, reason=r.reason)
+             for r in rejects[start : start + REJECT_BATCH]]
+        )  # fmt: skip
+
+
+def import_path(
+    *, kind: str, path: Path, actor: Any, scope: Scope | None = None, filename: str | None = None
+) -> ImportResult:
+    """Import a file on disk (an upload's temporary file, a path on the command line), streaming it."""
+    name = filename or path.name
+    limits = Limits.from_settings()
+    with read_path(path, limits, filename=name) as sheet:
+        with path.open("rb") as fh:
+            sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+        return import_sheet(kind=kind, sheet=sheet, filename=name, sha256=sha256, actor=actor, scope=scope or scope_of(actor))
+
+
+def import_upload(*, kind: str, upload: Any, actor: Any) -> ImportResult:
+    """Import an uploaded file from its temporary file on disk (``weijian.core.uploads`` streams it there).
+
+    An upload held in memory (another upload handler configured) is copied to a temporary file first.
+    """
+    name = upload.name or "upload"
+    check_size(upload.size or 0, name, Limits.from_settings())
+    if hasattr(upload, "temporary_file_path"):
+        return import_path(kind=kind, path=Path(upload.temporary_file_path()), filename=name, actor=actor)
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, prefix="import-", suffix=".upload") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        return import_path(kind=kind, path=Path(copy.name), filename=name, actor=actor)
+
+
 def import_bytes(*, kind: str, data: bytes, filename: str, actor: Any, scope: Scope | None = None) -> ImportResult:
-    """Import a file's content (from an upload or the command line)."""
-    sheet = open_sheet(data, filename, settings.WEIJIAN_MAX_UPLOAD_BYTES)
-    return import_sheet(
-        kind=kind,
-        sheet=sheet,
-        filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
-        actor=actor,
-        scope=scope or scope_of(actor),
-    )
+    """Import content held in memory (small files, tests); the same limits apply."""
+    with open_sheet(data, filename, Limits.from_settings()) as sheet:
+        return import_sheet(
+            kind=kind,
+            sheet=sheet,
+            filename=filename,
+            sha256=hashlib.sha256(data).hexdigest(),
+            actor=actor,
+            scope=scope or scope_of(actor),
+        )

@@ -13,7 +13,7 @@ from weijian.conftest import DISTRICT_A, make_uscc
 from weijian.core.audit import audit_verify
 from weijian.core.models import AuditEvent, Role
 from weijian.core.scope import Scope
-from weijian.registry.imports.readers import ImportFileError, open_sheet
+from weijian.registry.imports.readers import ImportFileError, Limits, open_sheet
 from weijian.registry.imports.service import ImportResult, import_bytes, import_sheet
 from weijian.registry.models import ImportBatch, Institution, Practitioner
 
@@ -25,7 +25,7 @@ HEADER = "institution_id,name,kind,district_code,licence_valid_from,licence_vali
 def run(kind: str, content: str | bytes, scope: Scope = SYSTEM, name: str = "file.csv") -> ImportResult:
     data = content.encode() if isinstance(content, str) else content
     return import_sheet(
-        kind=kind, sheet=open_sheet(data, name, 20 * 1024 * 1024), filename=name, sha256="x", actor="t", scope=scope
+        kind=kind, sheet=open_sheet(data, name, Limits.from_settings()), filename=name, sha256="x", actor="t", scope=scope
     )
 
 
@@ -73,7 +73,7 @@ def test_each_bad_row_is_reported_and_the_good_ones_applied() -> None:
     assert by_row[9].column == "licence_valid_to" and "早于" in by_row[9].reason
     assert Institution.objects.count() == 1
     batch = ImportBatch.objects.get(pk=result.batch_id)
-    assert batch.rejected == 7 and len(batch.rejects) == 7
+    assert batch.rejected == 7 and batch.reject_rows.count() == 7
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,17 @@
-"""``weijian import KIND FILE``: import a spreadsheet; list every rejected row; exit 1 if any."""
+"""``weijian import KIND FILE``: import a spreadsheet (streamed from the path, within the import limits);
+list every rejected row; exit 1 if any, 2 if the file as a whole is refused."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from weijian.core.scope import Scope
-from weijian.registry.imports.readers import ImportFileError, read_path
-from weijian.registry.imports.service import import_sheet
+from weijian.registry.imports.readers import ImportFileError
+from weijian.registry.imports.service import import_path
 from weijian.registry.imports.specs import SPECS
 
 SYSTEM_SCOPE = Scope(role="city_admin", region_prefix=None, department_code=None, institution_id=None)
@@ -26,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--as-user", help="以该用户的身份和数据权限导入（默认：系统，全市范围）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import hashlib
-
         from weijian.core.scope import scope_of
 
         actor: Any = "cli"
@@ -39,11 +37,7 @@ class Command(BaseCommand):
             scope = scope_of(actor)
         path: Path = options["file"]
         try:
-            sheet = read_path(path, settings.WEIJIAN_MAX_UPLOAD_BYTES)
-            result = import_sheet(
-                kind=options["kind"], sheet=sheet, filename=path.name,
-                sha256=hashlib.sha256(path.read_bytes()).hexdigest(), actor=actor, scope=scope,
-            )  # fmt: skip
+            result = import_path(kind=options["kind"], path=path, actor=actor, scope=scope)
         except ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         for column in result.ignored_columns:
