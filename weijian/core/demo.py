@@ -52,12 +52,15 @@ def demo_accounts_setup() -> list[DemoAccount]:
          f"医疗机构用户（{institution.name if institution else '未绑定'}）"),
         ("public_user", Role.PUBLIC, None, None, None, False, "公众"),
     ]  # fmt: skip
+    names = {"city_admin": "陈建国", "district_manager": "周敏", "inspector_a": "王强", "inspector_b": "赵磊",
+             "partner_market": "钱芳", "institution_user": "孙丽"}  # pages show people by name
     staff_perms = Permission.objects.filter(content_type__app_label="registry")
     accounts = []
     user_model = get_user_model()
     for username, role, department, region, inst, staff, description in plan:
         user, _ = user_model.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)
+        user.first_name = names.get(username, "")
         user.is_staff = staff
         user.is_superuser = role == Role.CITY_ADMIN
         user.save()
