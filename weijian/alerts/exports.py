@@ -1,26 +1,53 @@
-"""The alert queue as a workbook (what an office hands to a meeting); the export is audited."""
+"""Workbooks an office hands to a meeting: the queue of work items, and every line of one item.
+
+Both go through the one workbook helper and are audited; the lines are masked for the reader exactly
+as on the page (``disclosure.py``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from weijian.alerts.models import Alert
+from weijian.alerts.evidence import Presenter
+from weijian.alerts.models import WorkItem
+from weijian.alerts.people import person_name
 from weijian.core.audit import audit_record
 from weijian.core.xlsx import workbook_bytes
 
-HEADERS = ["规则", "对象", "机构", "机构代码", "责任部门", "区", "分析期起", "分析期止", "数值", "阈值", "严重程度",
-           "处置期限", "状态", "处置人", "处置说明"]  # fmt: skip
+HEADERS = ["规则", "机构", "机构代码", "责任部门", "所属区域", "分析期起", "分析期止", "预警条数", "涉及金额（元）",
+           "最早日期", "最晚日期", "严重程度", "处置期限", "承办人", "承办期限", "状态", "查处结果", "处置人",
+           "处置说明"]  # fmt: skip
+LINE_HEADERS = ["对象类型", "对象", "日期", "金额（元）", "实际情况", "来源", "证据"]
 
 
-def _row(a: Alert) -> list[Any]:
+def _row(i: WorkItem) -> list[Any]:
     return [
-        a.rule_name, a.subject_id, a.institution.name if a.institution else "", a.institution_code,
-        a.department.name, a.district.name if a.district else "", a.period_start, a.period_end, a.value,
-        a.threshold, a.get_severity_display(), a.due_date, a.get_status_display(), a.disposed_by,
-        a.disposition_reason,
+        i.rule_name, i.institution.name if i.institution else "", i.institution_code,
+        i.department.name if i.department else "待分派", i.region.name if i.region else "", i.period_start,
+        i.period_end, i.line_count, float(i.amount) if i.amount is not None else None, i.first_date, i.last_date,
+        i.get_severity_display(), i.deadline, person_name(i.assignee), i.due_date, i.get_status_display(),
+        i.get_outcome_display() if i.outcome else "", person_name(i.disposed_by), i.disposition_reason,
     ]  # fmt: skip
 
 
-def alert_queue_export(*, actor: Any, queryset: Any, query: dict[str, str]) -> bytes:
-    audit_record(actor=actor, action="alerts.export", object_type="alert", data={"query": query})
-    return workbook_bytes("预警", HEADERS, (_row(a) for a in queryset.iterator(chunk_size=2000)))
+def item_queue_export(*, actor: Any, queryset: Any, query: dict[str, str]) -> bytes:
+    audit_record(actor=actor, action="alerts.export", object_type="work_item", data={"query": query})
+    rows = (_row(i) for i in queryset.select_related("disposed_by").iterator(chunk_size=2000))
+    return workbook_bytes("预警工作项", HEADERS, rows)
+
+
+def _line_rows(lines: Any, presenter: Presenter) -> Iterator[list[Any]]:
+    for line in lines.iterator(chunk_size=2000):
+        view = presenter.line(line)
+        facts = "；".join(f"{f.label}：{f.text}" for f in view.facts)
+        yield [view.subject_label, line.subject_id, line.fact_date,
+               float(line.amount) if line.amount is not None else None, view.found, view.source, facts]  # fmt: skip
+
+
+def item_lines_export(*, actor: Any, item: WorkItem, lines: Any, presenter: Presenter) -> bytes:
+    audit_record(
+        actor=actor, action="alerts.item.lines_export", object_type="work_item", object_id=item.pk,
+        data={"lines": item.line_count, "masked": presenter.mask},
+    )  # fmt: skip
+    return workbook_bytes("预警明细", LINE_HEADERS, _line_rows(lines, presenter))

@@ -1,16 +1,21 @@
-"""Reads of alerts, indicators and grades — always through the data scope."""
+"""Reads of work items, their lines and indicators — always through the data scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from weijian.alerts.models import Alert, Indicator, RiskGrade
+from weijian.alerts.models import REFERRALS, Alert, Indicator, ItemStatus, WorkItem
+from weijian.core.models import Department
 from weijian.core.scope import scoped
 from weijian.registry.models import Institution, Practitioner
 
+# The two targets stay here, in this one spot, until the rules-backed function replaces them.
 INDICATOR_LABELS = {
     "antimicrobial_intensity": ("抗菌药物使用强度（DDDs/百人天）", 40.0),
     "outpatient_antibiotic_rate": ("门诊抗菌药物处方比例", 0.20),
@@ -20,57 +25,179 @@ INDICATOR_LABELS = {
 }
 SEVERITY_RANK = Case(When(severity="high", then=0), When(severity="medium", then=1), default=2)
 
+# Queue tabs: what each shows.
+VIEWS = ("open", "mine", "referred", "closed", "triage", "all")
 
-def alert_queue(
+
+def _finished() -> Q:
+    return Q(status=ItemStatus.DISMISSED) | ~Q(outcome="")
+
+
+def _overdue(today: dt.date) -> Q:
+    open_late = Q(status=ItemStatus.OPEN, department__isnull=False) & (
+        Q(due_date__lt=today) | Q(due_date__isnull=True, deadline__lt=today)
+    )
+    referred_late = Q(status__in=REFERRALS, outcome="", due_date__lt=today)
+    return open_late | referred_late
+
+
+def item_queue(
     user: Any,
     *,
-    status: str | None = "open",
+    view: str = "open",
     rule_id: str | None = None,
     severity: str | None = None,
     district: str | None = None,
     q: str | None = None,
-) -> QuerySet[Alert]:
-    qs = scoped(user, Alert.objects.select_related("institution", "department", "district", "practitioner"))
-    if status:
-        qs = qs.filter(status=status)
+    overdue: bool = False,
+) -> QuerySet[WorkItem]:
+    """The work items a user may see, filtered; ``view`` is one of :data:`VIEWS`."""
+    qs = scoped(user, WorkItem.objects.select_related("institution", "department", "region", "assignee"))
+    if view == "open":
+        qs = qs.filter(status=ItemStatus.OPEN, department__isnull=False)
+    elif view == "mine":
+        qs = qs.filter(assignee_id=getattr(user, "pk", None)).exclude(_finished())
+    elif view == "referred":
+        qs = qs.filter(status__in=REFERRALS, outcome="")
+    elif view == "closed":
+        qs = qs.filter(_finished())
+    elif view == "triage":
+        qs = qs.filter(status=ItemStatus.OPEN, department__isnull=True)
     if rule_id:
         qs = qs.filter(rule_id=rule_id)
     if severity:
         qs = qs.filter(severity=severity)
     if district:
-        qs = qs.filter(district__code=district)
+        qs = qs.filter(region__code__startswith=district)
     if q:
-        qs = qs.filter(Q(subject_id__contains=q.strip()) | Q(institution__name__contains=q.strip()))
-    return qs.order_by("due_date", SEVERITY_RANK, "pk")
+        text = q.strip()
+        qs = qs.filter(Q(institution_code__contains=text) | Q(institution__name__contains=text) | Q(group_key=text))
+    if overdue:
+        qs = qs.filter(_overdue(timezone.localdate()))
+    return qs.order_by(Coalesce(F("due_date"), F("deadline")).asc(nulls_last=True), SEVERITY_RANK, "pk")
 
 
-def alert_get(user: Any, pk: int) -> Alert:
-    alert = scoped(user, Alert.objects.select_related("institution", "department", "district", "practitioner", "run"))
-    found = alert.filter(pk=pk).first()
+def item_counts(user: Any) -> dict[str, int]:
+    """How many items each queue tab holds for ``user`` (and how many are overdue)."""
+    base = scoped(user, WorkItem.objects.all())
+    today = timezone.localdate()
+    return {
+        "open": base.filter(status=ItemStatus.OPEN, department__isnull=False).count(),
+        "mine": base.filter(assignee_id=getattr(user, "pk", None)).exclude(_finished()).count(),
+        "referred": base.filter(status__in=REFERRALS, outcome="").count(),
+        "triage": base.filter(status=ItemStatus.OPEN, department__isnull=True).count(),
+        "overdue": base.filter(_overdue(today)).count(),
+    }
+
+
+def item_get(user: Any, pk: int) -> WorkItem:
+    items = scoped(
+        user,
+        WorkItem.objects.select_related(
+            "institution", "department", "region", "first_run", "assignee", "assigned_by", "disposed_by", "outcome_by"
+        ),
+    )
+    found = items.filter(pk=pk).first()
     if found is None:
-        raise Http404("预警不存在或不在您的数据权限范围内")
+        raise Http404("工作项不存在或不在您的数据权限范围内")
     return found
 
 
-def alert_rule_counts(user: Any) -> list[dict[str, Any]]:
+def item_lines(user: Any, item: WorkItem) -> QuerySet[Alert]:
+    """Every line of evidence of an (already scope-checked) item, in date order."""
+    return scoped(user, Alert.objects.filter(item=item)).order_by("fact_date", "subject_id", "pk")
+
+
+def item_rule_counts(user: Any, view: str = "open") -> list[dict[str, Any]]:
     return list(
-        scoped(user, Alert.objects.filter(status="open")).values("rule_id", "rule_name").annotate(n=Count("pk")).order_by("-n")
+        item_queue(user, view=view).order_by().values("rule_id", "rule_name").annotate(n=Count("pk")).order_by("-n")
     )
 
 
-def institution_analytics(user: Any, institution: Institution) -> dict[str, Any]:
-    """Alerts, monthly indicator series and the latest grade of one (already scope-checked) institution."""
-    scoped_alerts = scoped(user, Alert.objects.filter(institution=institution))
-    alerts = scoped_alerts.order_by("status", SEVERITY_RANK, "-period_end", "rule_id")[:50]
+def _local(stamp: Any) -> str:
+    """An ISO timestamp as the office's local time, ``YYYY-MM-DD HH:MM``."""
+    try:
+        moment = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp or "")[:16]
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def item_history(item: WorkItem) -> list[dict[str, Any]]:
+    """The item's routings, oldest first, the current one last: when, to which department, how, on what basis."""
+    names = dict(Department.objects.values_list("code", "name"))
+    entries = [*(item.routing_history or []), {**(item.routing or {}), "current": True}]
+    rows = []
+    for entry in entries:
+        rule = entry.get("rule") if isinstance(entry.get("rule"), dict) else {}
+        code = entry.get("department")
+        rows.append({
+            "at": _local(entry.get("at")), "department": names.get(code, code or ""),
+            "source": entry.get("source", ""), "by": entry.get("by_name") or entry.get("by") or "",
+            "basis": entry.get("note") or rule.get("basis") or entry.get("reason") or "",
+            "current": bool(entry.get("current")),
+        })  # fmt: skip
+    return rows
+
+
+def _param_versions(spec: Any) -> list[dict[str, Any]]:
+    """A parameter as ``report.json`` gives it: one version (a dict), several (a list or ``versions``), or a bare value."""
+    if isinstance(spec, dict) and isinstance(spec.get("versions"), list):
+        return [v if isinstance(v, dict) else {"value": v} for v in spec["versions"]]
+    if isinstance(spec, list):
+        return [v if isinstance(v, dict) else {"value": v} for v in spec]
+    return [spec if isinstance(spec, dict) else {"value": spec}]
+
+
+def item_rules_used(item: WorkItem) -> dict[str, Any]:
+    """What the item page prints in small: the routing and deadline entries, the analytics rule's parameters."""
+    rules = item.rules or {}
+    analytics = rules.get("analytics") or {}
+    params = []
+    for name, spec in (analytics.get("params") or {}).items():
+        for version in _param_versions(spec):
+            params.append({
+                "name": name, "value": version.get("value"), "effective_from": version.get("effective_from"),
+                "basis": version.get("basis") or version.get("legal_basis"), "file": version.get("file"),
+            })  # fmt: skip
+    return {"routing": (item.routing or {}).get("rule"), "deadline": rules.get("deadline"), "params": params,
+            "rules_data": (analytics.get("rules_data") or {}).get("hash"), "run": analytics.get("run")}  # fmt: skip
+
+
+def institution_items(user: Any, institution: Institution, limit: int = 50) -> dict[str, Any]:
+    """Work items about one (already scope-checked) institution; an institution user gets none."""
+    qs = scoped(user, WorkItem.objects.filter(institution=institution).select_related("department"))
+    return {
+        "items": list(qs.order_by("status", SEVERITY_RANK, "-period_end", "rule_id")[:limit]),
+        "total": qs.count(),
+    }
+
+
+def institution_indicators(user: Any, institution: Institution) -> dict[str, dict[str, Any]]:
+    """Monthly indicator series of one (already scope-checked) institution, with their targets."""
     series: dict[str, dict[str, Any]] = {}
     for row in scoped(user, Indicator.objects.filter(institution=institution)).order_by("period"):
         label, target = INDICATOR_LABELS.get(row.indicator_id, (row.indicator_id, None))
         entry = series.setdefault(row.indicator_id, {"label": label, "target": target, "periods": [], "values": []})
         entry["periods"].append(row.period)
         entry["values"].append(round(row.value, 4))
-    grade = scoped(user, RiskGrade.objects.filter(institution=institution)).order_by("-period_end").first()
-    return {"alerts": list(alerts), "alert_total": scoped_alerts.count(), "series": series, "grade": grade}
+    return series
+
+
+def institution_alerts_since(user: Any, institution: Institution, day: dt.date) -> dict[str, int]:
+    """Lines (and items) about an institution whose facts are dated after ``day`` — within the user's scope."""
+    lines = scoped(user, Alert.objects.filter(institution=institution, fact_date__gt=day))
+    return {"lines": lines.count(), "items": lines.values("item_id").distinct().count()}
 
 
 def practitioner_alerts(user: Any, practitioner: Practitioner) -> list[Alert]:
-    return list(scoped(user, Alert.objects.filter(practitioner=practitioner)).order_by("-period_end")[:50])
+    return list(
+        scoped(user, Alert.objects.filter(practitioner=practitioner).select_related("item"))
+        .order_by("-period_end", "-fact_date")[:50]
+    )  # fmt: skip
+
+
+def indicator_label(indicator_id: str) -> str:
+    return INDICATOR_LABELS.get(indicator_id, (indicator_id, None))[0]

@@ -1,214 +1,276 @@
-"""Writes of the alerts app: load an analytics output folder, dispose of an alert.
+"""Writes of the alerts app: dispose of work items (one or many), assign them, route them out of triage,
+record the outcome of a referral.
 
-``analytics_run_load`` is idempotent: a run is recognised by the hash of its alerts file, and an
-alert by (rule, subject, period), so loading the same output twice creates nothing new.
+Every write fetches its item through :func:`_locked_item` — scoped to the actor and locked — so an
+item outside the actor's scope is refused exactly like one that does not exist. Each service runs in
+one transaction and writes one audit event per item it changes. Loading an analytics run is
+``weijian.alerts.loading.analytics_run_load`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-import pyarrow.parquet as pq
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from weijian.alerts.models import Alert, AlertStatus, AnalyticsRun, Indicator, RiskGrade
-from weijian.analytics.registry import RULES
+from weijian.alerts import routing
+from weijian.alerts.models import REFERRALS, ItemStatus, Outcome, WorkItem
+from weijian.alerts.people import person_name
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Role
-from weijian.core.scope import scope_of
-from weijian.core.workdays import CalendarYearUnknown, add_working_days
-from weijian.registry.models import Institution, Practitioner
-from weijian.rules import loader as rules
+from weijian.core.scope import scope_of, scoped, writable
 
-PRACTITIONER_SUBJECTS = {"practitioner_drug_month", "registration"}
-
-
-class AlertError(ValueError):
-    """A disposal that the workflow does not allow; the message says why."""
-
-
-@dataclass
-class LoadResult:
-    run: AnalyticsRun
-    created_run: bool
-    alerts_created: int
-    alerts_existing: int
-    indicators: int
-    grades: int
-    unknown_institutions: int
-
-
-def _deadline(severity: str, start: dt.date) -> tuple[dt.date | None, str]:
-    table = rules.as_of(rules.load("alert_disposal")["deadline_working_days"], start, "alert_disposal")
-    try:
-        return add_working_days(start, int(table[severity])), ""
-    except CalendarYearUnknown as exc:
-        return None, str(exc)[:200]
-
-
-def _practitioner_code(subject_type: str, subject_id: str, evidence: dict[str, Any]) -> str | None:
-    if subject_type in PRACTITIONER_SUBJECTS:
-        return subject_id.split("|", 1)[0]
-    value = evidence.get("practitioner_id")
-    return str(value) if value else None
-
-
-def _read(folder: Path, name: str) -> list[dict[str, Any]]:
-    path = folder / f"{name}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
-
-
-@transaction.atomic
-def analytics_run_load(*, folder: Path, actor: Any) -> LoadResult:
-    """Put a run's alerts, indicators and risk grades into the platform."""
-    alerts_path = folder / "alerts.parquet"
-    if not alerts_path.exists():
-        raise FileNotFoundError(f"{folder} 中没有 alerts.parquet（请先运行 weijian analytics run）")
-    fingerprint = hashlib.sha256(alerts_path.read_bytes()).hexdigest()
-    report = json.loads((folder / "report.json").read_text(encoding="utf-8")) if (folder / "report.json").exists() else {}
-    rows = _read(folder, "alerts")
-    period = report.get("period") or {}
-    starts = [r["period_start"] for r in rows]
-    period_start = dt.date.fromisoformat(period["start"]) if period.get("start") else min(starts, default=dt.date.today())
-    period_end = dt.date.fromisoformat(period["end"]) if period.get("end") else max(
-        (r["period_end"] for r in rows), default=dt.date.today()
-    )
-    run, created_run = AnalyticsRun.objects.get_or_create(
-        fingerprint=fingerprint,
-        defaults={
-            "source": str(folder)[:500], "period_start": period_start, "period_end": period_end,
-            "engine": str(report.get("engine", {}).get("name", "") if isinstance(report.get("engine"), dict)
-                          else report.get("engine", ""))[:40],
-            "report": report, "loaded_by": getattr(actor, "username", str(actor)),
-        },
-    )  # fmt: skip
-    institutions = dict(Institution.objects.values_list("uscc", "pk"))
-    districts = dict(Institution.objects.values_list("pk", "district_id"))
-    practitioners = dict(Practitioner.objects.values_list("cert_no", "pk"))
-    departments = {d.code: d for d in Department.objects.all()}
-    existing = set(Alert.objects.values_list("rule_id", "subject_id", "period_start", "period_end"))
-    today = timezone.localdate()
-    new: list[Alert] = []
-    unknown = set()
-    for row in rows:
-        key = (row["rule_id"], row["subject_id"], row["period_start"], row["period_end"])
-        if key in existing:
-            continue
-        existing.add(key)
-        rule = RULES.get(row["rule_id"])
-        evidence = json.loads(row["evidence"]) if row.get("evidence") else {}
-        institution_pk = institutions.get(row.get("institution_id") or "")
-        if institution_pk is None and row.get("institution_id"):
-            unknown.add(row["institution_id"])
-        practitioner_code = _practitioner_code(row["subject_type"], row["subject_id"], evidence)
-        due, note = _deadline(row["severity"], today)
-        new.append(
-            Alert(
-                run=run, rule_id=row["rule_id"], rule_name=rule.name_zh if rule else row["rule_id"],
-                subject_type=row["subject_type"], subject_id=row["subject_id"],
-                institution_code=row.get("institution_id") or "", institution_id=institution_pk,
-                practitioner_id=practitioners.get(practitioner_code or ""),
-                department=departments[rule.department if rule and rule.department in departments else "health"],
-                district_id=districts.get(institution_pk) if institution_pk else None,
-                period_start=row["period_start"], period_end=row["period_end"], value=row.get("value"),
-                threshold=row.get("threshold"), severity=row["severity"], evidence=evidence,
-                due_date=due, due_note=note,
-            )
-        )  # fmt: skip
-    Alert.objects.bulk_create(new, batch_size=2000)
-    indicators = _load_indicators(folder, institutions)
-    grades = _load_grades(folder, institutions, run)
-    audit_record(
-        actor=actor, action="alerts.run.load", object_type="analytics_run", object_id=run.pk,
-        data={"fingerprint": fingerprint, "alerts_created": len(new), "indicators": indicators, "grades": grades},
-    )  # fmt: skip
-    return LoadResult(run, created_run, len(new), len(rows) - len(new), indicators, grades, len(unknown))
-
-
-def _load_indicators(folder: Path, institutions: dict[str, int]) -> int:
-    rows = [r for r in _read(folder, "indicators") if r["institution_id"] in institutions and r["value"] is not None]
-    current = {
-        (i, ind, p): (pk, v)
-        for pk, i, ind, p, v in Indicator.objects.values_list("pk", "institution_id", "indicator_id", "period", "value")
-    }
-    create, update = [], []
-    for r in rows:
-        key = (institutions[r["institution_id"]], r["indicator_id"], r["period"])
-        found = current.get(key)
-        if found is None:
-            create.append(Indicator(institution_id=key[0], indicator_id=key[1], period=key[2], value=r["value"]))
-        elif found[1] != r["value"]:
-            update.append(Indicator(pk=found[0], value=r["value"]))
-    Indicator.objects.bulk_create(create, batch_size=2000)
-    Indicator.objects.bulk_update(update, ["value"], batch_size=1000)
-    return len(create) + len(update)
-
-
-def _load_grades(folder: Path, institutions: dict[str, int], run: AnalyticsRun) -> int:
-    count = 0
-    for r in _read(folder, "risk"):
-        pk = institutions.get(r["institution_id"])
-        if pk is None:
-            continue
-        reasons = [_reason_label(reason) for reason in (json.loads(r["reasons"]) if r.get("reasons") else [])]
-        RiskGrade.objects.update_or_create(
-            institution_id=pk, period_end=run.period_end,
-            defaults={"run": run, "score": r["score"], "grade": r["grade"], "reasons": reasons},
-        )  # fmt: skip
-        count += 1
-    return count
-
-
-def _reason_label(reason: Any) -> Any:
-    """Give each contribution to a grade a Chinese label: the rule's name or the indicator's."""
-    from weijian.alerts.selectors import INDICATOR_LABELS
-
-    if not isinstance(reason, dict):
-        return reason
-    if reason.get("rule_id") in RULES:
-        return {**reason, "label": RULES[reason["rule_id"]].name_zh}
-    if reason.get("indicator_id") in INDICATOR_LABELS:
-        return {**reason, "label": f"{INDICATOR_LABELS[reason['indicator_id']][0]}超过目标"}
-    return reason
-
-
-TRANSITIONS_ORDER = (AlertStatus.CLUE, AlertStatus.INSPECTION, AlertStatus.DISMISSED)
-TRANSITIONS = set(TRANSITIONS_ORDER)
 DISPOSING_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR, Role.PARTNER_OFFICER}
+ASSIGNING_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_MANAGER}
+ROUTING_ROLES = {Role.CITY_ADMIN}
+DISPOSALS_ORDER = (ItemStatus.CLUE, ItemStatus.INSPECTION, ItemStatus.DISMISSED)
+DISPOSALS = set(DISPOSALS_ORDER)
+BULK_LIMIT = 200
+MIN_REASON = 4
+
+
+class WorkItemError(ValueError):
+    """A change the workflow does not allow; the message says why (in Chinese)."""
+
+
+class WorkItemNotFound(WorkItemError):
+    """The item does not exist, or lies outside the actor's data scope (the two are not told apart)."""
+
+    def __init__(self, item_id: Any = "") -> None:
+        super().__init__(f"工作项 {item_id} 不存在或不在您的数据权限范围内")
 
 
 def can_dispose(user: Any) -> bool:
-    """Officials dispose of the alerts in their queue; institutions and the public only read."""
+    """Officials dispose of the items in their queue; institutions and the public only read."""
     return scope_of(user).role in DISPOSING_ROLES
 
 
-@transaction.atomic
-def alert_dispose(*, alert: Alert, actor: Any, status: str, reason: str) -> Alert:
-    """Dismiss an alert (with a reason), confirm it as a clue for a case, or send it for a targeted inspection."""
-    if not can_dispose(actor):
-        raise AlertError("您的角色不能处置预警")
-    locked = Alert.objects.select_for_update().get(pk=alert.pk)
-    if locked.status != AlertStatus.OPEN:
-        raise AlertError(f"该预警已处置（{locked.get_status_display()}），不能重复处置")
-    if status not in TRANSITIONS:
-        raise AlertError("处置方式无效：应为 排除、转为案源线索 或 转定向检查")
-    reason = (reason or "").strip()
-    if status == AlertStatus.DISMISSED and len(reason) < 4:
-        raise AlertError("排除预警必须填写理由（至少4个字）")
-    locked.status = status
-    locked.disposition_reason = reason
-    locked.disposed_at = timezone.now()
-    locked.disposed_by = getattr(actor, "username", str(actor))
-    locked.save(update_fields=["status", "disposition_reason", "disposed_at", "disposed_by"])
+def can_assign(user: Any) -> bool:
+    return scope_of(user).role in ASSIGNING_ROLES
+
+
+def can_route(user: Any) -> bool:
+    """Only the city office routes items by hand (out of triage, or from one department to another)."""
+    return scope_of(user).role in ROUTING_ROLES
+
+
+def may_work_on(user: Any, item: WorkItem) -> bool:
+    """Dispose of it or record its outcome: an inspector only when it is theirs or nobody's."""
+    role = scope_of(user).role
+    if role not in DISPOSING_ROLES:
+        return False
+    return role != Role.INSPECTOR or item.assignee_id in (None, getattr(user, "pk", None))
+
+
+def eligible_assignees(item: WorkItem) -> Any:
+    """Active users with the inspector role in the item's department, inside its region (district)."""
+    users = get_user_model().objects.filter(is_active=True, profile__role=Role.INSPECTOR)
+    if item.department_id is None or item.region_id is None:
+        return users.none()
+    return users.filter(
+        profile__department_id=item.department_id, profile__region__code__startswith=item.region.prefix
+    ).select_related("profile")
+
+
+def start_clock(item: WorkItem, now: dt.datetime) -> None:
+    """The item reached a department's queue: its disposal deadline is counted from today (rules data)."""
+    deadline = routing.deadline(item.severity, timezone.localtime(now).date())
+    item.queued_at, item.deadline, item.deadline_note = now, deadline.due, deadline.note
+    item.rules = {**(item.rules or {}), "deadline": deadline.record}
+
+
+def _locked_item(actor: Any, item_id: Any) -> WorkItem:
+    """The one fetch of every write: the item as the actor may see it, locked for the transaction."""
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise WorkItemNotFound(item_id) from None
+    item = scoped(actor, WorkItem.objects.select_for_update(of=("self",))).filter(pk=pk).first()
+    if item is None or not writable(actor, item):  # the write-side guard: read scope is not enough
+        raise WorkItemNotFound(pk)
+    return item
+
+
+def _audit(actor: Any, item: WorkItem, action: str, data: dict[str, Any]) -> None:
     audit_record(
-        actor=actor, action=f"alerts.alert.{status}", object_type="alert", object_id=locked.pk,
-        data={"rule_id": locked.rule_id, "subject_id": locked.subject_id, "reason": reason,
-              "overdue": bool(locked.due_date and timezone.localdate() > locked.due_date)},
+        actor=actor, action=f"alerts.item.{action}", object_type="work_item", object_id=item.pk,
+        data={"rule_id": item.rule_id, "institution_code": item.institution_code,
+              "period": [item.period_start.isoformat(), item.period_end.isoformat()], **data},
     )  # fmt: skip
-    return locked
+
+
+def _clean_due(due_date: dt.date | None, *, required: bool) -> dt.date | None:
+    if due_date is None:
+        if required:
+            raise WorkItemError("承办期限：必须填写")
+        return None
+    if due_date < timezone.localdate():
+        raise WorkItemError(f"承办期限：不能早于今天（{due_date:%Y-%m-%d}）")
+    return due_date
+
+
+def _dispose(item: WorkItem, *, actor: Any, status: str, reason: str, due_date: dt.date | None) -> None:
+    if not may_work_on(actor, item):
+        raise WorkItemError(f"工作项 {item.pk}：该项已指派给他人，您不能处置")
+    if item.in_triage:
+        raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先由市级分派到责任部门")
+    if item.status != ItemStatus.OPEN:
+        raise WorkItemError(f"工作项 {item.pk} 已处置（{item.get_status_display()}），不能重复处置")
+    today = timezone.localdate()
+    overdue = item.is_overdue(today)
+    item.status = status
+    item.disposition_reason = reason
+    item.disposed_at = timezone.now()
+    item.disposed_by = actor if getattr(actor, "pk", None) else None
+    if due_date is not None:
+        item.due_date = due_date
+    item.save(update_fields=["status", "disposition_reason", "disposed_at", "disposed_by", "due_date", "updated_at"])
+    _audit(actor, item, str(status), {"reason": reason, "overdue": overdue,
+                                      "due_date": due_date.isoformat() if due_date else None})  # fmt: skip
+
+
+def _check_disposal(actor: Any, status: str, reason: str) -> str:
+    if not can_dispose(actor):
+        raise WorkItemError("您的角色不能处置预警")
+    if status not in DISPOSALS:
+        raise WorkItemError("处置方式：应为 排除、转为案源线索 或 转定向检查")
+    reason = (reason or "").strip()
+    if status == ItemStatus.DISMISSED and len(reason) < MIN_REASON:
+        raise WorkItemError(f"处置说明：排除预警必须填写理由（至少{MIN_REASON}个字）")
+    return reason
+
+
+@transaction.atomic
+def work_item_dispose(
+    *, actor: Any, item_id: int, status: str, reason: str, due_date: dt.date | None = None
+) -> WorkItem:
+    """Dismiss an item (with a reason), confirm it as a clue for a case, or send it for a targeted inspection.
+
+    A referral (clue, inspection) may set the date by which its outcome is due.
+    """
+    reason = _check_disposal(actor, status, reason)
+    due = _clean_due(due_date, required=False) if status in REFERRALS else None
+    item = _locked_item(actor, item_id)
+    _dispose(item, actor=actor, status=status, reason=reason, due_date=due)
+    return item
+
+
+@transaction.atomic
+def work_items_dispose(
+    *, actor: Any, item_ids: Sequence[Any], status: str, reason: str, due_date: dt.date | None = None
+) -> list[WorkItem]:
+    """The same disposal for several items at once: all of them, or — if any one is refused — none."""
+    reason = _check_disposal(actor, status, reason)
+    due = _clean_due(due_date, required=False) if status in REFERRALS else None
+    wanted = []
+    for raw in item_ids:
+        try:
+            wanted.append(int(raw))
+        except (TypeError, ValueError):
+            raise WorkItemNotFound(raw) from None
+    wanted = sorted(set(wanted))  # a fixed lock order
+    if not wanted:
+        raise WorkItemError("请至少选择一个工作项")
+    if len(wanted) > BULK_LIMIT:
+        raise WorkItemError(f"一次最多批量处置 {BULK_LIMIT} 个工作项（已选 {len(wanted)} 个）")
+    done, refused = [], []
+    for pk in wanted:
+        item = _locked_item(actor, pk)
+        try:
+            _dispose(item, actor=actor, status=status, reason=reason, due_date=due)
+        except WorkItemError as exc:
+            refused.append(str(exc))
+        else:
+            done.append(item)
+    if refused:
+        raise WorkItemError("批量处置未执行，以下工作项不能处置：" + "；".join(refused))
+    return done
+
+
+@transaction.atomic
+def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt.date | None) -> WorkItem:
+    """Assign an item to a named inspector of its department and district, with the date it is due."""
+    if not can_assign(actor):
+        raise WorkItemError("您的角色不能指派工作项")
+    due = _clean_due(due_date, required=True)
+    item = _locked_item(actor, item_id)
+    if item.finished:
+        raise WorkItemError(f"工作项 {item.pk} 已办结，不能再指派")
+    if item.in_triage:
+        raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先分派到责任部门")
+    try:
+        assignee = eligible_assignees(item).get(pk=int(assignee_id))
+    except (TypeError, ValueError, get_user_model().DoesNotExist):
+        raise WorkItemError("承办人：应为该工作项责任部门、所属区域内的监督员") from None
+    previous = item.assignee
+    item.assignee, item.assigned_by, item.assigned_at, item.due_date = assignee, actor, timezone.now(), due
+    item.save(update_fields=["assignee", "assigned_by", "assigned_at", "due_date", "updated_at"])
+    _audit(actor, item, "assign", {
+        "assignee": assignee.username, "assignee_name": person_name(assignee), "due_date": due.isoformat() if due else None,
+        "previous": previous.username if previous else None})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def work_item_route(*, actor: Any, item_id: int, department_code: str, note: str) -> WorkItem:
+    """Route an item by hand (out of triage, or to another department); the earlier routing stays in its history."""
+    if not can_route(actor):
+        raise WorkItemError("只有市级管理员可以分派工作项")
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise WorkItemError("分派说明：必须填写分派依据")
+    department = Department.objects.filter(code=department_code).first()
+    if department is None:
+        raise WorkItemError(f"责任部门：{department_code or '（空）'} 不存在")
+    item = _locked_item(actor, item_id)
+    if item.status != ItemStatus.OPEN:
+        raise WorkItemError(f"工作项 {item.pk} 已处置，不能再分派")
+    if item.department_id == department.pk:
+        raise WorkItemError(f"工作项 {item.pk} 已在 {department.name} 的队列中")
+    now = timezone.now()
+    before = {**(item.routing or {}), "until": now.isoformat()}
+    item.routing_history = [*(item.routing_history or []), before]
+    item.routing = {"source": "manual", "department": department.code, "at": now.isoformat(),
+                    "by": getattr(actor, "username", str(actor)), "by_name": person_name(actor), "note": note}
+    item.department = department
+    if not writable(actor, item):  # the new department × region must be inside the actor's scope too
+        raise WorkItemNotFound(item.pk)
+    item.assignee, item.assigned_by, item.assigned_at, item.due_date = None, None, None, None
+    start_clock(item, now)
+    item.save()
+    _audit(actor, item, "route", {"from": before.get("department"), "to": department.code, "note": note,
+                                  "deadline": item.deadline.isoformat() if item.deadline else None})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def work_item_record_outcome(*, actor: Any, item_id: int, outcome: str, note: str) -> WorkItem:
+    """Record what came of a referred item (查实 / 未查实, with a note); the item is then finished."""
+    if not can_dispose(actor):
+        raise WorkItemError("您的角色不能登记查处结果")
+    if outcome not in Outcome.values:
+        raise WorkItemError("查处结果：应为 查实 或 未查实")
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise WorkItemError("结果说明：必须填写")
+    item = _locked_item(actor, item_id)
+    if not may_work_on(actor, item):
+        raise WorkItemError(f"工作项 {item.pk}：该项已指派给他人，您不能登记结果")
+    if not item.awaiting_outcome:
+        raise WorkItemError(f"工作项 {item.pk} 不在等待查处结果（{item.get_status_display()}）")
+    overdue = item.is_overdue(timezone.localdate())
+    item.outcome, item.outcome_note, item.outcome_at, item.outcome_by = outcome, note, timezone.now(), actor
+    item.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "updated_at"])
+    _audit(actor, item, "outcome", {"outcome": outcome, "note": note, "overdue": overdue})
+    return item
+
+
+def analytics_run_load(*, folder: Any, actor: Any) -> Any:
+    """Load an analytics output folder (see :mod:`weijian.alerts.loading`)."""
+    from weijian.alerts.loading import analytics_run_load as load
+
+    return load(folder=folder, actor=actor)

@@ -56,12 +56,16 @@ def demo_accounts_setup() -> list[DemoAccount]:
         ("security_admin", Role.SECURITY_ADMIN, None, None, None, "安全管理员（角色、权限、登录锁定；不接触业务数据）"),
         ("audit_admin", Role.AUDIT_ADMIN, None, None, None, "审计管理员（只读、校验、导出审计日志）"),
     ]  # fmt: skip
+    names = {"city_admin": "陈建国", "district_manager": "周敏", "inspector_a": "王强", "inspector_b": "赵磊",
+             "partner_market": "钱芳", "institution_user": "孙丽", "system_admin": "吴刚", "security_admin": "郑洁",
+             "audit_admin": "冯涛"}  # pages show people by name
     groups = role_groups_sync()
     accounts = []
     user_model = get_user_model()
     for username, role, department, region, inst, description in plan:
         user, _ = user_model.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)
+        user.first_name = names.get(username, "")
         user.is_staff = role in STAFF_ROLES
         user.is_superuser = False  # no superuser in daily use: the three administrators split its powers
         user.save()

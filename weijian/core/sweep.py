@@ -63,7 +63,8 @@ SHAPES: dict[str, Shape] = {
     "registry:inspector_detail": Shape("registry.Inspector", "badge_no", "badge_no"),
     "registry:import_batch": Shape("registry.ImportBatch", "pk"),
     "registry:import_rejects": Shape("registry.ImportBatch", "pk"),
-    "alerts:detail": Shape("alerts.Alert", "pk"),
+    "alerts:detail": Shape("alerts.WorkItem", "pk"),
+    "alerts:lines_export": Shape("alerts.WorkItem", "pk", sample=50),
     # The API's detail answers come from the same selectors as the pages: a smaller sample suffices.
     "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
     "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
@@ -88,8 +89,8 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],
     "registry:inspector_list": [{}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}],
     "alerts:queue": [
-        {}, {"status": "all"}, {"status": "dismissed"}, {"severity": "high"}, {"page": "2"}, {"q": "医院"},
-        {"format": "xlsx"},
+        {}, *({"view": view} for view in ("mine", "referred", "closed", "triage", "all")), {"severity": "high"},
+        {"overdue": "1"}, {"page": "2"}, {"q": "医院"}, {"format": "xlsx"},
     ],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],
     "api:practitioners": [{}, {"kind": "nurse"}],

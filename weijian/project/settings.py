@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "weijian.core",
     "weijian.registry",
     "weijian.alerts",
+    "weijian.risk",
 ]
 
 MIDDLEWARE = [

@@ -162,7 +162,8 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "registry:import_batch": Detail(ImportBatch, "pk", "pk", ("batch_a", "batch_city")),
     "registry:import_rejects": Detail(ImportBatch, "pk", "pk", ("batch_a", "batch_city")),
     "alerts:queue": Listing(None, export=True),
-    "alerts:detail": Detail(apps.get_model("alerts", "Alert"), "pk", "pk", ("alert_a", "alert_b")),
+    "alerts:detail": Detail(apps.get_model("alerts", "WorkItem"), "pk", "pk", ("item_a", "item_b", "item_triage")),
+    "alerts:lines_export": Detail(apps.get_model("alerts", "WorkItem"), "pk", "pk", ("item_a", "item_b")),
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,
@@ -191,18 +192,26 @@ def _batch(code: str, actor: Any) -> ImportBatch:
     return ImportBatch.objects.get(pk=result.batch_id)
 
 
-def _alert(codes: dict[str, str], key: str) -> Model:
-    from weijian.alerts.models import Alert, AnalyticsRun
+def _item(codes: dict[str, str], key: str | None, department: str | None = "health") -> Model:
+    """A work item about institution ``key`` in its district's ``department`` queue (None: awaiting triage)."""
+    from weijian.alerts.models import Alert, AnalyticsRun, WorkItem
 
     run, _ = AnalyticsRun.objects.get_or_create(
         fingerprint="matrix", defaults={"source": "t", "period_start": "2025-01-01", "period_end": "2025-12-31"}
     )
-    institution = Institution.objects.get(uscc=codes[key])
-    return Alert.objects.create(
-        run=run, rule_id="institution_licence", rule_name="无证/超期执业", subject_type="visit", subject_id=f"V-{key}",
-        institution_code=institution.uscc, institution=institution, department=Department.objects.get(code="health"),
-        district=institution.district, period_start="2025-01-01", period_end="2025-12-31", severity="high",
+    institution = Institution.objects.get(uscc=codes[key or "a1"])
+    item = WorkItem.objects.create(
+        rule_id="institution_licence", rule_name="无证/超期执业", severity="high", group_key=f"{key}|{department}",
+        institution=institution, institution_code=institution.uscc, region=institution.district,
+        department=Department.objects.get(code=department) if department else None,
+        period_start="2025-01-01", period_end="2025-12-31", first_run=run, line_count=1,
     )  # fmt: skip
+    Alert.objects.create(
+        run=run, item=item, rule_id=item.rule_id, subject_type="visit", subject_id=f"V-{key}-{department}",
+        institution_code=institution.uscc, institution=institution, period_start="2025-01-01",
+        period_end="2025-12-31", severity="high", evidence={"visit_id": f"V-{key}"},
+    )  # fmt: skip
+    return item
 
 
 def _samples(world: World) -> dict[str, Model]:
@@ -212,8 +221,9 @@ def _samples(world: World) -> dict[str, Model]:
     found.update({badge: Inspector.objects.get(badge_no=badge) for badge in (WANG, ZHAO, QIAN)})
     found["batch_a"] = _batch(codes["a1"], world.users["manager_a"])
     found["batch_city"] = _batch(codes["b1"], world.users["city"])
-    found["alert_a"] = _alert(codes, "a1")
-    found["alert_b"] = _alert(codes, "b1")
+    found["item_a"] = _item(codes, "a1")
+    found["item_b"] = _item(codes, "b1")
+    found["item_triage"] = _item(codes, "a2", department=None)
     return found
 
 
@@ -269,12 +279,13 @@ def test_lists_and_exports_show_nothing_outside_the_scope(world: World) -> None:
                 sheet = load_workbook(io.BytesIO(export.content)).active
                 shown = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
                 assert shown <= {label for pk, label in _names_of(case.model).items() if pk in allowed}, (name, role)
-    for role, client in world.clients.items():  # the alert queue and its export
+    for role, client in world.clients.items():  # the work-item queue, every view of it
         user = world.users[role]
-        for key in ("alert_a", "alert_b"):
-            alert = samples[key]
-            page = client.get(reverse("alerts:queue")).content.decode()
-            assert (f"/alerts/{alert.pk}/" in page) == _visible(user, alert), (role, key)
+        pages = "".join(client.get(reverse("alerts:queue"), {"view": view}).content.decode()
+                        for view in ("open", "triage", "all"))  # fmt: skip
+        for key in ("item_a", "item_b", "item_triage"):
+            item = samples[key]
+            assert (f"/alerts/{item.pk}/" in pages) == _visible(user, item), (role, key)
 
 
 # --------------------------------------------------------------------------- writes: imports (pages and API)
@@ -460,8 +471,11 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "axes.accesslog": {"security", "superuser"},
     "axes.accessfailurelog": {"security", "superuser"},
     "core.auditevent": {"audit"},
+    "alerts.workitem": {"city", "manager_a"},
     "alerts.alert": {"city", "manager_a"},
+    "alerts.indicator": {"city", "manager_a"},
     "alerts.analyticsrun": {"city"},
+    "risk.analyticsscore": {"city", "manager_a"},
 }
 
 
@@ -478,17 +492,41 @@ def test_every_admin_is_gated_by_role(world: World) -> None:
                 assert status in (302, 403), (model, role, status)
 
 
-def test_no_one_changes_alerts_or_the_audit_log_in_the_admin(world: World) -> None:
-    from weijian.alerts.models import Alert
+def test_no_one_changes_work_items_or_the_audit_log_in_the_admin(world: World) -> None:
+    from weijian.alerts.models import WorkItem
 
-    alert = _alert(world.codes, "a1")
+    item = _item(world.codes, "a1")
     event = AuditEvent.objects.first()
     for client in world.clients.values():
-        for model, pk in ((Alert, alert.pk), (AuditEvent, event.pk)):
+        for model, pk in ((WorkItem, item.pk), (AuditEvent, event.pk)):
             assert client.post(_admin_url(model, "change", pk), {"status": "dismissed"}).status_code in (302, 403, 404)
             assert client.post(_admin_url(model, "delete", pk), {"post": "yes"}).status_code in (302, 403, 404)
-    assert Alert.objects.get(pk=alert.pk).status == "open"
+    assert WorkItem.objects.get(pk=item.pk).status == "open"
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_work_item_writes_outside_the_scope_are_refused(world: World) -> None:
+    """Disposal, assignment, outcome and routing: a queue outside the scope answers like a missing item."""
+    from weijian.alerts import services
+    from weijian.alerts.models import WorkItem
+
+    item_b = _item(world.codes, "b1")
+    triage = _item(world.codes, "a2", department=None)
+    for role in ("manager_a", "inspector_a", "partner", "institution", "public", "system", "security", "audit"):
+        user = world.users[role]
+        with pytest.raises(services.WorkItemError):
+            services.work_item_dispose(actor=user, item_id=item_b.pk, status="dismissed", reason="越权排除测试")
+        with pytest.raises(services.WorkItemError):
+            services.work_item_route(actor=user, item_id=triage.pk, department_code="health", note="越权分派")
+        response = world.clients[role].post(reverse("alerts:detail", args=[item_b.pk]),
+                                            {"action": "dispose", "status": "dismissed", "reason": "越权排除测试"})  # fmt: skip
+        assert response.status_code in (403, 404), (role, response.status_code)
+    assert WorkItem.objects.get(pk=item_b.pk).status == "open"
+    assert WorkItem.objects.get(pk=triage.pk).department_id is None
+    # the city office routes the triage item; the district manager of A then disposes of it
+    services.work_item_route(actor=world.users["city"], item_id=triage.pk, department_code="health", note="按职责分派")
+    services.work_item_dispose(actor=world.users["manager_a"], item_id=triage.pk, status="dismissed", reason="核实无误排除")
+    assert WorkItem.objects.get(pk=triage.pk).status == "dismissed"
 
 
 def _post(client: Client, url: str, changes: dict[str, Any]) -> Any:

@@ -73,3 +73,13 @@ def test_administrators_and_readers_write_nothing(registry: dict[str, str], make
         assert not writable(user, a1) and not writable(user, inspector)
     partner = make_user("partner", role=Role.PARTNER_OFFICER, region="310000", department="market")
     assert not writable(partner, inspector), "a health inspector is written by health or the city office"
+
+
+def test_administrators_land_on_their_back_office_not_on_business_counts(make_user: Any) -> None:
+    from django.test import Client
+
+    for role, text in ((Role.SYSTEM_ADMIN, "参考数据"), (Role.SECURITY_ADMIN, "权限组"), (Role.AUDIT_ADMIN, "审计日志")):
+        client = Client()
+        client.force_login(make_user(f"a-{role}", role=role, region=None, department=None, is_staff=True))
+        page = client.get("/").content.decode()
+        assert text in page and "/admin/" in page and "待处置" not in page, role

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from weijian.alerts.services import analytics_run_load
+from weijian.alerts.loading import analytics_run_load
 
 
 class Command(BaseCommand):
@@ -28,8 +28,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"分析批次 #{result.run.pk}（{result.run.period_start}–{result.run.period_end}）："
-                f"新增预警 {result.alerts_created}，已存在 {result.alerts_existing}，"
-                f"指标 {result.indicators}，风险评级 {result.grades}"
+                f"新增预警明细 {result.alerts_created}，已存在 {result.alerts_existing}，"
+                f"新增工作项 {result.items_created}（待分派 {result.items_in_triage}），"
+                f"指标 {result.indicators}，风险分析评分 {result.grades}"
                 + (f"，{result.unknown_institutions} 家机构不在主体库" if result.unknown_institutions else "")
+                + (f"，{result.without_region} 个工作项无法确定所属区域（仅无区域限制的管理员可见）"
+                   if result.without_region else "")
             )
         )

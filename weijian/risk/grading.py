@@ -1,0 +1,153 @@
+"""The platform grade from its sources' signals, by the weights and cut-offs of rules data (Django-free).
+
+``score = min(100, Σ weight(source) × points(source))`` with the weights of
+``rules/data/platform_grade.yaml`` in force on the grade's date (the oldest date of data among the
+sources that gave points), and the grade the first whose ``max`` the score does not exceed. The parts of
+the explanation always add up to the score shown: every reason of every source, weighted; what a source
+counts beyond its listed reasons as one "其他" line; and the cap, when the sum passes 100, as its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from weijian.risk.sources import Signal, Source
+from weijian.rules import loader
+
+FILE = "platform_grade"
+MAX_SCORE = 100.0
+EPSILON = 0.0005
+
+
+def cutoffs(on: dt.date) -> loader.Resolved:
+    return loader.resolve(FILE, "grades.cutoffs", on)
+
+
+def weight(source_key: str, on: dt.date) -> loader.Resolved:
+    """The weight of a source as of ``on``; a source the file does not weigh is a RulesError naming it."""
+    return loader.resolve(FILE, f"weights.{source_key}", on)
+
+
+def grade_for(score: float, on: dt.date) -> str:
+    bands = cutoffs(on).value
+    for band in bands:
+        if float(score) <= float(band["max"]):
+            return str(band["grade"])
+    return str(bands[-1]["grade"])
+
+
+def weighted_score(points: Mapping[str, float], on: dt.date) -> float:
+    total = sum(float(weight(key, on).value) * _clamp(p) for key, p in points.items())
+    return round(min(MAX_SCORE, total), 6)
+
+
+def _clamp(points: float) -> float:
+    return max(0.0, min(MAX_SCORE, float(points)))
+
+
+@dataclass(frozen=True)
+class Part:
+    source: str
+    label: str
+    points: float  # weighted, rounded for display so that the parts add up to the score shown
+    detail: str = ""
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    low: float
+    high: float
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    key: str
+    label: str
+    weight: float
+    points: float
+    as_of: dt.date
+
+
+@dataclass
+class Grade:
+    """An institution's platform grade, with everything needed to explain and replay it."""
+
+    score: float  # rounded to one decimal, as shown
+    grade: str
+    grade_label: str
+    as_of: dt.date
+    parts: list[Part]
+    sources: list[SourceUse]
+    legend: list[Band]
+    rules: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def round_to_total(values: Sequence[float], total: float, digits: int = 1) -> list[float]:
+    """Round ``values`` to ``digits`` so that they add up exactly to ``total`` rounded (largest remainder)."""
+    scale = 10**digits
+    target = round(total * scale)
+    floors = [math.floor(v * scale) for v in values]
+    rest = target - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: -(values[i] * scale - floors[i]))
+    for i in order[: max(0, rest)]:
+        floors[i] += 1
+    if rest < 0:  # only when the values do not add up to the total themselves
+        for i in order[::-1][:-rest]:
+            floors[i] -= 1
+    return [f / scale for f in floors]
+
+
+def _source_parts(source: Source, signal: Signal, w: float, en: bool) -> list[tuple[Part, float]]:
+    parts = []
+    listed = 0.0
+    for reason in signal.reasons:
+        listed += reason.points
+        parts.append((Part(source.key, reason.label_en if en else reason.label, 0.0,
+                           reason.detail_en if en else reason.detail, reason.internal), w * reason.points))  # fmt: skip
+    rest = _clamp(signal.points) - listed
+    if rest > EPSILON:
+        label = "Other contributions" if en else "其他"
+        parts.append((Part(source.key, label if len(parts) else (source.label_en if en else source.label), 0.0), w * rest))
+    elif rest < -EPSILON:
+        parts.append((Part(source.key, "Capped at the source's maximum" if en else "超出该来源上限的部分", 0.0), w * rest))
+    return parts
+
+
+def combine(signals: Sequence[tuple[Source, Signal]], *, en: bool = False) -> Grade | None:
+    """The grade of one institution from the signals of its sources; None when no source knows it."""
+    if not signals:
+        return None
+    as_of = min(signal.as_of for _, signal in signals)
+    weights = {source.key: weight(source.key, as_of) for source, _ in signals}
+    raw: list[tuple[Part, float]] = []
+    uses = []
+    for source, signal in signals:
+        w = float(weights[source.key].value)
+        uses.append(SourceUse(source.key, source.label_en if en else source.label, w, _clamp(signal.points), signal.as_of))
+        raw.extend(_source_parts(source, signal, w, en))
+    total = sum(points for _, points in raw)
+    if total > MAX_SCORE + EPSILON:
+        raw.append((Part("cap", "Total capped at 100" if en else "总分封顶 100 分", 0.0), MAX_SCORE - total))
+        total = MAX_SCORE
+    raw = [(part, points) for part, points in raw if abs(points) > EPSILON]
+    shown = round_to_total([p for _, p in raw], total)
+    parts = [Part(part.source, part.label, value, part.detail, part.internal) for (part, _), value in zip(raw, shown, strict=True)]
+    bands_rule = cutoffs(as_of)
+    grade = grade_for(total, as_of)
+    legend, low = [], 0.0
+    for band in bands_rule.value:
+        legend.append(Band(str(band["grade"]), low, float(band["max"]), str(band.get("en" if en else "zh", ""))))
+        low = float(band["max"])
+    return Grade(
+        score=round(total, 1), grade=grade, grade_label=next((b.label for b in legend if b.grade == grade), ""),
+        as_of=as_of, parts=parts, sources=uses, legend=legend,
+        rules={"weights": {k: r.record() for k, r in weights.items()}, "cutoffs": bands_rule.record()},
+    )  # fmt: skip
