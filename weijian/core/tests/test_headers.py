@@ -60,7 +60,7 @@ def test_no_template_has_an_inline_script_or_handler() -> None:
 
 def test_the_profile_charts_read_their_data_from_json_script(client: Client, registry: dict[str, str], tmp_path: Path) -> None:
     from weijian.alerts.services import analytics_run_load
-    from weijian.alerts.tests.test_alerts import write_run
+    from weijian.alerts.tests.runs import write_run
 
     analytics_run_load(folder=write_run(tmp_path / "out", registry), actor="t")
     page = client.get(f"/registry/institutions/{registry['a1']}/").content.decode()

@@ -20,7 +20,7 @@ def test_charts_draw_under_the_csp_and_the_error_page_goes_back(
     live_server: Any, browser_page: Any, registry: dict[str, str], make_user: Any, tmp_path: Path
 ) -> None:
     from weijian.alerts.services import analytics_run_load
-    from weijian.alerts.tests.test_alerts import write_run
+    from weijian.alerts.tests.runs import write_run
 
     analytics_run_load(folder=write_run(tmp_path / "out", registry), actor="t")
     user = make_user("csp_viewer", role=Role.CITY_ADMIN, region=None, department=None)
