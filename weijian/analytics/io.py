@@ -11,9 +11,9 @@ the rules read. Nothing here loops over rows in Python.
 Clean tables keep the contract's column names and types, except ``ts`` columns, which become
 BIGINT seconds of Asia/Shanghai local time since 1970-01-01 (naive values are taken as local,
 values with an offset are converted), each with a DATE companion ``<col>_date``. Each clean row
-also says where it came from: ``_src_file`` (the file's name relative to the dataset folder) and
-``_src_row`` (the CSV line number, or the row number inside the Parquet file, as ``rejected.parquet``
-numbers them).
+also says where it came from: ``_src_file`` (the file as read; :func:`relative_name` makes it
+relative to the dataset folder for the few rows an alert names) and ``_src_row`` (the CSV line
+number, or the row number inside the Parquet file, as ``rejected.parquet`` numbers them).
 """
 
 from __future__ import annotations
@@ -73,6 +73,14 @@ def q(ident: str) -> str:
 
 def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def relative_name(dataset: Path, file: str | None) -> str | None:
+    """A file the loader read, named relative to the dataset folder (``charges/part-0001.parquet``)."""
+    if file is None:
+        return None
+    prefix = str(dataset).rstrip("/") + "/"
+    return file[len(prefix):] if file.startswith(prefix) else file
 
 
 def locate(dataset: Path, table: str) -> tuple[str, list[Path]] | None:
@@ -299,19 +307,13 @@ class Loader:
         if fmt == "csv":
             self.con.execute(f"DROP TABLE IF EXISTS {raw}")
         clean_cols = [q(c.name) for c in spec.columns]
-        clean_cols += [f"{self._relative('_file')} AS _src_file", "_row AS _src_row"]
+        clean_cols += ["CAST(_file AS VARCHAR) AS _src_file", "_row AS _src_row"]
         clean_cols += [f"CAST(DATE '1970-01-01' + CAST(floor({q(c.name)} / 86400) AS INTEGER) AS DATE) "
                        f"AS {q(c.name + '_date')}" for c in spec.columns if c.type == "ts"]
         self.con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS SELECT {', '.join(clean_cols)} "
                          f"FROM {stg} WHERE _rcol IS NULL")
         self._count(spec, load, stg)
         return load
-
-    def _relative(self, col: str) -> str:
-        """SQL giving a file column's path relative to the dataset folder."""
-        prefix = str(self.dataset).rstrip("/") + "/"
-        return (f"CASE WHEN starts_with(CAST({col} AS VARCHAR), {lit(prefix)}) "
-                f"THEN substr(CAST({col} AS VARCHAR), {len(prefix) + 1}) ELSE CAST({col} AS VARCHAR) END")
 
     def _note_ts_forms(self, spec: Table, load: TableLoad, raw: str, cols: dict[str, str]) -> None:
         """Note text timestamps that mix naive (local) values and values with an offset."""

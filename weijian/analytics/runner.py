@@ -17,7 +17,7 @@ import pyarrow as pa
 from weijian.analytics import engine as eng
 from weijian.analytics import indicators as ind
 from weijian.analytics import output, risk, ruledata
-from weijian.analytics.io import InputError, Loader, LoadResult
+from weijian.analytics.io import InputError, Loader, LoadResult, relative_name
 from weijian.analytics.measures import ddd_left_out
 from weijian.analytics.params import Schedule, records, schedules
 from weijian.analytics.registry import RULES
@@ -91,7 +91,7 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         ddd_ref = eng.ddd_reference(backend, tables)
         ind_params = schedules(ind.PARAMS, opts.start, opts.end)
         base_ctx = Context(opts.start, opts.end, tables, ind_params, months, ddd_ref)
-        result = _run_rules(rules, base_ctx, backend, note)
+        result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset))
         note("indicators", "indicators")
         t1 = time.perf_counter()
         ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
@@ -136,7 +136,8 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Progress) -> dict[str, Any]:
+def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Progress,
+               dataset: Path) -> dict[str, Any]:
     have = set(base.tables)
     run_, skipped, failed, counts, timings = [], {}, {}, {}, {}
     raws: list[tuple[Rule, pa.Table, dict[str, Schedule]]] = []
@@ -175,6 +176,10 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
         if rule.subject_type == "visit" and raw.num_rows:
             raw = raw.append_column("ev_amount", pa.array(
                 [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
+        if "ev_source_file" in raw.column_names:
+            i = raw.column_names.index("ev_source_file")
+            names = [relative_name(dataset, f) for f in raw.column(i).to_pylist()]
+            raw = raw.set_column(i, "ev_source_file", pa.array(names, pa.string()))
         shaped = output.shape_alerts(rule, raw, base.start, base.end)
         parts.append(shaped)
         counts[rule.id] = shaped.num_rows
@@ -200,8 +205,10 @@ def _visit_amounts(base: Context, backend: eng.Backend, raws: list[pa.Table]) ->
 
 def _ddd_report(ctx: Context, backend: eng.Backend, reference: dict[str, Any]) -> dict[str, Any]:
     """What the intensity measured and left out, and which reference it used."""
-    parts = {k: backend.ibis_con.to_pyarrow(e).to_pylist() for k, e in ddd_left_out(ctx).items()}
-    by_reason = {r["reason"]: int(r["n"]) for r in parts["by_reason"]}
+    queries = ddd_left_out(ctx)
+    by_reason = {r["reason"]: int(r["n"]) for r in backend.ibis_con.to_pyarrow(queries["by_reason"]).to_pylist()}
+    named = by_reason.get("unit_not_convertible", 0) > 0  # name the drugs only when there are any
+    parts = {k: backend.ibis_con.to_pyarrow(queries[k]).to_pylist() if named else [] for k in ("drugs", "examples")}
     total = sum(by_reason.values())
     left = {k: v for k, v in by_reason.items() if k != "counted"}
     groups = ctx.param("counted_atc_groups")

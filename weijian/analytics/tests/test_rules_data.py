@@ -136,6 +136,21 @@ def test_a_statistical_post_step_uses_each_months_values(
     assert res.alerts.column("threshold").to_pylist() == [2.5]
 
 
+def test_prescribing_outlier_monitors_the_counted_groups(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ds: Dataset, run_ds: Any) -> None:
+    docs = [f"11000000000010{i}" for i in range(8)]
+    for d in docs:
+        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
+               status_since=D(2020, 1, 1), licence_valid_to=None)
+    for i, d in enumerate(docs):  # fluconazole (J02): 0.2 g a DDD; 400 capsules of 0.15 g = 300 DDD
+        v = ds.visit(D(2025, 3, 3), doc=d)
+        ds.rx(v, D(2025, 3, 3), atc="J02AC01", route="O", strength=0.15, quantity=400 if i == 0 else 10 + i, doc=d)
+    assert fired(run_ds(ds, ["prescribing_outlier"]), "prescribing_outlier") == set()  # J01 only by default
+    office(monkeypatch, tmp_path / "rules", "antimicrobials",
+           bundled("antimicrobials").replace("value: [J01]", "value: [J01, J02]"))
+    assert fired(run_ds(ds, ["prescribing_outlier"]), "prescribing_outlier") == {f"{docs[0]}|J02AC01|2025-03"}
+
+
 def test_report_records_the_rules_data(ds: Dataset, run_ds: Any) -> None:
     ds.visit(D(2025, 3, 2))
     res = run_ds(ds, ["institution_licence", "waste_overdue_storage"])
