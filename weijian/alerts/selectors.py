@@ -11,17 +11,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from weijian.alerts.models import REFERRALS, Alert, Indicator, ItemStatus, WorkItem
+from weijian.analytics.targets import indicator_target
 from weijian.core.models import Department
 from weijian.core.scope import scoped
 from weijian.registry.models import Institution, Practitioner
+from weijian.rules.loader import RulesError
 
 # The two targets stay here, in this one spot, until the rules-backed function replaces them.
-INDICATOR_LABELS = {
-    "antimicrobial_intensity": ("抗菌药物使用强度（DDDs/百人天）", 40.0),
-    "outpatient_antibiotic_rate": ("门诊抗菌药物处方比例", 0.20),
-    "inpatient_days": ("住院床日数", None),
-    "charges_per_visit": ("次均费用（元）", None),
-    "visits": ("就诊人次", None),
+INDICATOR_LABELS = {  # the targets live in the rules data (weijian.analytics.targets)
+    "antimicrobial_intensity": "抗菌药物使用强度（DDDs/百人天）",
+    "outpatient_antibiotic_rate": "门诊抗菌药物处方比例",
+    "inpatient_days": "住院床日数",
+    "charges_per_visit": "次均费用（元）",
+    "visits": "就诊人次",
 }
 SEVERITY_RANK = Case(When(severity="high", then=0), When(severity="medium", then=1), default=2)
 
@@ -176,13 +178,19 @@ def institution_items(user: Any, institution: Institution, limit: int = 50) -> d
 
 
 def institution_indicators(user: Any, institution: Institution) -> dict[str, dict[str, Any]]:
-    """Monthly indicator series of one (already scope-checked) institution, with their targets."""
+    """Monthly indicator series of one (already scope-checked) institution, with their targets (rules data,
+    as of the first day of the latest month shown)."""
     series: dict[str, dict[str, Any]] = {}
     for row in scoped(user, Indicator.objects.filter(institution=institution)).order_by("period"):
-        label, target = INDICATOR_LABELS.get(row.indicator_id, (row.indicator_id, None))
-        entry = series.setdefault(row.indicator_id, {"label": label, "target": target, "periods": [], "values": []})
+        entry = series.setdefault(row.indicator_id, {"label": indicator_label(row.indicator_id), "target": None,
+                                                     "periods": [], "values": []})  # fmt: skip
         entry["periods"].append(row.period)
         entry["values"].append(round(row.value, 4))
+    for indicator_id, entry in series.items():
+        try:
+            entry["target"] = indicator_target(indicator_id, dt.date.fromisoformat(f"{entry['periods'][-1]}-01"))
+        except (RulesError, ValueError):
+            entry["target"] = None  # no target in force then, or a malformed period: the chart shows none
     return series
 
 
@@ -200,4 +208,4 @@ def practitioner_alerts(user: Any, practitioner: Practitioner) -> list[Alert]:
 
 
 def indicator_label(indicator_id: str) -> str:
-    return INDICATOR_LABELS.get(indicator_id, (indicator_id, None))[0]
+    return INDICATOR_LABELS.get(indicator_id, indicator_id)

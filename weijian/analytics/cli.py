@@ -23,8 +23,11 @@ def _date(s: str) -> dt.date:
 
 
 def run_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="weijian analytics run",
-                                description="Run the supervision rules over a dataset (contract analytics-v1).")
+    p = argparse.ArgumentParser(
+        prog="weijian analytics run",
+        description="Run the supervision rules over a dataset (contract analytics-v1). Thresholds and weights "
+                    "are the rules data (weijian/rules/data); set WEIJIAN_RULES_DIR to a folder of an office's "
+                    "replacement files to run with others.")
     p.add_argument("dataset", type=Path)
     p.add_argument("--start", type=_date, required=True)
     p.add_argument("--end", type=_date, required=True)
@@ -32,7 +35,6 @@ def run_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     p.add_argument("--spark-master", default="local[2]")
     p.add_argument("--rules", default=None, help="comma-separated rule ids (default: all)")
-    p.add_argument("--params", type=Path, default=None, help="YAML overriding params.yaml")
     p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 12GB")
     p.add_argument("--materialize", action="store_true", help="copy validated Parquet tables into DuckDB")
     return p
@@ -53,6 +55,7 @@ def spark_unavailable() -> str | None:
 def run_main(argv: list[str]) -> int:
     from weijian.analytics.registry import RULES
     from weijian.analytics.runner import RunOptions, run
+    from weijian.rules.loader import RulesError
 
     args = run_parser().parse_args(argv)
     console = Console(stderr=True)
@@ -61,7 +64,7 @@ def run_main(argv: list[str]) -> int:
         return 2
     opts = RunOptions(args.dataset, args.start, args.end, args.out, args.engine, args.spark_master,
                       [r.strip() for r in args.rules.split(",") if r.strip()] if args.rules else None,
-                      args.params, args.memory_limit, args.materialize)
+                      args.memory_limit, args.materialize)
     n = len(opts.rules or RULES) + 2
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
@@ -78,6 +81,9 @@ def run_main(argv: list[str]) -> int:
             res = run(opts, note)
         except InputError as exc:
             console.print(f"[bold red]input error:[/] {exc}")
+            return 2
+        except RulesError as exc:
+            console.print(f"[bold red]rules data error（规则数据错误）:[/] {exc}")
             return 2
     rep = res.report
     t = Table(title=f"read ({rep['engine']['name']} {rep['engine']['version']})")

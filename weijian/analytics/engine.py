@@ -8,11 +8,9 @@ are written once to Parquet in the work folder and read by the Spark session.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from weijian.analytics import ddd
 from weijian.analytics.io import lit, q
 
 
@@ -94,30 +93,15 @@ def register_tables(backend: Backend, names: list[str], workdir: Path) -> dict[s
 
 
 def months_table(start: dt.date, end: dt.date) -> pa.Table:
-    """Each month overlapping [start, end] with the first and last of its days inside the period."""
-    rows: list[tuple[str, dt.date, dt.date]] = []
+    """Each month overlapping [start, end]: its first day, and the first and last of its days inside the period."""
+    rows: list[tuple[str, dt.date, dt.date, dt.date]] = []
     m = dt.date(start.year, start.month, 1)
     while m <= end:
         nxt = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-        rows.append((m.strftime("%Y-%m"), max(m, start), min(nxt - dt.timedelta(days=1), end)))
+        rows.append((m.strftime("%Y-%m"), m, max(m, start), min(nxt - dt.timedelta(days=1), end)))
         m = nxt
-    return pa.table({"month": [r[0] for r in rows], "m_start": [r[1] for r in rows],
-                     "m_end": [r[2] for r in rows]})
-
-
-def bundled_ddd(as_of: dt.date) -> pa.Table:
-    """WHO DDDs for J01 (data/who_ddd_j01.csv): per (atc_code, route) the latest edition ≤ as_of."""
-    text = resources.files("weijian.analytics").joinpath("data/who_ddd_j01.csv").read_text(encoding="utf-8")
-    best: dict[tuple[str, str], tuple[int, float]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        key, year, ddd = (row["atc_code"], row["route"]), int(row["year"]), float(row["ddd_g"])
-        cur = best.get(key)
-        rank = (year <= as_of.year, year if year <= as_of.year else -year)
-        if cur is None or rank > (cur[0] <= as_of.year, cur[0] if cur[0] <= as_of.year else -cur[0]):
-            best[key] = (year, ddd)
-    keys = sorted(best)
-    return pa.table({"atc_code": [k[0] for k in keys], "route": [k[1] for k in keys],
-                     "ddd_g": [best[k][1] for k in keys]})
+    return pa.table({"month": [r[0] for r in rows], "m_first": [r[1] for r in rows],
+                     "m_start": [r[2] for r in rows], "m_end": [r[3] for r in rows]})
 
 
 def memtable(backend: Backend, data: pa.Table, name: str) -> ir.Table:
@@ -132,12 +116,7 @@ def memtable(backend: Backend, data: pa.Table, name: str) -> ir.Table:
     return backend.ibis_con.read_parquet(str(ref / f"{name}.parquet"), table_name=name)
 
 
-def ddd_table(backend: Backend, tables: dict[str, ir.Table], as_of: dt.date) -> ir.Table:
-    """Bundled WHO table, overridden row by row by the dataset's ``ddd`` table."""
-    base = memtable(backend, bundled_ddd(as_of), "wj_ddd_bundled")
-    if "ddd" not in tables:
-        return base
-    ds = tables["ddd"]
-    ds = ds.group_by(["atc_code", "route"]).aggregate(ddd_g=ds.ddd_g.min())
-    keep = base.anti_join(ds, [base.atc_code == ds.atc_code, base.route == ds.route])
-    return keep.union(ds.select("atc_code", "route", "ddd_g"))
+def ddd_reference(backend: Backend, tables: dict[str, ir.Table]) -> ddd.Reference:
+    """The DDD reference (bundled WHO table by date, rules-data drug codes, the dataset's ``ddd`` rows)."""
+    return ddd.reference(lambda data, name: memtable(backend, data, name), tables.get("ddd"),
+                         lambda expr: backend.ibis_con.to_pyarrow(expr).to_pylist())

@@ -1,15 +1,16 @@
 """Monthly indicators per institution (OUT/indicators.parquet).
 
-- ``antimicrobial_intensity``: DDDs per 100 inpatient bed-days (抗菌药物使用强度, target ≤ 40;
-  抗菌药物临床应用管理办法), months with bed-days only;
+- ``antimicrobial_intensity``: DDDs per 100 inpatient bed-days (抗菌药物使用强度; target in
+  ``rules/data/antimicrobials.yaml``), months with bed-days only;
 - ``inpatient_days``: inpatient bed-days (same day rule as the intensity);
 - ``outpatient_antibiotic_rate``: share (0–1) of outpatient visits started in the month with at
-  least one J01 prescription line (门诊患者抗菌药物使用率, target ≤ 20 %);
+  least one line in the counted ATC groups (门诊患者抗菌药物使用率; J01 by default, as the contract);
 - ``charges_per_visit``: Σ charge amount dated in the month ÷ visits started in the month
   (次均费用);
 - ``visits``: visits started in the month (the volume the risk score normalises by).
 
-Only the days of each month inside the period count.
+Only the days of each month inside the period count. The counted groups are those in force on the
+month's first day.
 """
 
 from __future__ import annotations
@@ -17,8 +18,19 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from weijian.analytics.measures import bed_days, intensity
+from weijian.analytics.measures import (
+    GROUPS,
+    all_groups,
+    any_prefix,
+    bed_days,
+    counted,
+    groups_in_force,
+    intensity,
+)
+from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context
+
+PARAMS: dict[str, Param] = {"counted_atc_groups": GROUPS}
 
 
 def _shape(t: ir.Table, indicator: str, value: ir.Value) -> ir.Table:
@@ -34,21 +46,35 @@ def _visits_by_month(ctx: Context, kind: str | None = None) -> ir.Table:
     return v.join(m, v.start_date.between(m.m_start, m.m_end))
 
 
+def outpatient_rate(ctx: Context) -> ir.Table:
+    """institution_id, month, n (outpatient visits), with_abx (those with a counted line)."""
+    s = ctx.param("counted_atc_groups")
+    op = _visits_by_month(ctx, "outpatient")
+    keep = groups_in_force(s, op.m_first)
+    if keep is not None:
+        op = op.filter(keep)
+    p = ctx.t("prescriptions")
+    p = p.filter(p.atc_code.notnull() & any_prefix(p.atc_code, all_groups(s)))
+    if s.from_start and len(s.versions) == 1:
+        abx = p.select(j_visit="visit_id").distinct()
+        op = op.left_join(abx, op.visit_id == abx.j_visit)
+        return op.group_by(["institution_id", "month"]).aggregate(
+            n=op.count(), with_abx=op.j_visit.notnull().cast("int64").sum())
+    lines = p.select(j_visit="visit_id", j_atc="atc_code").distinct()
+    op = op.left_join(lines, op.visit_id == lines.j_visit)
+    op = op.mutate(hit=(op.j_atc.notnull() & counted(s, op.j_atc, op.m_first)).cast("int64"))
+    per = op.group_by(["institution_id", "month", "visit_id"]).aggregate(hit=op.hit.max())
+    return per.group_by(["institution_id", "month"]).aggregate(n=per.count(), with_abx=per.hit.sum())
+
+
 def build(ctx: Context) -> dict[str, ir.Table]:
     out: dict[str, ir.Table] = {}
     x = intensity(ctx)
     out["antimicrobial_intensity"] = _shape(x, "antimicrobial_intensity", x.value)
     bd = bed_days(ctx)
     out["inpatient_days"] = _shape(bd, "inpatient_days", bd.bed_days)
-
-    op = _visits_by_month(ctx, "outpatient")
-    p = ctx.t("prescriptions")
-    j01 = p.filter(p.atc_code.startswith("J01")).select(j_visit="visit_id").distinct()
-    op = op.left_join(j01, op.visit_id == j01.j_visit)
-    rate = op.group_by(["institution_id", "month"]).aggregate(
-        n=op.count(), with_j01=op.j_visit.notnull().cast("int64").sum())
-    out["outpatient_antibiotic_rate"] = _shape(rate, "outpatient_antibiotic_rate",
-                                               (rate.with_j01 / rate.n).round(9))
+    rate = outpatient_rate(ctx)
+    out["outpatient_antibiotic_rate"] = _shape(rate, "outpatient_antibiotic_rate", (rate.with_abx / rate.n).round(9))
 
     vm = _visits_by_month(ctx)
     vc = vm.group_by(["institution_id", "month"]).aggregate(n=vm.count())

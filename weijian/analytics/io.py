@@ -10,7 +10,10 @@ the rules read. Nothing here loops over rows in Python.
 
 Clean tables keep the contract's column names and types, except ``ts`` columns, which become
 BIGINT seconds of Asia/Shanghai local time since 1970-01-01 (naive values are taken as local,
-values with an offset are converted), each with a DATE companion ``<col>_date``.
+values with an offset are converted), each with a DATE companion ``<col>_date``. Each clean row
+also says where it came from: ``_src_file`` (the file as read; :func:`relative_name` makes it
+relative to the dataset folder for the few rows an alert names) and ``_src_row`` (the CSV line
+number, or the row number inside the Parquet file, as ``rejected.parquet`` numbers them).
 """
 
 from __future__ import annotations
@@ -70,6 +73,14 @@ def q(ident: str) -> str:
 
 def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def relative_name(dataset: Path, file: str | None) -> str | None:
+    """A file the loader read, named relative to the dataset folder (``charges/part-0001.parquet``)."""
+    if file is None:
+        return None
+    prefix = str(dataset).rstrip("/") + "/"
+    return file[len(prefix):] if file.startswith(prefix) else file
 
 
 def locate(dataset: Path, table: str) -> tuple[str, list[Path]] | None:
@@ -296,6 +307,7 @@ class Loader:
         if fmt == "csv":
             self.con.execute(f"DROP TABLE IF EXISTS {raw}")
         clean_cols = [q(c.name) for c in spec.columns]
+        clean_cols += ["CAST(_file AS VARCHAR) AS _src_file", "_row AS _src_row"]
         clean_cols += [f"CAST(DATE '1970-01-01' + CAST(floor({q(c.name)} / 86400) AS INTEGER) AS DATE) "
                        f"AS {q(c.name + '_date')}" for c in spec.columns if c.type == "ts"]
         self.con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS SELECT {', '.join(clean_cols)} "

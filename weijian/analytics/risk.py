@@ -1,20 +1,18 @@
-"""Risk score and grade per institution (OUT/risk.parquet).
+"""Risk score and grade per institution (OUT/risk.parquet): the analytics component of the supervision grade.
 
 Legal basis: 国办发〔2018〕63号《关于改革完善医疗卫生行业综合监管制度的指导意见》（风险分级、信用
 监管）；国发〔2019〕5号（“双随机、一公开”按信用风险分类确定抽查比例）.
 
-score (0–100) = alert part + indicator part + provider part, capped at 100:
+score (0–100) = alert part + indicator part, capped at 100:
 
-- alerts: Σ over alerts of rule weight × severity weight, per 1000 visits of the period (at
+- alerts: Σ over alerts of rule weight × severity weight, per ``per_visits`` visits of the period (at
   least ``min_visits``), mapped to ``share × (1 − e^(−x / scale))``;
-- indicators against targets (risk.yaml): ``weight × min(1, mean_months max(0, value/target − 1))``;
-- extension point: any :class:`RiskSignalProvider` registered with :func:`register_provider`
-  (complaints, inspection findings, credit records — later Django apps register theirs; this
-  module imports nothing from them) gives 0–100 points per institution, weighted by
-  ``providers.<name>`` in risk.yaml or by the weight given at registration.
+- indicators against their targets: ``weight × min(1, mean over months of max(0, value/target − 1))``.
 
-Grades A (low) … D (high) come from the cut-offs in risk.yaml. ``reasons`` is a JSON list of
-the top contributions.
+Weights and grade cut-offs are ``rules/data/risk_score.yaml``, the targets ``rules/data/antimicrobials.yaml``
+(:mod:`weijian.analytics.targets`), all as of the period's end (the grade's date). ``reasons`` is a JSON
+list of the top contributions. This module reads nothing but its inputs and the rules data: the platform's
+overall grade (complaints, inspections, credit) is built by the platform from ``risk.parquet``.
 """
 
 from __future__ import annotations
@@ -23,64 +21,90 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
-import yaml
 
+from weijian.analytics import targets
 from weijian.analytics.output import RISK_SCHEMA
+from weijian.analytics.params import Param
+from weijian.rules import loader
+from weijian.rules.loader import RulesError
+
+FILE = "risk_score"
+GRADES = ("A", "B", "C", "D")  # A low risk … D high risk (the contract's grades)
+SEVERITIES = ("low", "medium", "high")
+ALERT_SCALARS = ("share", "scale", "per_visits", "min_visits")
+INDICATORS = tuple(targets.TARGETS)
 
 
-@dataclass(frozen=True)
-class RiskSignal:
-    points: float  # 0–100 before weighting
-    detail: str
+def declared_params(rule_ids: Iterable[str]) -> list[Param]:
+    """Every key of risk_score.yaml this module reads (every rule of the library has a weight)."""
+    keys = [f"alert_weights.{k}" for k in ALERT_SCALARS]
+    keys += [f"alert_weights.severity.{s}" for s in SEVERITIES]
+    keys += [f"alert_weights.rules.{r}" for r in rule_ids]
+    keys += [f"indicator_weights.{i}" for i in INDICATORS]
+    keys += [f"grades.{g}" for g in GRADES]
+    return [Param(FILE, k) for k in keys]
 
 
-@runtime_checkable
-class RiskSignalProvider(Protocol):
-    """Extra per-institution risk signals (complaints, inspections, credit …)."""
+@dataclass
+class Config:
+    """The weights, targets and cut-offs in force on one day, and the versions they came from."""
 
-    name: str
-
-    def signals(self, institution_ids: Sequence[str], start: dt.date, end: dt.date) -> Mapping[str, RiskSignal]:
-        ...
-
-
-_PROVIDERS: dict[str, tuple[RiskSignalProvider, float]] = {}
-
-
-def register_provider(provider: RiskSignalProvider, weight: float = 10.0) -> None:
-    """Register a provider; risk.yaml ``providers.<name>`` overrides ``weight``."""
-    _PROVIDERS[provider.name] = (provider, weight)
+    on: dt.date
+    alerts: dict[str, Any]
+    indicator_weights: dict[str, float]
+    targets: dict[str, float]
+    grades: list[tuple[str, float]]
+    used: dict[str, Any] = field(default_factory=dict)
 
 
-def unregister_provider(name: str) -> None:
-    _PROVIDERS.pop(name, None)
+def _entry(key: str, on: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    found = loader.resolve(FILE, key, on)
+    body = {k: v for k, v in found.value.items() if k not in loader.META_KEYS}
+    return body, {k: v for k, v in found.record().items() if k not in ("as_of", "value")}
 
 
-def load_config(path: Path | None = None) -> dict[str, Any]:
-    if path is not None:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    text = resources.files("weijian.analytics").joinpath("risk.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def config(on: dt.date, rule_ids: Iterable[str]) -> Config:
+    """The risk configuration in force on ``on`` (the period's end)."""
+    for p in declared_params(rule_ids):
+        p.check(loader.value(p.file, p.key, on), f"on {on.isoformat()}")
+    alerts, a_rec = _entry("alert_weights", on)
+    weights, w_rec = _entry("indicator_weights", on)
+    grades, g_rec = _entry("grades", on)
+    tgt: dict[str, float] = {}
+    t_rec: dict[str, Any] = {}
+    for ind in INDICATORS:
+        found = targets.indicator_target_record(ind, on)
+        if found is None:
+            raise RulesError(f"no target for indicator {ind}")
+        tgt[ind] = float(found.value)
+        t_rec[ind] = {k: v for k, v in found.record().items() if k != "as_of"}
+    cuts = [(g, float(grades[g])) for g in GRADES]
+    if [m for _, m in cuts] != sorted(m for _, m in cuts):
+        raise RulesError(f"{FILE}.yaml: grades must rise from A to D, got {cuts}（分级界值应递增）")
+    used = {"alert_weights": {"value": alerts, **a_rec}, "indicator_weights": {"value": weights, **w_rec},
+            "grades": {"value": grades, **g_rec}, "targets": t_rec}
+    return Config(on, alerts, {k: float(v) for k, v in weights.items()}, tgt, cuts, used)
 
 
-def grade_for(score: float, grades: list[dict[str, Any]]) -> str:
-    for g in grades:
-        if score <= float(g["max"]):
-            return str(g["grade"])
-    return str(grades[-1]["grade"])
+def grade_for(score: float, grades: list[tuple[str, float]]) -> str:
+    for g, top in grades:
+        if score <= top:
+            return g
+    return grades[-1][0]
 
 
-def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table, start: dt.date,
-          end: dt.date, config: dict[str, Any] | None = None) -> pa.Table:
-    cfg = config or load_config()
-    ac = cfg["alerts"]
+def grade_on(score: float, on: dt.date) -> str:
+    """The grade of ``score`` under the cut-offs in force on ``on``."""
+    return grade_for(score, [(g, float(loader.value(FILE, f"grades.{g}", on))) for g in GRADES])
+
+
+def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table, cfg: Config) -> pa.Table:
+    ac = cfg.alerts
     contrib: dict[str, list[tuple[float, dict[str, Any]]]] = defaultdict(list)
     visits: dict[str, float] = defaultdict(float)
     ind = indicators.to_pydict()
@@ -96,7 +120,7 @@ def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table
     for rule, inst, sev in zip(al["rule_id"], al["institution_id"], al["severity"], strict=True):
         if inst is None:
             continue
-        w = float(ac["rules"].get(rule, 1.0)) * float(ac["severity"].get(sev, 1.0))
+        w = float(ac["rules"][rule]) * float(ac["severity"][sev])
         weighted[inst][rule] += w
         counts[inst][rule] += 1
     for inst, rules in weighted.items():
@@ -109,28 +133,21 @@ def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table
                                   {"source": "alerts", "rule_id": r, "alerts": counts[inst][r],
                                    "per_1000_visits": round(p, 3)}))
     for (iid, inst), vals in by_ind.items():
-        spec = cfg.get("indicators", {}).get(iid)
-        if not spec:
+        if iid not in cfg.indicator_weights:
             continue
-        target = float(spec["target"])
+        target = cfg.targets[iid]
         excess = sum(max(0.0, v / target - 1) for v in vals) / len(vals)
-        pts = float(spec["weight"]) * min(1.0, excess)
+        pts = cfg.indicator_weights[iid] * min(1.0, excess)
         if pts > 0:
             contrib[inst].append((pts, {"source": "indicator", "indicator_id": iid, "target": target,
                                         "mean_value": round(sum(vals) / len(vals), 4)}))
-    for name, (prov, weight) in _PROVIDERS.items():
-        w = float(cfg.get("providers", {}).get(name, weight))
-        for inst, sig in prov.signals(list(institution_ids), start, end).items():
-            pts = max(0.0, min(100.0, sig.points)) * w / 100
-            if pts > 0:
-                contrib[inst].append((pts, {"source": name, "detail": sig.detail}))
     rows: dict[str, list[Any]] = {"institution_id": [], "score": [], "grade": [], "reasons": []}
     for inst in sorted(set(institution_ids) | set(contrib)):
         parts = sorted(contrib.get(inst, []), key=lambda c: -c[0])
         total = min(100.0, sum(p for p, _ in parts))
         rows["institution_id"].append(inst)
         rows["score"].append(round(total, 3))
-        rows["grade"].append(grade_for(total, cfg["grades"]))
+        rows["grade"].append(grade_for(total, cfg.grades))
         rows["reasons"].append(json.dumps([{"points": round(p, 3), **d} for p, d in parts[:5]],
                                           ensure_ascii=False))
     return pa.table(rows).cast(RISK_SCHEMA)

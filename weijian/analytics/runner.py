@@ -16,10 +16,10 @@ import pyarrow as pa
 
 from weijian.analytics import engine as eng
 from weijian.analytics import indicators as ind
-from weijian.analytics import output, risk
-from weijian.analytics.io import InputError, Loader, LoadResult
+from weijian.analytics import output, risk, ruledata
+from weijian.analytics.io import InputError, Loader, LoadResult, relative_name
 from weijian.analytics.measures import ddd_left_out
-from weijian.analytics.params import NotInForce, Params
+from weijian.analytics.params import Schedule, records, schedules
 from weijian.analytics.registry import RULES
 from weijian.analytics.rules.base import Context, Rule
 from weijian.analytics.schema import TABLES
@@ -36,7 +36,6 @@ class RunOptions:
     engine: str = "duckdb"
     spark_master: str = "local[2]"
     rules: list[str] | None = None
-    params_file: Path | None = None
     memory_limit: str | None = None
     materialize: bool = False
     spark_session: Any = None
@@ -67,7 +66,8 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         raise InputError(f"--end {opts.end} is before --start {opts.start}")
     note = progress or (lambda _k, _m: None)
     rules = _rule_list(opts.rules)
-    params = Params.load(opts.params_file)
+    ruledata.validate()  # a missing, unknown or ill-typed rules key stops the run before any data is read
+    risk_cfg = risk.config(opts.end, RULES)
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     work = out / ".work"
@@ -88,17 +88,18 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         t_load = time.perf_counter() - t0
         tables = eng.register_tables(backend, list(loaded.tables), work)
         months = eng.memtable(backend, eng.months_table(opts.start, opts.end), "wj_months")
-        ddd = eng.ddd_table(backend, tables, opts.end)
-        base_ctx = Context(opts.start, opts.end, tables, {}, months, ddd)
-        result = _run_rules(rules, params, base_ctx, backend, note)
+        ddd_ref = eng.ddd_reference(backend, tables)
+        ind_params = schedules(ind.PARAMS, opts.start, opts.end)
+        base_ctx = Context(opts.start, opts.end, tables, ind_params, months, ddd_ref)
+        result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset))
         note("indicators", "indicators")
         t1 = time.perf_counter()
         ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
         indicators = output.shape_indicators(ind_parts)
-        left = backend.ibis_con.to_pyarrow(ddd_left_out(base_ctx)).to_pylist()[0]
+        ddd_report = _ddd_report(base_ctx, backend, ddd_ref.report)
         t_ind = time.perf_counter() - t1
         inst_ids = backend.ibis_con.to_pyarrow(tables["institutions"].select("institution_id"))
-        risk_t = risk.score(inst_ids.column(0).to_pylist(), result["alerts"], indicators, opts.start, opts.end)
+        risk_t = risk.score(inst_ids.column(0).to_pylist(), result["alerts"], indicators, risk_cfg)
         output.write_parquet(result["alerts"], out / "alerts.parquet")
         output.write_parquet(indicators, out / "indicators.parquet")
         output.write_parquet(risk_t, out / "risk.parquet")
@@ -116,15 +117,14 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
                          "by_reason": {n: t.reject_counts for n, t in loaded.tables.items() if t.reject_counts},
                          "examples": [e for t in loaded.tables.values() for e in t.examples][:100]},
             "integrity": loaded.integrity,
-            "ddd": {"j01_inpatient_lines": int(left.get("total") or 0),
-                    "lines_left_out": int(left.get("left_out") or 0),
-                    "reason": "no unit_strength_g or no DDD for (atc_code, route)"},
+            "rules_data": ruledata.record(),
+            "ddd": ddd_report,
             "rules_run": result["run"],
             "rules_skipped": result["skipped"],
             "rules_failed": result["failed"],
             "alerts": {"rows": result["alerts"].num_rows, "by_rule": result["counts"]},
-            "indicators": {"rows": indicators.num_rows},
-            "risk": {"institutions": risk_t.num_rows},
+            "indicators": {"rows": indicators.num_rows, "params": records(ind_params)},
+            "risk": {"institutions": risk_t.num_rows, "as_of": opts.end.isoformat(), "params": risk_cfg.used},
             "timings_s": {"load_validate": round(t_load, 3), **result["timings"],
                           "indicators": round(t_ind, 3), "total": round(time.perf_counter() - t0, 3)},
         }
@@ -136,11 +136,11 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_rules(rules: list[Rule], params: Params, base: Context, backend: eng.Backend,
-               note: Progress) -> dict[str, Any]:
+def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Progress,
+               dataset: Path) -> dict[str, Any]:
     have = set(base.tables)
     run_, skipped, failed, counts, timings = [], {}, {}, {}, {}
-    parts: list[pa.Table] = []
+    raws: list[tuple[Rule, pa.Table, dict[str, Schedule]]] = []
     for rule in rules:
         missing = [t for t in rule.tables if t not in have]
         if missing:
@@ -148,33 +148,83 @@ def _run_rules(rules: list[Rule], params: Params, base: Context, backend: eng.Ba
             skipped[rule.id] = {"reason": "missing tables", "tables": missing, "detail": why}
             note(rule.id, "skipped")
             continue
-        try:
-            resolved = params.resolve(rule.id, rule.params, base.end)
-        except NotInForce as exc:
-            skipped[rule.id] = {"reason": "no parameter in force", "detail": str(exc)}
+        scheds = schedules(rule.params, base.start, base.end)
+        absent = [str(s.param) for s in scheds.values() if s.empty]
+        if absent:
+            skipped[rule.id] = {"reason": "no parameter in force",
+                                "detail": f"no value in force between {base.start} and {base.end}: "
+                                          + ", ".join(absent)}
             note(rule.id, "skipped")
             continue
         note(rule.id, "running")
-        ctx = Context(base.start, base.end, base.tables, {k: v.value for k, v in resolved.items()},
-                      base.months, base.ddd)
+        ctx = Context(base.start, base.end, base.tables, {**base.params, **scheds}, base.months, base.ddd)
         t = time.perf_counter()
         try:
             raw = backend.ibis_con.to_pyarrow(rule.build(ctx))
             if rule.post is not None:
                 raw = rule.post(raw, ctx)
-            shaped = output.shape_alerts(rule, raw, base.start, base.end)
         except Exception as exc:  # one broken rule must not lose the others' results
             failed[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             note(rule.id, "failed")
             continue
         timings[rule.id] = round(time.perf_counter() - t, 3)
+        raws.append((rule, raw, scheds))
+        note(rule.id, "done")
+    amounts = _visit_amounts(base, backend, [raw for rule, raw, _ in raws if rule.subject_type == "visit"])
+    parts: list[pa.Table] = []
+    for rule, raw, scheds in raws:
+        if rule.subject_type == "visit" and raw.num_rows:
+            raw = raw.append_column("ev_amount", pa.array(
+                [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
+        if "ev_source_file" in raw.column_names:
+            i = raw.column_names.index("ev_source_file")
+            names = [relative_name(dataset, f) for f in raw.column(i).to_pylist()]
+            raw = raw.set_column(i, "ev_source_file", pa.array(names, pa.string()))
+        shaped = output.shape_alerts(rule, raw, base.start, base.end)
         parts.append(shaped)
         counts[rule.id] = shaped.num_rows
-        run_.append({**rule.meta(), "alerts": shaped.num_rows,
-                     "params": {k: {"value": v.value, "effective_from": v.effective_from,
-                                    "legal_basis": v.legal_basis} for k, v in resolved.items()}})
-        note(rule.id, "done")
+        run_.append({**rule.meta(), "alerts": shaped.num_rows, "params": records(scheds)})
     alerts = pa.concat_tables(parts) if parts else output.ALERT_SCHEMA.empty_table()
     alerts = output.sort_table(alerts, ["rule_id", "subject_id"])
     return {"run": run_, "skipped": skipped, "failed": failed, "counts": counts, "timings": timings,
             "alerts": alerts}
+
+
+def _visit_amounts(base: Context, backend: eng.Backend, raws: list[pa.Table]) -> dict[str, float]:
+    """Total charged amount of each visit some rule fired on: one pass over the charges for all of them."""
+    ids = sorted({v for raw in raws for v in raw.column("subject_id").to_pylist() if v is not None})
+    if not ids or "charges" not in base.tables:
+        return {}
+    fired = eng.memtable(backend, pa.table({"f_visit": pa.array(ids, pa.string())}), "wj_fired_visits")
+    c = base.t("charges")
+    j = c.join(fired, c.visit_id == fired.f_visit)
+    agg = j.group_by(j.visit_id).aggregate(amount=j.amount.sum().round(2))
+    rows = backend.ibis_con.to_pyarrow(agg).to_pylist()
+    return {r["visit_id"]: float(r["amount"]) for r in rows}
+
+
+def _ddd_report(ctx: Context, backend: eng.Backend, reference: dict[str, Any]) -> dict[str, Any]:
+    """What the intensity measured and left out, and which reference it used."""
+    queries = ddd_left_out(ctx)
+    by_reason = {r["reason"]: int(r["n"]) for r in backend.ibis_con.to_pyarrow(queries["by_reason"]).to_pylist()}
+    named = by_reason.get("unit_not_convertible", 0) > 0  # name the drugs only when there are any
+    parts = {k: backend.ibis_con.to_pyarrow(queries[k]).to_pylist() if named else [] for k in ("drugs", "examples")}
+    total = sum(by_reason.values())
+    left = {k: v for k, v in by_reason.items() if k != "counted"}
+    groups = ctx.param("counted_atc_groups")
+    return {
+        "reference": reference,
+        "counted_atc_groups": records({"counted_atc_groups": groups})["counted_atc_groups"],
+        "inpatient_lines": total,
+        "lines_left_out": sum(left.values()),
+        "left_out_by_reason": left,
+        "reasons": {"no_strength": "no unit_strength_g", "no_ddd": "no DDD for (atc_code, route) on the line's date",
+                    "unit_not_convertible": "strength_unit cannot be converted to the DDD's unit"},
+        "unit_not_convertible": {
+            "lines": left.get("unit_not_convertible", 0),
+            "drugs": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                      for r in parts["drugs"]],
+            "examples": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                         for r in parts["examples"]],
+        },
+    }

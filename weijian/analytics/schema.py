@@ -134,6 +134,8 @@ TABLES: dict[str, Table] = {
                 C("quantity", "float", non_negative=True),
                 C("days_supply", "int", True, non_negative=True),
                 C("amount", "money"),
+                # extension of contract v1: the unit of unit_strength_g (g by default, mg, MU = million units)
+                C("strength_unit", "str", True),
             ),
             key=("line_id",),
         ),
@@ -196,7 +198,9 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "ddd",
-            (C("atc_code", "str"), C("route", "str"), C("ddd_g", "float", non_negative=True)),
+            # extensions of contract v1: unit of ddd_g (g by default); drug_code: a DDD for that drug only
+            (C("atc_code", "str"), C("route", "str"), C("ddd_g", "float", non_negative=True),
+             C("unit", "str", True, enum=("g", "mg", "MU")), C("drug_code", "str", True)),
             optional=True,
         ),
     )

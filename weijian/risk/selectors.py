@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from weijian.alerts.selectors import INDICATOR_LABELS, institution_alerts_since
+from weijian.alerts.selectors import indicator_label, institution_alerts_since
 from weijian.analytics.registry import RULES
 from weijian.core.scope import scoped
 from weijian.registry.models import Institution, InstitutionStatus
@@ -54,7 +54,7 @@ def analytics_reason(raw: Any) -> Reason:
         )  # fmt: skip
     if raw.get("indicator_id") is not None or source == "indicator":
         indicator = str(raw.get("indicator_id") or "")
-        label = INDICATOR_LABELS.get(indicator, (indicator, None))[0]
+        label = indicator_label(indicator)
         mean, target = raw.get("mean_value"), raw.get("target")
         return Reason(
             f"{label}超过目标", f"{INDICATOR_EN.get(indicator, indicator)} above target", points,

@@ -36,7 +36,7 @@ def alert_rows(codes: dict[str, str]) -> list[tuple[Any, ...]]:
          {"line_id": "C10", "visit_id": "V10", "patient_id": "P0000123456", "date": "2025-06-03",
           "death_date": "2025-06-01", "amount": 88.0}),
         ("antimicrobial_intensity", "institution_month", f"{a1}|2025-02", a1, 52.0, 40.0, "medium",
-         {"month": "2025-02", "ddds": 520.0, "bed_days": 1000, "j01_lines": 80, "beds": 800}),
+         {"month": "2025-02", "ddds": 520.0, "bed_days": 1000, "counted_lines": 80, "beds": 800}),
         ("prescribing_outlier", "practitioner_drug_month", f"{DOCTOR}|J01CA04|2025-01", a1, 3.1, 2.5, "low",
          {"practitioner_id": DOCTOR, "atc_code": "J01CA04", "month": "2025-01", "dept": "03", "measure": "ddd",
           "total": 180.0, "lines": 20, "peers": 6, "peer_median": 12.0}),

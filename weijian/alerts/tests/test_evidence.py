@@ -74,7 +74,7 @@ def test_required_and_found_in_plain_chinese_with_units() -> None:
     unknown = Presenter().line(_line("institution_licence", {"start_date": "2025-03-02", "institution_known": False}))
     assert unknown.found == "机构不在许可登记中（无医疗机构执业许可证），就诊日 2025-03-02"
     density = Presenter().line(_line("antimicrobial_intensity", {"month": "2025-02", "ddds": 520.0, "bed_days": 1000,
-                                                                 "j01_lines": 80, "beds": 800}, 52.0, 40.0))
+                                                                 "counted_lines": 80, "beds": 800}, 52.0, 40.0))
     assert density.found == "2025-02 使用强度 52.0 DDDs/百人天（520.0 DDDs ÷ 1,000 床日 × 100，80 条，核定床位 800 床）"
     assert density.value == "52.0 DDDs/百人天" and density.threshold == "40.0 DDDs/百人天"
     assert Presenter().required("antimicrobial_intensity", 40.0) == "住院患者抗菌药物使用强度不超过 40.0 DDDs/百人天"

@@ -5,6 +5,12 @@ A rule's ``build(ctx)`` returns one row per alert with the columns ``subject_id`
 that made it fire; they become the JSON ``evidence``). Statistical rules may add a
 ``post(arrow_table, ctx)`` step run locally on the (small) aggregate the engine returns,
 so that medians and MADs are exact and identical on every engine.
+
+A rule declares its parameters (``params``: name → :class:`~weijian.analytics.params.Param`, a key
+of a rules file, never a value); ``ctx.param(name)`` is that parameter's schedule over the run, and
+``ctx.param(name).at(date)`` the value in force on each fact's date. ``threshold`` is the value applied
+to that subject. A rule whose subject is one input row carries that row's ``_src_file`` and
+``_src_row`` (``source_file``, ``source_row`` in the evidence).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from weijian.analytics.params import Param, Schedule
+
 
 @dataclass
 class Context:
@@ -26,9 +34,9 @@ class Context:
     start: dt.date
     end: dt.date
     tables: dict[str, ir.Table]
-    params: dict[str, float]
-    months: ir.Table  # month 'YYYY-MM', m_start, m_end: each month's days inside the period
-    ddd: ir.Table  # atc_code, route, ddd_g (bundled WHO table overridden by the dataset)
+    params: dict[str, Schedule]
+    months: ir.Table  # month 'YYYY-MM', m_first (its 1st day), m_start, m_end: its days inside the period
+    ddd: Any  # weijian.analytics.ddd.Reference: WHO DDDs by date, dataset and drug-code overrides
 
     @property
     def end_of_period_s(self) -> int:
@@ -37,6 +45,10 @@ class Context:
 
     def t(self, name: str) -> ir.Table:
         return self.tables[name]
+
+    def param(self, name: str) -> Schedule:
+        """The schedule of a declared parameter over the run's window."""
+        return self.params[name]
 
     def in_period(self, d: ir.DateValue) -> ir.BooleanValue:
         return d.between(ibis.date(self.start), ibis.date(self.end))
@@ -53,7 +65,7 @@ class Rule:
     subject_type: str
     tables: tuple[str, ...]
     build: Callable[[Context], ir.Table]
-    params: dict[str, float] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
     optional_tables: tuple[str, ...] = ()
     statistical: bool = False
     post: Callable[[pa.Table, Context], pa.Table] | None = None
@@ -84,13 +96,19 @@ NULL_F = ibis.null().cast("float64")
 
 
 def alert_frame(t: ir.Table, subject_id: ir.Value, institution_id: ir.Value, value: ir.Value | None = None,
-                threshold: float | None = None, **evidence: ir.Value) -> ir.Table:
+                threshold: ir.Value | float | None = None, **evidence: ir.Value) -> ir.Table:
     """Select the standard alert columns (+ ``ev_*`` evidence) from ``t``."""
+    if threshold is None:
+        thr: ir.Value = NULL_F
+    elif isinstance(threshold, ir.Value):
+        thr = threshold.cast("float64")
+    else:
+        thr = ibis.literal(float(threshold))
     cols: dict[str, ir.Value] = {
         "subject_id": subject_id.cast("string"),
         "institution_id": institution_id.cast("string"),
         "value": NULL_F if value is None else value.cast("float64"),
-        "threshold": NULL_F if threshold is None else ibis.literal(float(threshold)),
+        "threshold": thr,
     }
     cols.update({f"ev_{k}": v for k, v in evidence.items()})
     return t.select(**cols)
@@ -100,3 +118,8 @@ def iso_date(d: ir.DateValue) -> ir.StringValue:
     """``YYYY-MM-DD`` built from parts: a cast of ``date + interval`` gives a timestamp text on DuckDB."""
     return (d.year().cast("string") + "-" + d.month().cast("string").lpad(2, "0") + "-"
             + d.day().cast("string").lpad(2, "0"))
+
+
+def source(t: ir.Table) -> dict[str, ir.Value]:
+    """Evidence naming the input row a subject is: its file (relative to the dataset) and row/line."""
+    return {"source_file": t._src_file, "source_row": t._src_row}

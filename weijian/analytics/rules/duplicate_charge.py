@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame
+from weijian.analytics.rules.base import Context, Rule, alert_frame, source
 
 KEYS = ["visit_id", "date", "item_code", "quantity", "unit_price"]
 
@@ -40,7 +40,7 @@ def build(ctx: Context) -> ibis.Table:
     return alert_frame(fired, fired.line_id, fired.institution_id, fired.amount, None,
                        line_id=fired.line_id, first_line_id=fired.first_line, visit_id=fired.visit_id,
                        date=fired.date, item_code=fired.item_code, quantity=fired.quantity,
-                       unit_price=fired.unit_price, copies=fired.copies)
+                       unit_price=fired.unit_price, copies=fired.copies, amount=fired.amount, **source(fired))
 
 
 RULE = Rule(

@@ -8,7 +8,7 @@ institution_id) valid through the whole period (valid_from ≤ start and valid_t
 whose practitioner has ≤ ``max_visits_here`` visits (start_date in the period) at that
 institution while having ≥ ``min_visits_elsewhere`` visits at other institutions in the same
 period. value = visits here; evidence gives both counts and the registration's dates. Both
-thresholds are parameters (params.yaml); a practitioner who is simply inactive everywhere
+thresholds are rules/data/statistical_rules.yaml's as of the period's end; a practitioner who is simply inactive everywhere
 (leave, illness) is not flagged because of the "elsewhere" condition.
 """
 
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import ibis
 
+from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context, Rule, alert_frame
 
 
 def build(ctx: Context) -> ibis.Table:
-    here_max = int(ctx.params["max_visits_here"])
-    else_min = int(ctx.params["min_visits_elsewhere"])
+    here_max = int(ctx.param("max_visits_here").on(ctx.end))  # the subject is the whole period: judged at its end
+    else_min = int(ctx.param("min_visits_elsewhere").on(ctx.end))
     r = ctx.t("registrations")
     r = r.filter((r.valid_from <= ibis.date(ctx.start))
                  & (r.valid_to.isnull() | (r.valid_to >= ibis.date(ctx.end))))
@@ -47,4 +48,6 @@ RULE = Rule(
     id="ghost_registration", name_zh="挂证", name_en="Ghost registration (registered, not practising)",
     legal_basis="医师执业注册管理办法 第十九条；关于开展医务人员“挂证”问题专项治理的通知", department="health",
     severity="medium", subject_type="registration", tables=("registrations", "visits"), build=build,
-    statistical=True, params={"max_visits_here": 0, "min_visits_elsewhere": 20})
+    statistical=True,
+    params={"max_visits_here": Param("statistical_rules", "ghost_registration.max_visits_here", "integer"),
+            "min_visits_elsewhere": Param("statistical_rules", "ghost_registration.min_visits_elsewhere", "integer")})

@@ -2,8 +2,8 @@
 
 Legal basis: 医疗保障基金使用监督管理条例 第十五条（不得挂床住院）、第三十八条.
 
-Fires on an inpatient stay (start_date in the period) that has ≥ min_idle_days (default 3)
-consecutive days strictly between start_date and end_date on each of which it has no charge
+Fires on an inpatient stay (start_date in the period) that has ≥ min_idle_days
+(rules/data/insurance_fund.yaml, as of the stay's start_date) consecutive days strictly between start_date and end_date on each of which it has no charge
 line other than ``bed`` items (no line at all counts too). Every day strictly inside the stay
 counts, also after the period's end (context).
 
@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, iso_date
+from weijian.analytics.params import Param
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, iso_date, source
 
 
 def build(ctx: Context) -> ibis.Table:
-    k = int(ctx.params["min_idle_days"])
+    k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
     v = ctx.t("visits")
     stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
-    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k)
-    stays = stays.select("visit_id", "institution_id", "start_date", "end_date")
+    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k_min)
+    stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
     c = ctx.t("charges")
     c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
     active = c.join(stays, [c.c_visit == stays.visit_id, c.day > stays.start_date, c.day < stays.end_date])
@@ -38,15 +39,20 @@ def build(ctx: Context) -> ibis.Table:
     gaps = points.filter(points.prev.notnull())
     gaps = gaps.mutate(idle=days_between(gaps.day, gaps.prev) - 1)
     gaps = gaps.mutate(rn=ibis.row_number().over(group_by=gaps.visit_id, order_by=[gaps.idle.desc(), gaps.day]))
-    top = gaps.filter((gaps.rn == 0) & (gaps.idle >= k))
-    s = stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date")
-    fired = top.join(s, top.visit_id == s.s_id)
-    return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, float(k), visit_id=fired.visit_id,
+    top = gaps.filter(gaps.rn == 0)
+    s = stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date",
+                     _src_file="_src_file", _src_row="_src_row")
+    top = top.join(s, top.visit_id == s.s_id)
+    top = top.mutate(k=ctx.param("min_idle_days").at(top.s_start))
+    fired = top.filter(top.idle >= top.k)
+    return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, fired.k, visit_id=fired.visit_id,
                        start_date=fired.s_start, end_date=fired.s_end,
-                       first_idle_day=iso_date(fired.prev + ibis.interval(days=1)), idle_days=fired.idle)
+                       first_idle_day=iso_date(fired.prev + ibis.interval(days=1)), idle_days=fired.idle,
+                       **source(fired))
 
 
 RULE = Rule(
     id="idle_inpatient_days", name_zh="挂床住院", name_en="Idle inpatient days (bed only)",
     legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", department="insurance", severity="medium",
-    subject_type="visit", tables=("visits", "charges"), build=build, params={"min_idle_days": 3})
+    subject_type="visit", tables=("visits", "charges"), build=build,
+    params={"min_idle_days": Param("insurance_fund", "idle_inpatient_days.min_idle_days", "integer")})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame
+from weijian.analytics.rules.base import Context, Rule, alert_frame, source
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -30,7 +30,7 @@ def build(ctx: Context) -> ibis.Table:
         fired, fired.visit_id, fired.institution_id,
         visit_id=fired.visit_id, start_date=fired.start_date, licence_valid_from=fired.licence_valid_from,
         licence_valid_to=fired.licence_valid_to, status=fired.status, status_since=fired.status_since,
-        institution_known=fired.known.notnull())
+        institution_known=fired.known.notnull(), **source(fired))
 
 
 RULE = Rule(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame
+from weijian.analytics.rules.base import Context, Rule, alert_frame, source
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -28,7 +28,7 @@ def build(ctx: Context) -> ibis.Table:
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,
                        start_date=fired.start_date, practitioner_id=fired.practitioner_id,
                        practitioner_known=fired.p_id.notnull(), status=fired.p_status,
-                       status_since=fired.p_since, licence_valid_to=fired.p_valid_to)
+                       status_since=fired.p_since, licence_valid_to=fired.p_valid_to, **source(fired))
 
 
 RULE = Rule(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, dept1, valid_on
+from weijian.analytics.rules.base import Context, Rule, alert_frame, dept1, source, valid_on
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -27,7 +27,7 @@ def build(ctx: Context) -> ibis.Table:
     fired = exact.anti_join(d2, [exact.institution_id == d2.institution_id, exact.dept1 == d2.dept_code,
                                  valid_on(d2.valid_from, d2.valid_to, exact.start_date)])
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,
-                       start_date=fired.start_date, dept_code=fired.dept_code)
+                       start_date=fired.start_date, dept_code=fired.dept_code, **source(fired))
 
 
 RULE = Rule(

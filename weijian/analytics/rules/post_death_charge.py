@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, source
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -23,7 +23,7 @@ def build(ctx: Context) -> ibis.Table:
     j = c.join(d, [c.patient_id == d.d_pat, c.date > d.death_date])
     return alert_frame(j, j.line_id, j.institution_id, days_between(j.date, j.death_date), 0.0,
                        line_id=j.line_id, visit_id=j.visit_id, patient_id=j.patient_id, date=j.date,
-                       death_date=j.death_date, amount=j.amount)
+                       death_date=j.death_date, amount=j.amount, **source(j))
 
 
 RULE = Rule(

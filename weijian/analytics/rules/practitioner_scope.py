@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, dept1
+from weijian.analytics.rules.base import Context, Rule, alert_frame, dept1, source
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -29,7 +29,7 @@ def build(ctx: Context) -> ibis.Table:
     fired = a.anti_join(s2, [a.practitioner_id == s2.practitioner_id, a.dept1 == s2.dept_code])
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,
                        start_date=fired.start_date, practitioner_id=fired.practitioner_id,
-                       practitioner_kind=fired.p_kind, dept_code=fired.dept_code)
+                       practitioner_kind=fired.p_kind, dept_code=fired.dept_code, **source(fired))
 
 
 RULE = Rule(

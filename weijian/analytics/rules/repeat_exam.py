@@ -5,35 +5,38 @@ Legal basis: 医疗保障基金使用监督管理条例 第十五条（不得重
 
 Fires on an ``exam`` or ``lab`` charge line L dated in the period whose patient had a line K
 with the same item_code on a different visit (any institution) with
-1 ≤ L.date − K.date ≤ max_days (default 7, inclusive; K may lie before the period). Evidence
-names the closest such K (ties: smallest line_id).
+1 ≤ L.date − K.date ≤ max_days (rules/data/insurance_fund.yaml, as of L's date; inclusive; K may lie
+before the period). Evidence names the closest such K (ties: smallest line_id) and L's amount.
 """
 
 from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between
+from weijian.analytics.params import Param
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, source
 
 
 def build(ctx: Context) -> ibis.Table:
-    n = int(ctx.params["max_days"])
+    n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
     c = ctx.t("charges")
     lines = c.filter(c.item_kind.isin(["exam", "lab"]) & ctx.in_period(c.date))
     k = ctx.t("charges").select(k_line="line_id", k_visit="visit_id", k_pat="patient_id", k_item="item_code",
                                 k_date="date", k_inst="institution_id")
     j = lines.join(k, [lines.patient_id == k.k_pat, lines.item_code == k.k_item, lines.visit_id != k.k_visit,
                        k.k_date < lines.date, k.k_date >= lines.date - ibis.interval(days=n)])
-    j = j.mutate(days=days_between(j.date, j.k_date))
+    j = j.mutate(days=days_between(j.date, j.k_date), max_days=ctx.param("max_days").at(j.date))
+    j = j.filter(j.days <= j.max_days)
     j = j.mutate(rn=ibis.row_number().over(group_by=j.line_id, order_by=[j.days, j.k_line]))
     fired = j.filter(j.rn == 0)
-    return alert_frame(fired, fired.line_id, fired.institution_id, fired.days, float(n), line_id=fired.line_id,
+    return alert_frame(fired, fired.line_id, fired.institution_id, fired.days, fired.max_days, line_id=fired.line_id,
                        visit_id=fired.visit_id, date=fired.date, item_code=fired.item_code,
                        earlier_line_id=fired.k_line, earlier_visit_id=fired.k_visit, earlier_date=fired.k_date,
-                       earlier_institution_id=fired.k_inst)
+                       earlier_institution_id=fired.k_inst, amount=fired.amount, **source(fired))
 
 
 RULE = Rule(
     id="repeat_exam", name_zh="重复检查", name_en="Repeat exam or lab within days",
     legal_basis="医疗保障基金使用监督管理条例 第十五条；检查检验结果互认管理办法", department="insurance",
-    severity="low", subject_type="charge", tables=("charges",), build=build, params={"max_days": 7})
+    severity="low", subject_type="charge", tables=("charges",), build=build,
+    params={"max_days": Param("insurance_fund", "repeat_exam.max_days", "integer")})

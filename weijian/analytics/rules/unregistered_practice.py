@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, valid_on
+from weijian.analytics.rules.base import Context, Rule, alert_frame, source, valid_on
 
 
 def build(ctx: Context) -> ibis.Table:
@@ -21,7 +21,7 @@ def build(ctx: Context) -> ibis.Table:
     fired = v.anti_join(r, [v.practitioner_id == r.practitioner_id, v.institution_id == r.institution_id,
                             valid_on(r.valid_from, r.valid_to, v.start_date)])
     return alert_frame(fired, fired.visit_id, fired.institution_id, visit_id=fired.visit_id,
-                       start_date=fired.start_date, practitioner_id=fired.practitioner_id)
+                       start_date=fired.start_date, practitioner_id=fired.practitioner_id, **source(fired))
 
 
 RULE = Rule(

@@ -5,7 +5,8 @@ Legal basis: GB 18466-2005《医疗机构水污染物排放标准》表1、表2�
 水污染防治法 第八十三条.
 
 For an institution with a wastewater_class and each sensor day in the period: the mean of the
-day's non-null residual chlorine readings lies outside the class range (bounds compliant).
+day's non-null residual chlorine readings lies outside the class range (bounds compliant; the
+ranges are rules/data/wastewater.yaml's as of that day).
 Days with no non-null reading are not judged here (see wastewater_flatline).
 """
 
@@ -13,13 +14,13 @@ from __future__ import annotations
 
 import ibis
 
+from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context, Rule, alert_frame, iso_date
 
 CLASSES = ("infectious", "general_direct", "general_sewer")
 
 
 def build(ctx: Context) -> ibis.Table:
-    p = ctx.params
     r = ctx.t("wastewater_readings")
     r = r.filter(ctx.in_period(r.ts_date) & r.residual_chlorine_mg_l.notnull())
     day = r.group_by(["institution_id", "sensor_id", r.ts_date.name("day")]).aggregate(
@@ -27,8 +28,8 @@ def build(ctx: Context) -> ibis.Table:
     inst = ctx.t("institutions").filter(lambda t: t.wastewater_class.notnull())
     inst = inst.select(i_id="institution_id", cls="wastewater_class")
     j = day.join(inst, day.institution_id == inst.i_id)
-    lo = ibis.cases(*[(j.cls == c, p[f"{c}_min"]) for c in CLASSES], else_=None)
-    hi = ibis.cases(*[(j.cls == c, p[f"{c}_max"]) for c in CLASSES], else_=None)
+    lo = ibis.cases(*[(j.cls == c, ctx.param(f"{c}_min").at(j.day, dtype="float64")) for c in CLASSES], else_=None)
+    hi = ibis.cases(*[(j.cls == c, ctx.param(f"{c}_max").at(j.day, dtype="float64")) for c in CLASSES], else_=None)
     j = j.mutate(lo=lo, hi=hi)
     fired = j.filter((j.mean < j.lo) | (j.mean > j.hi))
     out = alert_frame(fired, fired.sensor_id + "|" + iso_date(fired.day), fired.institution_id, fired.mean,
@@ -47,5 +48,4 @@ RULE = Rule(
     id="wastewater_chlorine", name_zh="污水总余氯超标", name_en="Wastewater residual chlorine out of range",
     legal_basis="GB 18466-2005 医疗机构水污染物排放标准 表1、表2", department="eco", severity="medium",
     subject_type="sensor_day", tables=("wastewater_readings", "institutions"), build=build,
-    params={"infectious_min": 6.5, "infectious_max": 10, "general_direct_min": 3, "general_direct_max": 10,
-            "general_sewer_min": 2, "general_sewer_max": 8})
+    params={f"{c}_{b}": Param("wastewater", f"wastewater_chlorine.{c}_{b}") for c in CLASSES for b in ("min", "max")})

@@ -6,7 +6,8 @@ Legal basis: 排污许可管理条例（国务院令第736号）第三十四条�
 Per sensor and day in the period, fires when either
 (a) ≥ min_readings (12) consecutive non-null chlorine readings of that day, ordered by ts
     (null readings are skipped, they do not break a run), are all equal and span ≥ min_span_hours
-    (6 h, inclusive: last ts − first ts ≥ 6 h); found as maximal runs of equal values
+    (6 h, inclusive: last ts − first ts ≥ 6 h; both rules/data/wastewater.yaml's as of that day);
+    found as maximal runs of equal values
     (gaps and islands with ``lag`` and a running sum); or
 (b) the day has no non-null reading although the day before (which may lie before the period)
     had one.
@@ -16,12 +17,11 @@ from __future__ import annotations
 
 import ibis
 
+from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context, Rule, alert_frame, iso_date
 
 
 def build(ctx: Context) -> ibis.Table:
-    n_min = int(ctx.params["min_readings"])
-    span_s = round(ctx.params["min_span_hours"] * 3600)
     r = ctx.t("wastewater_readings")
     r = r.filter(r.residual_chlorine_mg_l.notnull())
     r = r.select("institution_id", "sensor_id", "ts", day="ts_date", val="residual_chlorine_mg_l")
@@ -34,12 +34,14 @@ def build(ctx: Context) -> ibis.Table:
     inp = inp.mutate(run=inp.chg.sum().over(w2))
     runs = inp.group_by(["institution_id", "sensor_id", "day", "run"]).aggregate(
         n=inp.count(), first_ts=inp.ts.min(), last_ts=inp.ts.max(), val=inp.val.min())
-    runs = runs.filter((runs.n >= n_min) & (runs.last_ts - runs.first_ts >= span_s))
+    runs = runs.mutate(n_min=ctx.param("min_readings").at(runs.day),
+                       span_s=ctx.param("min_span_hours").at(runs.day, lambda h: round(h * 3600)))
+    runs = runs.filter((runs.n >= runs.n_min) & (runs.last_ts - runs.first_ts >= runs.span_s))
     runs = runs.mutate(rn=ibis.row_number().over(group_by=[runs.institution_id, runs.sensor_id, runs.day],
                                                  order_by=[runs.n.desc(), runs.first_ts]))
     flat = runs.filter(runs.rn == 0)
     a = alert_frame(flat, flat.sensor_id + "|" + iso_date(flat.day), flat.institution_id, flat.n,
-                    float(n_min), sensor_id=flat.sensor_id, day=iso_date(flat.day), kind=ibis.literal("flatline"),
+                    flat.n_min, sensor_id=flat.sensor_id, day=iso_date(flat.day), kind=ibis.literal("flatline"),
                     readings=flat.n, value_mg_l=flat.val, first__ts=flat.first_ts, last__ts=flat.last_ts)
 
     days = r.select("institution_id", "sensor_id", "day").distinct()
@@ -61,4 +63,5 @@ RULE = Rule(
     id="wastewater_flatline", name_zh="在线监测数据造假/停运", name_en="Wastewater sensor flatline or stopped",
     legal_basis="排污许可管理条例 第三十四条；环境保护法 第六十三条", department="eco", severity="high",
     subject_type="sensor_day", tables=("wastewater_readings",), build=build,
-    params={"min_readings": 12, "min_span_hours": 6})
+    params={"min_readings": Param("wastewater", "wastewater_flatline.min_readings", "integer"),
+            "min_span_hours": Param("wastewater", "wastewater_flatline.min_span_hours")})

@@ -87,12 +87,13 @@ class Dataset:
 
     def rx(self, visit_id: str, day: dt.date, *, atc: str | None = "J01DD04", route: str | None = "P",
            strength: float | None = 1.0, quantity: float = 1.0, doc: str = DOC, inst: str = H1,
-           patient: str = "P1", amount: float = 10.0) -> str:
+           patient: str = "P1", amount: float = 10.0, unit: str | None = None, drug_code: str | None = None,
+           drug_name: str = "药") -> str:
         lid = self._id("R")
         self.add("prescriptions", line_id=lid, visit_id=visit_id, date=day, institution_id=inst,
-                 practitioner_id=doc, patient_id=patient, drug_code="D" + (atc or "X"), drug_name="药",
-                 atc_code=atc, route=route, unit_strength_g=strength, quantity=quantity, days_supply=1,
-                 amount=amount)
+                 practitioner_id=doc, patient_id=patient, drug_code=drug_code or "D" + (atc or "X"),
+                 drug_name=drug_name, atc_code=atc, route=route, unit_strength_g=strength, quantity=quantity,
+                 days_supply=1, amount=amount, strength_unit=unit)
         return lid
 
     def write(self, folder: Path, csv_tables: tuple[str, ...] = ()) -> Path:

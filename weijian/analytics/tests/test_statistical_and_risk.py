@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +11,7 @@ import pyarrow.parquet as pq
 from weijian.analytics import risk
 from weijian.analytics.cli import evaluate_main
 from weijian.analytics.evaluate import evaluate
+from weijian.analytics.registry import RULES
 from weijian.analytics.tests.builder import C1, DOC, DOC2, H1, H2, Dataset
 from weijian.analytics.tests.conftest import fired
 
@@ -40,28 +40,22 @@ def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
     assert fired(res, "prescribing_outlier") == {f"{docs[0]}|J01CA04|2025-03"}
 
 
-class Complaints:
-    name = "complaints"
-
-    def signals(self, institution_ids: Sequence[str], start: dt.date, end: dt.date) -> Mapping[str, risk.RiskSignal]:
-        return {H2: risk.RiskSignal(100.0, "5 substantiated complaints")}
-
-
-def test_risk_grades_and_provider() -> None:
+def test_risk_grades_from_rules_data() -> None:
     alerts = pa.table({"rule_id": ["institution_licence"] * 50, "institution_id": [H1] * 50,
                        "severity": ["high"] * 50})
-    inds = pa.table({"indicator_id": ["visits", "antimicrobial_intensity"], "institution_id": [H1, C1],
-                     "period": ["2025-03", "2025-03"], "value": [200.0, 80.0]})
-    risk.register_provider(Complaints(), weight=30)
-    try:
-        t = risk.score([H1, H2, C1, "X"], alerts, inds, D(2025, 3, 1), D(2025, 3, 31)).to_pylist()
-    finally:
-        risk.unregister_provider("complaints")
+    inds = pa.table({"indicator_id": ["visits", "antimicrobial_intensity", "outpatient_antibiotic_rate"],
+                     "institution_id": [H1, C1, H2], "period": ["2025-03"] * 3, "value": [200.0, 80.0, 0.3]})
+    cfg = risk.config(D(2025, 3, 31), RULES)
+    assert cfg.targets == {"antimicrobial_intensity": 40.0, "outpatient_antibiotic_rate": 0.2}
+    assert cfg.used["targets"]["antimicrobial_intensity"]["file"] == "antimicrobials.yaml"
+    assert cfg.used["grades"]["effective_from"] == "2000-01-01" and cfg.used["grades"]["basis"]
+    t = risk.score([H1, H2, C1, "X"], alerts, inds, cfg).to_pylist()
     by = {r["institution_id"]: r for r in t}
     assert by[H1]["grade"] == "D" and 0 <= by[H1]["score"] <= 100
-    assert by[H2]["score"] == 30 and by[H2]["grade"] == "B" and "complaints" in by[H2]["reasons"]
-    assert by[C1]["score"] == 15 and by[C1]["grade"] == "A"
+    assert by[C1]["score"] == 15 and by[C1]["grade"] == "A"  # 80 is twice the target 40: full 15 points
+    assert by[H2]["score"] == 7.5  # 0.3 against 0.2: half of the 15 points
     assert by["X"]["score"] == 0 and by["X"]["reasons"] == "[]"
+    assert not hasattr(risk, "register_provider")  # the analytics run never reaches Django apps
 
 
 def test_evaluate(tmp_path: Path) -> None:

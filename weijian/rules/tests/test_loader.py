@@ -53,3 +53,40 @@ def test_resolve_records_file_entry_date_basis_and_hash(tmp_path: Path, monkeypa
     _write(tmp_path, "t:\n  2020-01-01: {high: 6, basis: a}\n", monkeypatch)
     assert loader.resolve("sample", "t.high", dt.date(2024, 7, 1)).sha256 != after.sha256
     loader.clear_cache()
+
+
+def test_value_entries_versions_and_publication(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "t:\n  2020-01-01: {value: 40, basis: a, published: 2019-11-30}\n"
+                     "  2025-03-15: {value: 60, basis: b}\n", monkeypatch)
+    first = loader.resolve("sample", "t", dt.date(2024, 1, 1))
+    assert (first.value, first.published, first.record()["published"]) == (40, dt.date(2019, 11, 30), "2019-11-30")
+    assert loader.resolve("sample", "t", dt.date(2025, 3, 15)).published is None
+    window = loader.versions("sample", "t", dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    assert [(v.value, v.effective_from, v.on) for v in window] == [
+        (40, dt.date(2020, 1, 1), dt.date(2025, 3, 1)), (60, dt.date(2025, 3, 15), dt.date(2025, 3, 15))]
+    assert [v.value for v in loader.versions("sample", "t")] == [40, 60]  # the whole history
+    late = loader.versions("sample", "t", dt.date(2019, 6, 1), dt.date(2020, 6, 1))
+    assert [v.effective_from for v in late] == [dt.date(2020, 1, 1)]  # nothing in force before 2020
+    loader.clear_cache()
+
+
+def test_check_keys_names_the_file_and_every_bad_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "a:\n  x:\n    2020-01-01: {value: 1, basis: b}\n  y:\n    2020-01-01: {value: 2}\n"
+                     "  zz:\n    2020-01-01: {value: 3, basis: b}\n"
+                     "w:\n  2020-01-01: {basis: b, p: 1, q: 2, published: soon}\n", monkeypatch)
+    with pytest.raises(loader.RulesError) as info:
+        loader.check_keys("sample", ["a.x", "a.y", "a.z", "w.p", "w.q"])
+    msg = str(info.value)
+    assert msg.startswith("sample.yaml: ")
+    assert "unknown key 'a.zz'" in msg and "missing key 'a.z'" in msg
+    assert "'a.y[2020-01-01]' has no basis" in msg and "published is not a date" in msg
+    loader.clear_cache()
+
+
+def test_an_edited_file_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "t:\n  2020-01-01: {value: 1, basis: a}\n", monkeypatch)
+    assert loader.value("sample", "t", dt.date(2021, 1, 1)) == 1
+    (tmp_path / "sample.yaml").write_text("t:\n  2020-01-01: {value: 22, basis: ab}\n", encoding="utf-8")
+    assert loader.value("sample", "t", dt.date(2021, 1, 1)) == 22  # no clear_cache needed
+    assert loader.source_of("sample") == "office" and loader.source_of("calendar") == "bundled"
+    loader.clear_cache()

@@ -2,8 +2,9 @@
 
 Reads a registry (``weijian sim city``'s output, or any folder with the contract's registry
 tables) and writes a self-contained dataset in the shape of ``contracts/analytics-v1.md``:
-visits, prescriptions, charges, deaths, waste bags and manifests, wastewater readings and the
-DDD rows it uses, the registry tables (hard-linked or copied), ``truth.parquet`` — every
+visits, prescriptions, charges, deaths, waste bags and manifests, wastewater readings (no ``ddd``
+table: the engine's bundled WHO reference is what it is measured by), the registry tables (hard-linked
+or copied), ``truth.parquet`` — every
 (rule_id, subject_id) that meets a rule's definition over the generated period — and
 ``sim_injected.parquet``, what was injected on purpose.
 
@@ -24,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .catalog import CATALOG, SEASON_VOLUME
+from .catalog import SEASON_VOLUME
 from .chunk import Context, chunk_tables
 from .common import add_months, date_of, day_of, fixed_ids, hash_u
 from .environment import waste, wastewater
@@ -114,9 +115,6 @@ def generate(registry: Path, out: Path, *, months: int = 12, preset: str = "smal
                   file=sys.stderr)
     _environment(ctx, w, base, blocks)
     _deaths(ctx, w)
-    w.write_single("ddd", pa.table({"atc_code": [r[0] for r in CATALOG.ddd_rows()],
-                                    "route": [r[1] for r in CATALOG.ddd_rows()],
-                                    "ddd_g": [r[2] for r in CATALOG.ddd_rows()]}))
     w.close()
     copy_registry(registry, out)
     injected = _injected_table(ctx)

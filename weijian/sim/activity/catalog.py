@@ -1,8 +1,11 @@
 """Reference catalogues of the activity simulator: drugs, diagnoses, charge items, departments.
 
-Drugs carry their WHO ATC code, DDD route and grams of active ingredient per dispensed unit
-(J01 values and DDDs from ``domain/who-ddd-j01.md``); Chinese patent medicines (中成药) have no
-ATC code, topical and ophthalmic products no WHO route. Diagnoses are ICD-10 codes grouped by
+Drugs carry their WHO ATC code, DDD route and active ingredient per dispensed unit (grams, or the
+unit in ``_STRENGTH_UNIT``: mg, MU = million units); their DDDs are the engine's bundled WHO table
+(:mod:`weijian.analytics.ddd`, by date), so the simulator and the engine measure alike. Antimicrobials
+include the cephamycins, nitroimidazoles, carbapenems and polymyxins common in China, antimycotics
+(J02) and nitroimidazole tablets (P01AB). Chinese patent medicines (中成药) have no ATC code, topical and
+ophthalmic products no WHO route. Diagnoses are ICD-10 codes grouped by
 department profile; charge items follow the usual 医疗服务价格 categories (诊查费, 床位费, 护理费,
 检验, 检查, 治疗, 手术, 卫生材料). A *profile* is the clinical flavour of a 诊疗科目: the exact code
 is looked up first (``03.01`` 呼吸内科), then its 一级 code (``03`` 内科), then a general default.
@@ -10,9 +13,12 @@ is looked up first (``03.01`` 呼吸内科), then its 一级 code (``03`` 内科
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+
+_EPOCH = dt.date(1970, 1, 1)
 
 # ----------------------------------------------------------------------------- drugs
 # (drug_code, name, atc, route, unit_strength_g, unit_price, units_per_day)
@@ -32,6 +38,8 @@ _DRUGS: tuple[tuple[str, str, str | None, str | None, float | None, float, float
     ("XJ01MA02O025", "环丙沙星片 0.25g", "J01MA02", "O", 0.25, 0.45, 2),
     ("XJ01AA02O01", "多西环素片 0.1g", "J01AA02", "O", 0.1, 0.40, 2),
     ("XJ01XX01O3", "磷霉素氨丁三醇散 3g", "J01XX01", "O", 3.0, 29.50, 1),
+    ("XJ01DD15O01", "头孢地尼胶囊 0.1g", "J01DD15", "O", 0.1, 2.80, 3),
+    ("XJ01AA08O005", "盐酸米诺环素胶囊 50mg", "J01AA08", "O", 0.05, 1.60, 4),
     # J01, parenteral (inpatient, emergency)
     ("XJ01DC02P075", "注射用头孢呋辛钠 0.75g", "J01DC02", "P", 0.75, 7.80, 3),
     ("XJ01DD04P1", "注射用头孢曲松钠 1g", "J01DD04", "P", 1.0, 11.50, 2),
@@ -47,6 +55,22 @@ _DRUGS: tuple[tuple[str, str, str | None, str | None, float | None, float, float
     ("XJ01XD01P05", "甲硝唑氯化钠注射液 0.5g", "J01XD01", "P", 0.5, 3.10, 3),
     ("XJ01FF01P06", "克林霉素磷酸酯注射液 0.6g", "J01FF01", "P", 0.6, 7.90, 2),
     ("XJ01DD02P1", "注射用头孢他啶 1g", "J01DD02", "P", 1.0, 15.20, 3),
+    ("XJ01DD07P1", "注射用头孢唑肟钠 1g", "J01DD07", "P", 1.0, 9.80, 2),
+    ("XJ01DC01P1", "注射用头孢西丁钠 1g", "J01DC01", "P", 1.0, 12.60, 3),
+    ("XJ01DC09P1", "注射用头孢美唑钠 1g", "J01DC09", "P", 1.0, 16.50, 2),
+    ("XJ01CA10P1", "注射用美洛西林钠 1g", "J01CA10", "P", 1.0, 8.90, 4),
+    ("XJ01XD03P05", "奥硝唑氯化钠注射液 0.5g", "J01XD03", "P", 0.5, 18.00, 2),
+    ("XJ01XD02P04", "替硝唑氯化钠注射液 0.4g", "J01XD02", "P", 0.4, 6.50, 2),
+    ("XJ01DF01P1", "注射用氨曲南 1g", "J01DF01", "P", 1.0, 38.00, 3),
+    ("XJ01DH05P03", "注射用比阿培南 0.3g", "J01DH05", "P", 0.3, 88.00, 2),
+    ("XJ01XB01P05", "注射用硫酸黏菌素 50万单位", "J01XB01", "P", 0.5, 218.00, 3),  # MU
+    # J02 antimycotics and P01AB nitroimidazole tablets
+    ("XJ02AC01O015", "氟康唑胶囊 150mg", "J02AC01", "O", 0.15, 3.20, 1),
+    ("XJ02AC01P02", "氟康唑氯化钠注射液 0.2g", "J02AC01", "P", 0.2, 25.00, 2),
+    ("XJ02AC03P02", "注射用伏立康唑 0.2g", "J02AC03", "P", 0.2, 168.00, 2),
+    ("XJ02AX04P50", "注射用醋酸卡泊芬净 50mg", "J02AX04", "P", 50.0, 380.00, 1),  # mg
+    ("XP01AB03O025", "奥硝唑片 0.25g", "P01AB03", "O", 0.25, 0.90, 4),
+    ("XP01AB02O05", "替硝唑片 0.5g", "P01AB02", "O", 0.5, 0.35, 4),
     # not J01
     ("XC08CA01O0005", "苯磺酸氨氯地平片 5mg", "C08CA01", "O", 0.005, 0.55, 1),
     ("XC09CA01O005", "氯沙坦钾片 50mg", "C09CA01", "O", 0.05, 1.20, 1),
@@ -180,11 +204,15 @@ class Profile:
 
 
 _RESP_J01_O = ("XJ01CA04O05", "XJ01CR02O05", "XJ01DC02O025", "XJ01DC04O025", "XJ01FA10O025",
-               "XJ01MA12O05", "XJ01MA14O04", "XJ01FA09O025", "XJ01DD08O01")
+               "XJ01MA12O05", "XJ01MA14O04", "XJ01FA09O025", "XJ01DD08O01", "XJ01DD15O01")
 _J01_P_MED = ("XJ01DD04P1", "XJ01DC02P075", "XJ01MA12P05", "XJ01FA10P05", "XJ01DD62P15", "XJ01CR05P45",
-              "XJ01MA14P04", "XJ01DD02P1")
-_J01_P_SURG = ("XJ01DB04P1", "XJ01DC02P075", "XJ01XD01P05", "XJ01DD04P1", "XJ01FF01P06")
-_J01_P_ICU = ("XJ01DH02P05", "XJ01CR05P45", "XJ01XA01P05", "XJ01DH51P05", "XJ01DD62P15")
+              "XJ01MA14P04", "XJ01DD02P1", "XJ01DD07P1", "XJ01CA10P1")
+# severe pneumonia on a 呼吸科 ward: also carbapenems, a monobactam and colistin (in million units)
+_J01_P_RESP = (*_J01_P_MED, "XJ01DH02P05", "XJ01DH05P03", "XJ01DF01P1", "XJ01XB01P05")
+_J01_P_SURG = ("XJ01DB04P1", "XJ01DC02P075", "XJ01XD01P05", "XJ01DD04P1", "XJ01FF01P06", "XJ01DC01P1",
+               "XJ01DC09P1", "XJ01DD07P1", "XJ01XD03P05", "XJ01XD02P04")
+_J01_P_ICU = ("XJ01DH02P05", "XJ01CR05P45", "XJ01XA01P05", "XJ01DH51P05", "XJ01DD62P15", "XJ01DH05P03",
+              "XJ01DF01P1", "XJ01XB01P05", "XJ02AC03P02", "XJ02AX04P50", "XJ02AC01P02")
 _CHRONIC_MED = (("I10", 0.4), ("E11.9", 0.3), ("I25.1", 0.15), ("E78.5", 0.15))
 _CHRONIC_DRUGS = ("XC08CA01O0005", "XC09CA01O005", "XA10BA02O05", "XA10BB09O008", "XC10AA05O002",
                   "XB01AC06O01", "XC01DA08O001", "XZCY003")
@@ -204,7 +232,7 @@ PROFILES: dict[str, Profile] = {
         (("J06.9", 2, True), ("J20.9", 2.5, True), ("J18.9", 1.5, True), ("J44.1", 1, True), ("J45.9", 0.8, False),
          ("J11.1", 0.8, True), ("J02.9", 1, True), ("R05", 0.6, False)),
         ("XR05CB06O003", "XN02BE01O05", "XZCY001", "XJ05AH02O0075", "XR06AE07O001", "XH02AB04P004"),
-        _RESP_J01_O, _J01_P_MED, ("L001", "L008", "L012", "L009", "L018"), ("E001", "E002"), ("R008",),
+        _RESP_J01_O, _J01_P_RESP, ("L001", "L008", "L012", "L009", "L018"), ("E001", "E002"), ("R008",),
         p_infection_j01=0.55, p_lab=0.55, p_exam=0.35, p_procedure=0.15, los_mean=9, p_abx_stay=0.6,
         chronic=(("J44.9", 0.6), ("J45.9", 0.4)), chronic_drugs=("XR05CB06O003", "XZCY001", "XH02AB04P004"),
         chronic_labs=("L001",),
@@ -235,7 +263,7 @@ PROFILES: dict[str, Profile] = {
         "obstetrics",
         (("O80", 1, False), ("Z34.9", 2, False), ("N76.0", 1.5, True), ("N92.0", 0.8, False), ("D25.9", 0.6, False),
          ("N70.9", 0.5, True), ("O21.0", 0.4, False)),
-        ("XB03AA07O03", "XP01AB01O02", "XN02BE01O05", "XZCY004"),
+        ("XB03AA07O03", "XP01AB01O02", "XN02BE01O05", "XZCY004", "XJ02AC01O015", "XP01AB02O05"),
         ("XJ01CA04O05", "XJ01DC02O025", "XJ01FA10O025", "XJ01XX01O3"), ("XJ01DC02P075", "XJ01DB04P1", "XJ01XD01P05"),
         ("L001", "L002", "L010", "L014"), ("E012",), ("R002",), p_lab=0.45, p_exam=0.45, los_mean=4,
         p_abx_stay=0.3, inp_surgery=("R006",), inp_drugs=("XB05XA03P225", "XB03AA07O03"),
@@ -262,14 +290,14 @@ PROFILES: dict[str, Profile] = {
     ),
     "dental": Profile(
         "dental", (("K02.9", 2, False), ("K04.0", 1.5, True), ("K05.1", 1.2, True), ("K08.1", 0.6, False)),
-        ("XP01AB01O02", "XM01AE01O02"), ("XJ01CA04O05", "XJ01DB01O025"), (), ("L001",), ("E010",),
+        ("XP01AB01O02", "XM01AE01O02", "XP01AB03O025"), ("XJ01CA04O05", "XJ01DB01O025"), (), ("L001",), ("E010",),
         ("R010", "R011"), (), p_infection_j01=0.25, p_lab=0.02, p_exam=0.4, p_procedure=0.6, p_rx=0.4,
         inpatient=False, visit_weight=0.8,
     ),
     "skin": Profile(
         "skin", (("L20.9", 2, False), ("L30.9", 1, False), ("L70.0", 1.2, False), ("B35.4", 0.8, False),
                  ("L50.9", 1, False), ("L02.4", 0.4, True)),
-        ("XR06AE07O001", "XD06AX09"), ("XJ01DB01O025", "XJ01AA02O01"), (), ("L001",), (), (),
+        ("XR06AE07O001", "XD06AX09"), ("XJ01DB01O025", "XJ01AA02O01", "XJ01AA08O005"), (), ("L001",), (), (),
         p_infection_j01=0.5, p_lab=0.1, p_exam=0.0, inpatient=False, visit_weight=0.6,
     ),
     "aesthetic": Profile(
@@ -295,7 +323,7 @@ PROFILES: dict[str, Profile] = {
     "oncology": Profile(
         "oncology", (("C34.9", 1, False), ("C16.9", 0.8, False), ("C18.9", 0.8, False), ("C50.9", 1, False),
                      ("Z51.1", 2, False)),
-        ("XL01BC06O05", "XN02AX02O005"), ("XJ01MA12O05",), ("XJ01CR05P45", "XJ01DD04P1"),
+        ("XL01BC06O05", "XN02AX02O005"), ("XJ01MA12O05",), ("XJ01CR05P45", "XJ01DD04P1", "XJ02AC01P02"),
         ("L001", "L003", "L016"), ("E002", "E006"), ("R001",), p_other_j01=0.03, p_lab=0.7, p_exam=0.3,
         los_mean=8, p_abx_stay=0.25, visit_weight=0.6,
     ),
@@ -354,16 +382,42 @@ SEASON_VOLUME = (1.12, 1.02, 1.04, 0.99, 0.96, 0.94, 0.95, 0.95, 0.98, 0.99, 1.0
 SEASON_INFECTION = (1.9, 1.7, 1.3, 1.0, 0.8, 0.6, 0.55, 0.55, 0.7, 0.9, 1.3, 1.8)
 WEEKDAY = (1.15, 1.05, 1.0, 1.0, 1.0, 0.6, 0.5)  # Monday … Sunday
 
-# WHO DDDs (grams) of the J01 rows the simulator dispenses, as in domain/who-ddd-j01.md.
-DDD_G: dict[tuple[str, str], float] = {
-    ("J01CA04", "O"): 1.5, ("J01CR02", "O"): 1.5, ("J01DC02", "O"): 0.5, ("J01DC04", "O"): 1.0,
-    ("J01DD08", "O"): 0.4, ("J01DB01", "O"): 2.0, ("J01FA10", "O"): 0.3, ("J01FA09", "O"): 0.5,
-    ("J01MA12", "O"): 0.5, ("J01MA14", "O"): 0.4, ("J01MA02", "O"): 1.0, ("J01AA02", "O"): 0.1,
-    ("J01XX01", "O"): 3.0, ("J01DC02", "P"): 3.0, ("J01DD04", "P"): 2.0, ("J01DB04", "P"): 3.0,
-    ("J01CR05", "P"): 14.0, ("J01DD62", "P"): 4.0, ("J01MA12", "P"): 0.5, ("J01MA14", "P"): 0.4,
-    ("J01DH02", "P"): 3.0, ("J01DH51", "P"): 2.0, ("J01XA01", "P"): 2.0, ("J01FA10", "P"): 0.5,
-    ("J01XD01", "P"): 1.5, ("J01FF01", "P"): 1.8, ("J01DD02", "P"): 4.0,
-}
+# Units of unit_strength_g other than grams (the contract's optional strength_unit column).
+_STRENGTH_UNIT: dict[str, str] = {"XJ01XB01P05": "MU", "XJ02AX04P50": "mg"}
+# Antimicrobials whose use the simulator keeps below the intensity target (every group an office may count).
+ANTIMICROBIAL_GROUPS = ("J01", "J02", "P01AB")
+
+
+def _in_strength_unit(ddd_value: float, ddd_unit: str, strength_unit: str) -> float:
+    """A DDD in the unit of the strength (as the engine converts it); NaN where the units do not convert."""
+    if ddd_unit == strength_unit:
+        return ddd_value
+    if (strength_unit, ddd_unit) == ("mg", "g"):
+        return ddd_value * 1000.0
+    if (strength_unit, ddd_unit) == ("g", "mg"):
+        return ddd_value / 1000.0
+    return float("nan")
+
+
+def _ddd_schedule(drugs: tuple[tuple[str, str, str | None, str | None, float | None, float, float], ...],
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(first days of the DDD versions, DDD per drug and version in the drug's strength unit; NaN: none)."""
+    from weijian.analytics import ddd
+
+    merged = ddd.merge()
+    doses = merged.keys + merged.drugs
+    days = sorted({(d.valid_from - _EPOCH).days for d in doses if d.valid_from > ddd.FAR_PAST})
+    starts = np.array([-10**6, *days], dtype=np.int64)
+    table = np.full((len(drugs), len(starts)), np.nan)
+    for i, (code, _, atc, route, strength, _, _) in enumerate(drugs):
+        if atc is None or route is None or strength is None:
+            continue
+        for k, day in enumerate(starts):
+            on = _EPOCH + dt.timedelta(days=int(max(day, (ddd.FAR_PAST - _EPOCH).days)))
+            d = ddd.in_force(atc, route, on, code, merged)
+            if d is not None:
+                table[i, k] = _in_strength_unit(d.ddd, d.unit, _STRENGTH_UNIT.get(code, "g"))
+    return starts, table
 
 
 class Catalog:
@@ -377,8 +431,10 @@ class Catalog:
         self.drug_strength = np.array([np.nan if d[4] is None else d[4] for d in _DRUGS])
         self.drug_price = np.array([d[5] for d in _DRUGS])
         self.drug_per_day = np.array([d[6] for d in _DRUGS])
+        self.drug_unit = [_STRENGTH_UNIT.get(d[0], "g") if d[4] is not None else None for d in _DRUGS]
         self.drug_is_j01 = np.array([(d[2] or "").startswith("J01") for d in _DRUGS])
-        self.drug_ddd = np.array([DDD_G.get((d[2] or "", d[3] or ""), np.nan) for d in _DRUGS])
+        self.drug_is_abx = np.array([(d[2] or "").startswith(ANTIMICROBIAL_GROUPS) for d in _DRUGS])
+        self.ddd_starts, self.ddd_table = _ddd_schedule(_DRUGS)
         self.drug_index = {c: i for i, c in enumerate(self.drug_code)}
         self.item_code = [i[0] for i in _ITEMS] + self.drug_code
         self.item_kind = np.array([ITEM_KINDS.index(i[1]) for i in _ITEMS] + [0] * len(_DRUGS), dtype=np.int8)
@@ -407,8 +463,10 @@ class Catalog:
     def items(self, codes: tuple[str, ...]) -> np.ndarray:
         return np.array([self.item_index[c] for c in codes], dtype=np.int32)
 
-    def ddd_rows(self) -> list[tuple[str, str, float]]:
-        return sorted((atc, route, g) for (atc, route), g in DDD_G.items())
+    def drug_ddd(self, code: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The DDD of each drug on each day (days since 1970), in the drug's strength unit; NaN where none."""
+        k = np.searchsorted(self.ddd_starts, day, side="right") - 1
+        return self.ddd_table[code, k]
 
 
 CATALOG = Catalog()

@@ -210,6 +210,7 @@ def _rx_table(ctx: Context, rx: Lines, V: dict[str, np.ndarray], visit_id: pa.Ar
         "quantity": pa.array(rx.qty, pa.float64()),
         "days_supply": pa.array(np.maximum(ds, 0), pa.int64(), mask=ds < 0),
         "amount": _money(rx.qty * CATALOG.drug_price[rx.code]),
+        "strength_unit": take_str(CATALOG.drug_unit, rx.code),
     })
 
 

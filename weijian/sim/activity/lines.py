@@ -7,21 +7,26 @@ orders, a 5–8 day J01 course for some, admission tests and re-tests every thir
 surgery. Doctors have prescribing habits (处方习惯): each uses the same entries of their
 department's drug lists, so peers using a drug use it alike and only injected outliers stand out.
 Every prescription line is also billed as a ``drug`` charge line.
-Background J01 use is capped at 36 DDDs per 100 bed-days per institution and month within a
-chunk, so no background institution-month can exceed the contract's threshold of 40.
+Background antimicrobial use (J01, J02, P01AB: every group an office may count) is capped at 90 % of
+the intensity target (rules data, 40 DDDs per 100 bed-days) per institution and month within a chunk,
+so no background institution-month can exceed it whichever groups are counted; DDDs are the engine's
+(the WHO value in force on each line's date, in the strength's unit).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+
+from weijian.analytics.targets import indicator_target
 
 from .catalog import CATALOG, Profile
 from .common import hash_u, present, repeat_index
 from .visits import ACUTE, CHRONIC, EMERGENCY, FOLLOW_UP, INJECTED, INPATIENT, POST_DEATH, REPEAT_EXAM
 
-BACKGROUND_DDD_CAP = 36.0  # DDDs per 100 bed-days, below the rule's 40
+BACKGROUND_SHARE = 0.9  # background use at most this share of the intensity target
 _ROUTE_P = np.array([r == "P" for r in CATALOG.drug_route])
 _TOPICAL = np.array([r is None for r in CATALOG.drug_route])
 
@@ -288,15 +293,24 @@ def month_key(inst: np.ndarray, days: np.ndarray) -> np.ndarray:
     return inst * 10_000 + days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
 
-def j01_ddd(rx: Lines) -> np.ndarray:
-    ddd = rx.qty * CATALOG.drug_strength[rx.code] / CATALOG.drug_ddd[rx.code]
-    return np.where(CATALOG.drug_is_j01[rx.code], np.nan_to_num(ddd), 0.0)
+def abx_ddd(rx: Lines) -> np.ndarray:
+    """DDDs of the antimicrobial lines as the engine measures them (0 for other lines)."""
+    ddd = rx.qty * CATALOG.drug_strength[rx.code] / CATALOG.drug_ddd(rx.code, rx.date)
+    return np.where(CATALOG.drug_is_abx[rx.code], np.nan_to_num(ddd), 0.0)
+
+
+def intensity_target(month: int) -> float:
+    """The intensity target in force on the first day of ``month`` (months since 1970-01)."""
+    first = dt.date(1970 + month // 12, month % 12 + 1, 1)
+    target = indicator_target("antimicrobial_intensity", first)
+    assert target is not None
+    return target
 
 
 def cap_and_inject_intensity(V: dict[str, np.ndarray], rx: Lines, sd: StayDays, course: np.ndarray,
                              month: int, rate: float, rng: np.random.Generator,
                              ) -> tuple[Lines, list[int]]:
-    """Cap background inpatient J01 use, and push chosen institution-months far over 40.
+    """Cap background inpatient antimicrobial use, and push chosen institution-months far over the target.
 
     Returns the kept and added lines and the month keys pushed over (``inst·10000 + month``).
     """
@@ -307,10 +321,11 @@ def cap_and_inject_intensity(V: dict[str, np.ndarray], rx: Lines, sd: StayDays, 
 
     n = n_inject(rate, 3.0, int(in_month.sum()), int(in_month.sum()))
     hot = rng.choice(keys[in_month], n, replace=False) if n else np.zeros(0, np.int64)
-    ddd = j01_ddd(rx)
+    target = intensity_target(month)
+    ddd = abx_ddd(rx)
     is_j = ddd > 0
     key = month_key(V["inst"][rx.v], rx.date)
-    allowed = BACKGROUND_DDD_CAP / 100 * bed_days[np.searchsorted(keys, key).clip(0, len(keys) - 1)]
+    allowed = BACKGROUND_SHARE * target / 100 * bed_days[np.searchsorted(keys, key).clip(0, len(keys) - 1)]
     order = np.lexsort((rng.random(len(key)), key))
     cs = np.cumsum(np.where(is_j, ddd, 0.0)[order])
     first = np.r_[True, key[order][1:] != key[order][:-1]]
@@ -320,25 +335,26 @@ def cap_and_inject_intensity(V: dict[str, np.ndarray], rx: Lines, sd: StayDays, 
     keep = np.zeros(len(key), dtype=bool)
     keep[order[ok_sorted]] = True
     kept = rx.take(np.flatnonzero(keep))
-    extra = _extra_j01(V, sd, course, bd_key, keys, bed_days, hot, kept, rng)
+    extra = _extra_j01(V, sd, course, bd_key, keys, bed_days, hot, kept, target, rng)
     return Lines.cat([kept, extra]), [int(h) for h in hot]
 
 
 def _extra_j01(V: dict[str, np.ndarray], sd: StayDays, course: np.ndarray, bd_key: np.ndarray, keys: np.ndarray,
-               bed_days: np.ndarray, hot: np.ndarray, kept: Lines, rng: np.random.Generator) -> Lines:
+               bed_days: np.ndarray, hot: np.ndarray, kept: Lines, intensity: float,
+               rng: np.random.Generator) -> Lines:
     parts = [Lines.empty(rx=True)]
     a, b = CATALOG.drug_index["XJ01MA12P05"], CATALOG.drug_index["XJ01DD04P1"]
     kept_key = month_key(V["inst"][kept.v], kept.date)
-    kept_ddd = j01_ddd(kept)
+    kept_ddd = abx_ddd(kept) * CATALOG.drug_is_j01[kept.code]  # J01 alone must exceed the target (contract v1)
     for h in hot:
         bd = bed_days[np.searchsorted(keys, h)]
-        target = rng.uniform(60, 100) / 100 * bd
+        target = rng.uniform(1.5, 2.5) * intensity / 100 * bd
         need = target - kept_ddd[kept_key == h].sum()
         slots = np.flatnonzero((bd_key == h) & ~sd.idle)
         if need <= 0 or not len(slots):
             continue
         drug = np.where(course[sd.v[slots]] == a, b, a)
-        unit = CATALOG.drug_per_day[drug] * CATALOG.drug_strength[drug] / CATALOG.drug_ddd[drug]
+        unit = CATALOG.drug_per_day[drug] * CATALOG.drug_strength[drug] / CATALOG.drug_ddd(drug, sd.date[slots])
         m = int(min(len(slots), np.ceil(need / unit.mean())))
         pick = rng.choice(len(slots), m, replace=False)
         mult = np.ceil(need / unit[pick].sum())

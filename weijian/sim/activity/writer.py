@@ -23,7 +23,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "prescriptions": pa.schema([("line_id", S), ("visit_id", S), ("date", D), ("institution_id", S),
                                 ("practitioner_id", S), ("patient_id", S), ("drug_code", S), ("drug_name", S),
                                 ("atc_code", S), ("route", S), ("unit_strength_g", F), ("quantity", F),
-                                ("days_supply", INT), ("amount", MONEY)]),
+                                ("days_supply", INT), ("amount", MONEY), ("strength_unit", S)]),
     "charges": pa.schema([("line_id", S), ("visit_id", S), ("date", D), ("institution_id", S), ("patient_id", S),
                           ("item_code", S), ("item_kind", S), ("quantity", F), ("unit_price", MONEY),
                           ("amount", MONEY), ("insured_amount", MONEY)]),
@@ -35,7 +35,6 @@ SCHEMAS: dict[str, pa.Schema] = {
                                   ("received_weight_kg", F)]),
     "wastewater_readings": pa.schema([("institution_id", S), ("sensor_id", S), ("ts", TS),
                                       ("residual_chlorine_mg_l", F), ("ph", F)]),
-    "ddd": pa.schema([("atc_code", S), ("route", S), ("ddd_g", F)]),
 }
 HIGH_CARDINALITY = {"line_id", "visit_id", "patient_id", "bag_id", "manifest_id"}  # no dictionary pages
 PARTITIONED = ("visits", "prescriptions", "charges", "waste_bags", "waste_manifests", "wastewater_readings")

@@ -21,7 +21,7 @@ CONTRACT = {
               "start_date date, end_date date, diagnosis str, insured bool",
     "prescriptions": "line_id str, visit_id str, date date, institution_id str, practitioner_id str, patient_id str, "
                      "drug_code str, drug_name str, atc_code str, route str, unit_strength_g float, quantity float, "
-                     "days_supply int, amount money",
+                     "days_supply int, amount money, strength_unit str",
     "charges": "line_id str, visit_id str, date date, institution_id str, patient_id str, item_code str, "
                "item_kind str, quantity float, unit_price money, amount money, insured_amount money",
     "deaths": "patient_id str, death_date date",
@@ -30,7 +30,6 @@ CONTRACT = {
     "waste_manifests": "manifest_id str, institution_id str, carrier_id str, handed_over_at ts, "
                        "declared_weight_kg float, received_at ts, received_weight_kg float",
     "wastewater_readings": "institution_id str, sensor_id str, ts ts, residual_chlorine_mg_l float, ph float",
-    "ddd": "atc_code str, route str, ddd_g float",
 }
 RULES = ("institution_licence", "out_of_scope_dept", "unregistered_practice", "invalid_licence", "practitioner_scope",
          "antimicrobial_intensity", "split_admission", "duplicate_charge", "post_death_charge", "idle_inpatient_days",
@@ -154,3 +153,24 @@ def test_cli(registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert rc == 0
     assert (tmp_path / "ds" / "truth.parquet").exists()
     assert "rows/s" in capsys.readouterr().out
+
+
+def test_antimicrobials_are_measured_by_the_bundled_reference(dirty: Path) -> None:
+    """No dataset ddd table: every antimicrobial the simulator dispenses has a DDD in the bundled WHO table."""
+    from weijian.analytics import ddd
+
+    assert not (dirty / "ddd.parquet").exists() and not (dirty / "ddd").exists()
+    con = duckdb.connect()
+    con.register("rx", _read(dirty, "prescriptions"))
+    rows = con.execute("SELECT drug_code, atc_code, route, strength_unit, min(date), max(date), count(*) FROM rx "
+                       "WHERE regexp_matches(atc_code, '^(J01|J02|P01AB)') GROUP BY ALL").fetchall()
+    groups = {atc[:5] if atc.startswith("P01AB") else atc[:3] for _, atc, *_ in rows}
+    assert groups == {"J01", "J02", "P01AB"}
+    assert {r[3] for r in rows} == {"g", "mg", "MU"}
+    names = {r[1] for r in rows}
+    assert {"J01DD07", "J01DC01", "J01DC09", "J01XD03", "J01CA10", "J01DH05", "J01XB01", "J02AX04"} <= names
+    for code, atc, route, unit, first, last, _ in rows:
+        for day in (first, last):
+            found = ddd.in_force(atc, route, day, code)
+            assert found is not None, (code, atc, route)
+            assert unit == found.unit or {unit, found.unit} == {"g", "mg"}, (code, unit, found.unit)
