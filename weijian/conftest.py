@@ -18,6 +18,12 @@ DISTRICT_A = "310101"  # 黄浦区
 DISTRICT_B = "310104"  # 徐汇区
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests create many users: hash their passwords quickly. Production keeps Argon2 (test_security checks it)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_uscc(district: str, body: str, prefix: str = "91") -> str:
     """A valid 统一社会信用代码 for tests: prefix + district + 9-char body + check character."""
     base = f"{prefix}{district}{body}"

@@ -16,11 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--sample", type=int, default=200, help="每种页面形态最多抽查的记录数（机构档案全部检查）")
+        parser.add_argument("--roles", default="", help="只检查这些角色（逗号分隔，如 city_admin,inspector）；默认全部")
 
     def handle(self, *args: Any, **options: Any) -> None:
         setup_test_environment()  # the test client's host and response hooks
+        wanted = {r.strip() for r in options["roles"].split(",") if r.strip()}
+        unknown = wanted - set(Role.values)
+        if unknown:
+            raise CommandError(f"未知的角色：{'、'.join(sorted(unknown))}；可选：{'、'.join(Role.values)}", returncode=2)
         users = []
-        for role in Role:
+        for role in (r for r in Role if not wanted or r in wanted):
             profile = Profile.objects.filter(role=role, user__is_active=True).select_related("user").order_by("pk").first()
             if profile is not None:
                 users.append((str(role), profile.user))
