@@ -21,6 +21,9 @@ from weijian.core.models import Role
 from weijian.sim import city
 from weijian.sim.activity import generate
 
+# Pages over generated data, like the page sweep: on one database (SQLite) only.
+pytestmark = pytest.mark.pages
+
 START, END = dt.date(2025, 1, 1), dt.date(2025, 1, 31)
 TINY = city.Preset(districts=("310101", "310104"), institutions=40, practitioners=500, inspectors=6,
                    streets_per_district=(2, 3))  # fmt: skip
