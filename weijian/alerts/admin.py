@@ -50,6 +50,9 @@ class WorkItemAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyScopedAdmin):
+    """The raw evidence (patient ids, diagnoses) is not shown here: the item page shows it, masked per reader."""
+
+    exclude = ("evidence",)
     list_display = ("rule_id", "subject_id", "institution_code", "fact_date", "amount", "severity", "item")
     list_filter = ("rule_id", "severity")
     search_fields = ("subject_id", "institution_code")

@@ -126,8 +126,8 @@ def _dispose(item: WorkItem, *, actor: Any, status: str, reason: str, due_date: 
     item.disposition_reason = reason
     item.disposed_at = timezone.now()
     item.disposed_by = actor if getattr(actor, "pk", None) else None
-    if due_date is not None:
-        item.due_date = due_date
+    # A referral's due date is that of its outcome (none given: none); the assignment's date no longer applies.
+    item.due_date = due_date
     item.save(update_fields=["status", "disposition_reason", "disposed_at", "disposed_by", "due_date", "updated_at"])
     _audit(actor, item, str(status), {"reason": reason, "overdue": overdue,
                                       "due_date": due_date.isoformat() if due_date else None})  # fmt: skip
@@ -202,6 +202,8 @@ def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt
         raise WorkItemError(f"工作项 {item.pk} 已办结，不能再指派")
     if item.in_triage:
         raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先分派到责任部门")
+    if item.deadline is not None and due is not None and due > item.deadline:
+        raise WorkItemError(f"承办期限：不能晚于处置期限 {item.deadline:%Y-%m-%d}（规则 alert_disposal.yaml）")
     try:
         assignee = eligible_assignees(item).get(pk=int(assignee_id))
     except (TypeError, ValueError, get_user_model().DoesNotExist):

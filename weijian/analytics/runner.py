@@ -173,14 +173,13 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
     amounts = _visit_amounts(base, backend, [raw for rule, raw, _ in raws if rule.subject_type == "visit"])
     parts: list[pa.Table] = []
     for rule, raw, scheds in raws:
-        if rule.subject_type == "visit" and raw.num_rows:
-            raw = raw.append_column("ev_amount", pa.array(
-                [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
-        if "ev_source_file" in raw.column_names:
-            i = raw.column_names.index("ev_source_file")
-            names = [relative_name(dataset, f) for f in raw.column(i).to_pylist()]
-            raw = raw.set_column(i, "ev_source_file", pa.array(names, pa.string()))
-        shaped = output.shape_alerts(rule, raw, base.start, base.end)
+        try:
+            shaped = _shape(rule, raw, base, amounts, dataset)
+        except Exception as exc:  # as above: a rule whose output cannot be shaped fails alone
+            failed[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            timings.pop(rule.id, None)
+            note(rule.id, "failed")
+            continue
         parts.append(shaped)
         counts[rule.id] = shaped.num_rows
         run_.append({**rule.meta(), "alerts": shaped.num_rows, "params": records(scheds)})
@@ -188,6 +187,18 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
     alerts = output.sort_table(alerts, ["rule_id", "subject_id"])
     return {"run": run_, "skipped": skipped, "failed": failed, "counts": counts, "timings": timings,
             "alerts": alerts}
+
+
+def _shape(rule: Rule, raw: pa.Table, base: Context, amounts: dict[str, float], dataset: Path) -> pa.Table:
+    """A rule's result as rows of alerts.parquet, with the visit amounts and dataset-relative source files."""
+    if rule.subject_type == "visit" and raw.num_rows:
+        raw = raw.append_column("ev_amount", pa.array(
+            [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
+    if "ev_source_file" in raw.column_names:
+        i = raw.column_names.index("ev_source_file")
+        names = [relative_name(dataset, f) for f in raw.column(i).to_pylist()]
+        raw = raw.set_column(i, "ev_source_file", pa.array(names, pa.string()))
+    return output.shape_alerts(rule, raw, base.start, base.end)
 
 
 def _visit_amounts(base: Context, backend: eng.Backend, raws: list[pa.Table]) -> dict[str, float]:

@@ -20,14 +20,24 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from weijian.core.admin_scope import AuditedAdmin, RoleGate
 from weijian.core.audit import audit_record, audit_verify
-from weijian.core.models import AuditEvent, Department, DepartmentDuty, Profile, Region, Role
-from weijian.core.records import record_save
+from weijian.core.models import (
+    ADMINISTRATOR_ROLES,
+    AuditEvent,
+    Department,
+    DepartmentDuty,
+    Profile,
+    Region,
+    Role,
+)
+from weijian.core.records import record_delete, record_save
 from weijian.core.scope import scope_of
 from weijian.core.xlsx import XLSX_MIME, workbook_bytes
 
@@ -79,9 +89,19 @@ class ProfileAdmin(NotSelf, AuditedAdmin):
     list_filter = ("role", "department")
     raw_id_fields = ("user", "region", "institution")
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if obj.user_id == request.user.pk:  # not even by adding a profile to one's own account
+            raise PermissionDenied("不能为自己设定角色")
+        super().save_model(request, obj, form, change)
+
 
 def _role_of(request: HttpRequest) -> str:
     return scope_of(request.user).role
+
+
+def _is_administrator(user: Any) -> bool:
+    """One of the three administrators, or a superuser (the break-glass account)."""
+    return bool(user.is_superuser) or scope_of(user).role in ADMINISTRATOR_ROLES
 
 
 admin.site.unregister(User)
@@ -120,18 +140,25 @@ class AccountAdmin(NotSelf, RoleGate, UserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are deactivated, never deleted: the audit log names them
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """The system administrator keeps the business users' accounts, not the other administrators' (else a
+        password reset would let one administrator act as another); the break-glass account resets those."""
+        if obj is not None and _role_of(request) == Role.SYSTEM_ADMIN and _is_administrator(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         changes = {n: form.cleaned_data.get(n) for n in form.changed_data if "password" not in n}
         record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        if _role_of(request) != Role.SYSTEM_ADMIN:
-            from django.core.exceptions import PermissionDenied
-
+        target = User.objects.filter(pk=id).first()
+        if _role_of(request) != Role.SYSTEM_ADMIN or target is None or _is_administrator(target):
             raise PermissionDenied
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            audit_record(actor=request.user, action="admin.auth.user.password", object_type="auth.user", object_id=id)
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                audit_record(actor=request.user, action="admin.auth.user.password", object_type="auth.user", object_id=id)
         return response
 
 
@@ -147,11 +174,23 @@ class RoleGroupAdmin(RoleGate, GroupAdmin):
         record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
 
 
+class AuditedDeletes:
+    """Deleting a lockout record unlocks an account: audited like every other change."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_delete(actor=request.user, obj=obj, guarded=False)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                record_delete(actor=request.user, obj=obj, guarded=False)
+
+
 for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
                        (AccessFailureLog, AccessFailureLogAdmin)):  # fmt: skip
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-    admin.site.register(_model, type(f"Secured{_admin.__name__}", (RoleGate, _admin), {"roles": SECURITY}))
+    admin.site.register(_model, type(f"Secured{_admin.__name__}", (AuditedDeletes, RoleGate, _admin), {"roles": SECURITY}))
 
 
 @admin.register(AuditEvent)
@@ -181,8 +220,9 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
     @admin.action(description="导出所选审计事件（Excel）")
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
         events = queryset.order_by("seq")
+        first = events.values_list("seq", flat=True).first()
         audit_record(actor=request.user, action="core.audit.export", object_type="audit_event",
-                     data={"events": events.count(), "first": events.first().seq if events else None})  # fmt: skip
+                     data={"events": events.count(), "first": first})  # fmt: skip
         rows = ([e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.object_type,
                  e.object_id, json.dumps(e.data, ensure_ascii=False), e.hash]
                 for e in events.iterator(chunk_size=2000))  # fmt: skip

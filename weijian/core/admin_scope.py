@@ -71,6 +71,20 @@ class AuditedAdmin(RoleGate, admin.ModelAdmin):
             for obj in queryset:
                 self.delete_model(request, obj)
 
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        """Inline rows are saved and deleted one by one, each with its audit event (and, for business
+        records, through the write-side guard: see :class:`ScopedAdmin`)."""
+        guarded = isinstance(self, ScopedAdmin)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record_delete(actor=request.user, obj=obj, guarded=guarded)
+        for obj in instances:
+            changes = next(
+                ({n: f.cleaned_data.get(n) for n in f.changed_data} for f in formset.forms if f.instance is obj), {}
+            )
+            record_save(actor=request.user, obj=obj, changes=changes, guarded=guarded)
+        formset.save_m2m()
+
 
 class ScopedForeignKeys:
     """Foreign-key choices of business forms: only records, regions and departments the user may write to."""
@@ -145,17 +159,6 @@ class ScopedAdmin(ScopedForeignKeys, AuditedAdmin):
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         record_delete(actor=request.user, obj=obj)
 
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
-        """Each inline row is saved or deleted through the guard, like the record itself."""
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            record_delete(actor=request.user, obj=obj)
-        for obj in instances:
-            changes = next(
-                ({n: f.cleaned_data.get(n) for n in f.changed_data} for f in formset.forms if f.instance is obj), {}
-            )
-            record_save(actor=request.user, obj=obj, changes=changes)
-        formset.save_m2m()
 
 
 class ScopedInline(ScopedForeignKeys, RoleGate):
@@ -206,16 +209,3 @@ class RequirePrimaryInScopeFormSet(BaseInlineFormSet):
             from django.core.exceptions import ValidationError
 
             raise ValidationError("新增执业人员须同时登记其在本区机构的主要执业注册")
-
-
-def read_only_model(model_admin: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
-    """Class decorator: an admin that only shows records (changes go through the pages and services)."""
-
-    def no(self: Any, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    model_admin.has_add_permission = no  # type: ignore[method-assign]
-    model_admin.has_change_permission = no  # type: ignore[method-assign]
-    model_admin.has_delete_permission = no  # type: ignore[method-assign]
-    return model_admin
-

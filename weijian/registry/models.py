@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import Department, Region
@@ -197,18 +198,33 @@ class Practitioner(Searchable, models.Model):
 
     @property
     def owner_district_code(self) -> str | None:
-        """The district of the current primary registration: the one that keeps this record."""
+        """The district of the primary registration: the one that keeps this record (see :func:`keepers`)."""
         if self.pk is None:
             return None
-        today = dt.date.today()
-        primary = (
-            self.registrations.filter(is_primary=True, valid_from__lte=today)
-            .exclude(valid_to__lt=today)
-            .select_related("institution__district")
-            .order_by("-valid_from")
-            .first()
-        )
-        return primary.institution.district.code if primary else None
+        return keepers(Registration.objects.filter(practitioner_id=self.pk)).get(self.pk)
+
+
+def keepers(registrations: models.QuerySet[Registration]) -> dict[int, str]:
+    """Practitioner pk → district code of the registration that makes a district the record's keeper.
+
+    That is the primary registration in force today (the latest begun, if several), or — for a practitioner
+    whose primary registration has not begun yet, e.g. one just registered by a district — the earliest one
+    to come. Ended registrations never count.
+    """
+    today = timezone.localdate()
+    rows = (
+        registrations.filter(is_primary=True)
+        .exclude(valid_to__lt=today)
+        .values_list("practitioner_id", "institution__district__code", "valid_from")
+        .iterator(chunk_size=5000)
+    )
+    best: dict[int, tuple[tuple[bool, int], str]] = {}
+    for practitioner, district, since in rows:
+        # current ones first (the latest begun wins), then future ones (the earliest wins)
+        rank = (since <= today, since.toordinal() if since <= today else -since.toordinal())
+        if practitioner not in best or rank > best[practitioner][0]:
+            best[practitioner] = (rank, district)
+    return {practitioner: district for practitioner, (_, district) in best.items()}
 
 
 class PractitionerScope(models.Model):

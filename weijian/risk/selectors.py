@@ -4,12 +4,14 @@ only through :func:`institution_grade` or its bulk variant :func:`institution_gr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from weijian.alerts.evidence import english
 from weijian.alerts.selectors import indicator_label, institution_alerts_since
 from weijian.analytics.registry import RULES
 from weijian.core.scope import scoped
@@ -22,10 +24,6 @@ INDICATOR_EN = {
     "antimicrobial_intensity": "Antibacterial use density",
     "outpatient_antibiotic_rate": "Outpatient antibiotic prescription rate",
 }
-
-
-def _english() -> bool:
-    return (translation.get_language() or "zh-hans").startswith("en")
 
 
 def _number(value: Any) -> str:
@@ -91,7 +89,7 @@ def institution_grades(user: Any, institutions: Iterable[Any]) -> dict[int, grad
         for pk, signal in source.load()(ids).items():
             if pk in per_institution:
                 per_institution[pk].append((source, signal))
-    en = _english()
+    en = english()
     grades = {}
     for pk, signals in per_institution.items():
         combined = grading.combine(signals, en=en)
@@ -110,7 +108,7 @@ def institution_grade(user: Any, institution: Institution) -> grading.Grade | No
 
 def grade_warnings(user: Any, institution: Institution, as_of: dt.date) -> list[str]:
     """Facts newer than the grade's data that it does not reflect: an expired licence, a suspension, new alerts."""
-    en = _english()
+    en = english()
     today = timezone.localdate()
     notes = []
     expiry = institution.licence_valid_to
@@ -133,3 +131,16 @@ def grade_warnings(user: Any, institution: Institution, as_of: dt.date) -> list[
             else f"评级数据截至 {as_of:%Y-%m-%d}，此后又有 {newer['lines']} 条预警明细（{newer['items']} 个工作项）"
         )  # fmt: skip
     return notes
+
+
+def grade_for_reader(grade: grading.Grade, *, official: bool) -> grading.Grade:
+    """What a reader outside the supervising offices (the institution itself) may see of a grade: the parts
+    that come from alerts about it are one line, so that it never learns which rules fired (they may become
+    clues for a case); the score, the sources and the legend stay as they are."""
+    if official or not any(p.internal for p in grade.parts):
+        return grade
+    internal = [p for p in grade.parts if p.internal]
+    label = "Risk analysis of claims and activity data" if english() else "业务数据风险分析"
+    merged = grading.Part(internal[0].source, label, round(sum(p.points for p in internal), 1))
+    parts = [p for p in grade.parts if not p.internal]
+    return dataclasses.replace(grade, parts=[merged, *parts])

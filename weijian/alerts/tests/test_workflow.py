@@ -165,3 +165,30 @@ def test_city_office_routes_from_triage_keeping_the_history(registry: dict[str, 
     assert _events("alerts.item.route") == 2
     services.work_item_dispose(actor=manager.__class__.objects.get(pk=city.pk), item_id=item.pk,
                                status=ItemStatus.CLUE, reason="")  # fmt: skip
+
+
+def test_due_dates_never_outlast_the_rules_deadline_and_a_referral_keeps_only_its_own(
+    loaded: dict[str, str], make_user: Any
+) -> None:
+    manager = make_user("mgr", role=Role.DISTRICT_MANAGER, region="310101", department="health")
+    inspector = make_user("insp", role=Role.INSPECTOR, region="310101", department="health")
+    item = _item("institution_licence", loaded["a1"])
+    assert item.deadline is not None
+    with pytest.raises(WorkItemError, match="不能晚于处置期限"):
+        services.work_item_assign(actor=manager, item_id=item.pk, assignee_id=inspector.pk,
+                                  due_date=item.deadline + dt.timedelta(days=1))  # fmt: skip
+    services.work_item_assign(actor=manager, item_id=item.pk, assignee_id=inspector.pk, due_date=item.deadline)
+    services.work_item_dispose(actor=inspector, item_id=item.pk, status=ItemStatus.CLUE, reason="转案源")
+    item.refresh_from_db()
+    assert item.due_date is None and not item.is_overdue(item.deadline + dt.timedelta(days=30))
+
+
+def test_bulk_disposal_survives_a_forged_return_address(loaded: dict[str, str], make_user: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("mgr", role=Role.DISTRICT_MANAGER, region="310101", department="health"))
+    item = _item("institution_licence", loaded["a1"])
+    response = client.post("/alerts/", {"items": [item.pk], "status": "dismissed", "reason": "核实无误排除",
+                                        "back": "?view=open\r\nSet-Cookie: x=1"})  # fmt: skip
+    assert response.status_code == 302 and "\r" not in response["Location"] and "Set-Cookie" not in response.headers

@@ -667,3 +667,37 @@ def test_audit_administrator_exports_and_verifies_the_log(world: World) -> None:
     for role in ("city", "system", "security"):
         assert world.clients[role].post(url, {"action": "export_xlsx", "_selected_action": ids}).status_code in (302, 403)
 
+
+
+def test_no_administrator_can_make_themselves_another_one(world: World) -> None:
+    """The break-glass account cannot give itself a business role; the system administrator cannot reset the
+    other administrators' passwords (and so act as them)."""
+    breakglass = world.clients["superuser"]
+    url = _admin_url(Profile, "add")
+    data = _form(breakglass, url)
+    data.update({"user": str(world.users["superuser"].pk), "role": Role.CITY_ADMIN,
+                 "region": str(Region.objects.get(code="310000").pk)})  # fmt: skip
+    assert breakglass.post(url, data).status_code == 403
+    assert not Profile.objects.filter(user=world.users["superuser"]).exists()
+    system = world.clients["system"]
+    for role in ("security", "audit", "superuser"):
+        target = world.users[role]
+        assert system.get(reverse("admin:auth_user_password_change", args=[target.pk])).status_code == 403, role
+        assert system.post(_admin_url(type(target), "change", target.pk), {"is_active": ""}).status_code in (302, 403)
+        target.refresh_from_db()
+        assert target.is_active, role
+    inspector = world.users["inspector_a"]
+    assert system.get(reverse("admin:auth_user_password_change", args=[inspector.pk])).status_code == 200
+
+
+def test_practitioner_rows_never_drop_their_registration_silently(world: World) -> None:
+    """A known practitioner's row naming a new 主要执业机构 is refused (registrations have their own import);
+    a new one with a primary registration that starts later is still kept by the district that entered it."""
+    client = world.clients["manager_a"]
+    data = _import(client, "practitioners", _csv("practitioner_id,name,kind,institution_id,registration_valid_from",
+                                                  f"{ZHANG},张伟,physician,{world.codes['a2']},2025-01-01")).json()  # fmt: skip
+    assert data["rejected"] == 1 and "执业注册" in data["rejects"][0]["reason"]
+    later = _import(client, "practitioners", _csv("practitioner_id,name,kind,institution_id,registration_valid_from",
+                                                   f"110310101000095,将来人,physician,{world.codes['a2']},2099-01-01")).json()  # fmt: skip
+    assert later["created"] == 1
+    assert Practitioner.objects.get(cert_no="110310101000095").owner_district_code == DISTRICT_A

@@ -12,7 +12,6 @@ Each applies the ``WEIJIAN_IMPORT_LIMITS`` before and while reading.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
@@ -30,7 +29,14 @@ from weijian.registry.imports import cells
 from weijian.registry.imports.limits import Limits, check_size
 from weijian.registry.imports.readers import ImportFileError, Sheet, open_sheet, read_path
 from weijian.registry.imports.specs import SPECS, Column, Context, KindSpec, RowError
-from weijian.registry.models import ImportBatch, ImportReject, Institution, Practitioner, Registration
+from weijian.registry.models import (
+    ImportBatch,
+    ImportReject,
+    Institution,
+    Practitioner,
+    Registration,
+    keepers,
+)
 
 REJECT_BATCH = 2000
 
@@ -124,20 +130,10 @@ def _context(scope: Scope, spec: KindSpec) -> Context:
             ctx.institution_districts[pk] = district
     if spec.kind in ("practitioners", "practitioner_scopes", "registrations"):
         ctx.practitioners = dict(Practitioner.objects.values_list("cert_no", "pk").iterator())
-        ctx.practitioner_owners = _practitioner_owners()
+        ctx.practitioner_owners = keepers(Registration.objects.all())
+    if spec.kind == "practitioners":
+        ctx.registered = set(Registration.objects.values_list("practitioner_id", "institution_id").iterator(chunk_size=5000))
     return ctx
-
-
-def _practitioner_owners() -> dict[int, str]:
-    """Practitioner pk → district code of the current primary registration (the record's keeper)."""
-    today = dt.date.today()
-    rows = (
-        Registration.objects.filter(is_primary=True, valid_from__lte=today)
-        .exclude(valid_to__lt=today)
-        .order_by("valid_from")
-        .values_list("practitioner_id", "institution__district__code")
-    )
-    return dict(rows.iterator(chunk_size=5000))  # the latest primary registration wins
 
 
 def _display(value: Any) -> str:

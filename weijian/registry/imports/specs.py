@@ -70,6 +70,7 @@ class Context:
     institution_districts: dict[int, str] = field(default_factory=dict)  # pk → district code
     practitioners: dict[str, int] = field(default_factory=dict)  # cert_no → pk
     practitioner_owners: dict[int, str] = field(default_factory=dict)  # pk → district of the primary registration
+    registered: set[tuple[int, int]] = field(default_factory=set)  # (practitioner pk, institution pk) registrations
     new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
 
     def in_scope(self, region_code: str | None) -> bool:
@@ -293,7 +294,9 @@ class PractitionerSpec(KindSpec):
         if stored is not None:
             if not ctx.owns_practitioner(stored["pk"]):
                 raise _ask_city("practitioner_id", obj["cert_no"])
-            obj.pop("_registration", None)  # registrations of known practitioners come through their own import
+            registration = obj.pop("_registration", None)  # known practitioners: registrations have their own import
+            if registration and (stored["pk"], registration["institution_id"]) not in ctx.registered:
+                raise RowError("institution_id", "", "该人员已在人员库中：新增或变更执业注册请用“执业注册”导入")
             return
         if ctx.is_city_office:  # the city's office may register a practitioner before any registration
             return

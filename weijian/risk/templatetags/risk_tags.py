@@ -8,7 +8,7 @@ from django import template
 
 from weijian.core.models import Role
 from weijian.core.scope import scope_of
-from weijian.risk.selectors import institution_grade
+from weijian.risk.selectors import grade_for_reader, institution_grade
 from weijian.rules.loader import RulesError
 
 register = template.Library()
@@ -22,4 +22,6 @@ def institution_grade_panel(context: dict[str, Any], institution: Any) -> dict[s
     except RulesError as exc:  # a broken rules file says so on the page instead of failing it
         grade, error = None, str(exc)
     officials = scope_of(user).role not in (Role.INSTITUTION_USER, Role.PUBLIC)
+    if grade is not None:
+        grade = grade_for_reader(grade, official=officials)
     return {"grade": grade, "error": error, "officials": officials}
