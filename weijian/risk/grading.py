@@ -9,12 +9,14 @@ counts beyond its listed reasons as one "其他" line; and the cap, when the sum
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from weijian.analytics import risk as analytics_risk
 from weijian.risk.sources import Signal, Source
 from weijian.rules import loader
 
@@ -23,8 +25,16 @@ MAX_SCORE = 100.0
 EPSILON = 0.0005
 
 
+# The A–D cut-offs are the analytics score's (rules/data/risk_score.yaml): one scale for both grades.
+GRADE_LABELS = {"A": ("低风险", "Low risk"), "B": ("较低风险", "Moderate risk"), "C": ("较高风险", "Elevated risk"),
+                "D": ("高风险", "High risk")}  # fmt: skip
+
+
 def cutoffs(on: dt.date) -> loader.Resolved:
-    return loader.resolve(FILE, "grades.cutoffs", on)
+    """The highest score of each grade in force on ``on``, as ``[{"grade": "A", "max": 20.0}, …]``."""
+    found = loader.resolve(analytics_risk.FILE, "grades", on)
+    bands = [{"grade": g, "max": float(found.value[g])} for g in analytics_risk.GRADES]
+    return dataclasses.replace(found, value=bands)
 
 
 def weight(source_key: str, on: dt.date) -> loader.Resolved:
@@ -33,11 +43,7 @@ def weight(source_key: str, on: dt.date) -> loader.Resolved:
 
 
 def grade_for(score: float, on: dt.date) -> str:
-    bands = cutoffs(on).value
-    for band in bands:
-        if float(score) <= float(band["max"]):
-            return str(band["grade"])
-    return str(bands[-1]["grade"])
+    return analytics_risk.grade_on(score, on)
 
 
 def weighted_score(points: Mapping[str, float], on: dt.date) -> float:
@@ -144,7 +150,8 @@ def combine(signals: Sequence[tuple[Source, Signal]], *, en: bool = False) -> Gr
     grade = grade_for(total, as_of)
     legend, low = [], 0.0
     for band in bands_rule.value:
-        legend.append(Band(str(band["grade"]), low, float(band["max"]), str(band.get("en" if en else "zh", ""))))
+        zh, english_label = GRADE_LABELS.get(str(band["grade"]), ("", ""))
+        legend.append(Band(str(band["grade"]), low, float(band["max"]), english_label if en else zh))
         low = float(band["max"])
     return Grade(
         score=round(total, 1), grade=grade, grade_label=next((b.label for b in legend if b.grade == grade), ""),

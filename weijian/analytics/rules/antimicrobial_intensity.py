@@ -35,6 +35,6 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="antimicrobial_intensity", name_zh="抗菌药物使用强度超标", name_en="Antibacterial use density above target",
-    legal_basis="抗菌药物临床应用管理办法（卫生部令第84号）", department="health", severity="medium",
+    legal_basis="抗菌药物临床应用管理办法（卫生部令第84号）", severity="medium",
     subject_type="institution_month", tables=("visits", "prescriptions", "institutions"), build=build,
     params={"threshold": Param("antimicrobials", "use_intensity_max"), "counted_atc_groups": GROUPS})

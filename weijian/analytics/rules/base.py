@@ -60,7 +60,6 @@ class Rule:
     name_zh: str
     name_en: str
     legal_basis: str
-    department: str  # health | insurance | drug | market | eco
     severity: str  # low | medium | high
     subject_type: str
     tables: tuple[str, ...]
@@ -72,7 +71,7 @@ class Rule:
 
     def meta(self) -> dict[str, Any]:
         return {"id": self.id, "name_zh": self.name_zh, "name_en": self.name_en,
-                "legal_basis": self.legal_basis, "department": self.department,
+                "legal_basis": self.legal_basis,
                 "severity": self.severity, "subject_type": self.subject_type,
                 "tables": list(self.tables), "statistical": self.statistical}
 

@@ -45,5 +45,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="duplicate_charge", name_zh="重复收费", name_en="Duplicate charge",
-    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", department="insurance", severity="medium",
+    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", severity="medium",
     subject_type="charge", tables=("charges",), build=build)

@@ -46,7 +46,7 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="ghost_registration", name_zh="挂证", name_en="Ghost registration (registered, not practising)",
-    legal_basis="医师执业注册管理办法 第十九条；关于开展医务人员“挂证”问题专项治理的通知", department="health",
+    legal_basis="医师执业注册管理办法 第十九条；关于开展医务人员“挂证”问题专项治理的通知",
     severity="medium", subject_type="registration", tables=("registrations", "visits"), build=build,
     statistical=True,
     params={"max_visits_here": Param("statistical_rules", "ghost_registration.max_visits_here", "integer"),

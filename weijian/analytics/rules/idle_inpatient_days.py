@@ -53,6 +53,6 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="idle_inpatient_days", name_zh="挂床住院", name_en="Idle inpatient days (bed only)",
-    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", department="insurance", severity="medium",
+    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", severity="medium",
     subject_type="visit", tables=("visits", "charges"), build=build,
     params={"min_idle_days": Param("insurance_fund", "idle_inpatient_days.min_idle_days", "integer")})

@@ -35,5 +35,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="institution_licence", name_zh="无证/超期/停业期间执业", name_en="Practice without a valid institution licence",
-    legal_basis="医疗机构管理条例 第二十三条、第四十三条", department="health", severity="high",
+    legal_basis="医疗机构管理条例 第二十三条、第四十三条", severity="high",
     subject_type="visit", tables=("visits", "institutions"), build=build)

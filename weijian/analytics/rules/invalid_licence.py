@@ -33,5 +33,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="invalid_licence", name_zh="无证/证照失效执业", name_en="Practice with an invalid or unknown licence",
-    legal_basis="医师法 第十三条、第五十九条", department="health", severity="high",
+    legal_basis="医师法 第十三条、第五十九条", severity="high",
     subject_type="visit", tables=("visits", "practitioners"), build=build)

@@ -32,5 +32,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="out_of_scope_dept", name_zh="超范围诊疗", name_en="Care outside the licensed departments",
-    legal_basis="医疗机构管理条例 第二十六条、第四十六条", department="health", severity="medium",
+    legal_basis="医疗机构管理条例 第二十六条、第四十六条", severity="medium",
     subject_type="visit", tables=("visits", "institution_depts"), build=build)

@@ -28,5 +28,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="post_death_charge", name_zh="死亡后发生费用（冒用已故人员）", name_en="Charge after the patient's death",
-    legal_basis="医疗保障基金使用监督管理条例 第十九条、第四十一条", department="insurance", severity="high",
+    legal_basis="医疗保障基金使用监督管理条例 第十九条、第四十一条", severity="high",
     subject_type="charge", tables=("charges", "deaths"), build=build)

@@ -34,5 +34,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="practitioner_scope", name_zh="超执业范围执业", name_en="Practice outside the practitioner's scope",
-    legal_basis="医师法 第十四条、第五十七条", department="health", severity="medium",
+    legal_basis="医师法 第十四条、第五十七条", severity="medium",
     subject_type="visit", tables=("visits", "practitioners", "practitioner_scopes"), build=build)

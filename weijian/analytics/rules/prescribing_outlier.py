@@ -15,7 +15,7 @@ several). Locally and exactly (so both engines agree), within each peer group
 
 (when MAD = 0 the mean absolute deviation × 1.2533 replaces 0.6745 / MAD's denominator, and a
 group with no spread at all is skipped). Fires when z > ``z_threshold`` (2.5), total ≥
-``min_ddd`` (DDD measure; amounts use 100 × min_ddd yuan) and total ≥ ``min_ratio_to_median`` ×
+``min_ddd`` (DDD measure) or ``min_amount`` yuan (amount measure) and total ≥ ``min_ratio_to_median`` ×
 the group's median total. value = z, threshold = z_threshold. By default only drugs measured in
 DDDs are monitored: the antimicrobials of ``counted_atc_groups`` (rules/data/antimicrobials.yaml;
 J01 by default, as the use intensity); ``include_amounts = 1`` adds every other drug, measured by
@@ -86,7 +86,7 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
                peers AS ev_peers, round(med_total, 6) AS ev_peer_median
         FROM z
         WHERE peers >= {prm('min_peers')} AND z > {prm('z_threshold')}
-          AND total >= CASE WHEN measure = 'ddd' THEN {prm('min_ddd')} ELSE 100 * {prm('min_ddd')} END
+          AND total >= CASE WHEN measure = 'ddd' THEN {prm('min_ddd')} ELSE {prm('min_amount')} END
           AND total >= {prm('min_ratio_to_median')} * med_total
           AND (measure = 'ddd' OR {prm('include_amounts')} = 1)
         ORDER BY subject_id""")
@@ -95,12 +95,13 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
 
 RULE = Rule(
     id="prescribing_outlier", name_zh="临床用药超常", name_en="Prescribing far above same-dept peers",
-    legal_basis="处方管理办法 第四十四条、第四十五条；抗菌药物临床应用管理办法 第三十八条", department="health",
+    legal_basis="处方管理办法 第四十四条、第四十五条；抗菌药物临床应用管理办法 第三十八条",
     severity="low", subject_type="practitioner_drug_month", tables=("prescriptions", "visits"), build=build,
     statistical=True, post=post,
     params={"z_threshold": Param(FILE, "prescribing_outlier.z_threshold"),
             "min_peers": Param(FILE, "prescribing_outlier.min_peers", "integer"),
             "min_ddd": Param(FILE, "prescribing_outlier.min_ddd"),
+            "min_amount": Param(FILE, "prescribing_outlier.min_amount"),
             "min_ratio_to_median": Param(FILE, "prescribing_outlier.min_ratio_to_median"),
             "include_amounts": Param(FILE, "prescribing_outlier.include_amounts", "flag"),
             "counted_atc_groups": GROUPS})

@@ -37,6 +37,6 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="repeat_exam", name_zh="重复检查", name_en="Repeat exam or lab within days",
-    legal_basis="医疗保障基金使用监督管理条例 第十五条；检查检验结果互认管理办法", department="insurance",
+    legal_basis="医疗保障基金使用监督管理条例 第十五条；检查检验结果互认管理办法",
     severity="low", subject_type="charge", tables=("charges",), build=build,
     params={"max_days": Param("insurance_fund", "repeat_exam.max_days", "integer")})

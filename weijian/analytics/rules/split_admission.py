@@ -40,6 +40,6 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="split_admission", name_zh="分解住院", name_en="Split admission",
-    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", department="insurance", severity="high",
+    legal_basis="医疗保障基金使用监督管理条例 第十五条、第三十八条", severity="high",
     subject_type="visit", tables=("visits",), build=build,
     params={"max_gap_days": Param("insurance_fund", "split_admission.max_gap_days", "integer")})

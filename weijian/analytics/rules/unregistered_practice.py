@@ -26,5 +26,5 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="unregistered_practice", name_zh="未注册/未备案执业", name_en="Practice at an institution without registration",
-    legal_basis="医师法 第十四条、第五十七条；医师执业注册管理办法 第十九条", department="health", severity="medium",
+    legal_basis="医师法 第十四条、第五十七条；医师执业注册管理办法 第十九条", severity="medium",
     subject_type="visit", tables=("visits", "registrations"), build=build)

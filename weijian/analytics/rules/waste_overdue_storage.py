@@ -35,6 +35,6 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="waste_overdue_storage", name_zh="医疗废物暂存超时", name_en="Medical waste stored over 48 hours",
-    legal_basis="医疗卫生机构医疗废物管理办法 第十九条；医疗废物管理条例 第十七条", department="eco",
+    legal_basis="医疗卫生机构医疗废物管理办法 第十九条；医疗废物管理条例 第十七条",
     severity="medium", subject_type="bag", tables=("waste_bags",), build=build,
     params={"max_hours": Param("medical_waste", "waste_overdue_storage.max_hours")})

@@ -61,7 +61,7 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="waste_weight_gap", name_zh="医疗废物流失/去向不明", name_en="Medical waste weight gap or not received",
-    legal_basis="医疗废物管理条例 第十四条、第四十五条", department="eco", severity="high",
+    legal_basis="医疗废物管理条例 第十四条、第四十五条", severity="high",
     subject_type="manifest", tables=("waste_manifests",), optional_tables=("waste_bags",), build=build,
     params={"min_received_ratio": Param("medical_waste", "waste_weight_gap.min_received_ratio"),
             "max_unreceived_hours": Param("medical_waste", "waste_weight_gap.max_unreceived_hours"),

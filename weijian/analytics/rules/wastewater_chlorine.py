@@ -46,6 +46,6 @@ def _with_threshold(out: ibis.Table) -> ibis.Table:
 
 RULE = Rule(
     id="wastewater_chlorine", name_zh="污水总余氯超标", name_en="Wastewater residual chlorine out of range",
-    legal_basis="GB 18466-2005 医疗机构水污染物排放标准 表1、表2", department="eco", severity="medium",
+    legal_basis="GB 18466-2005 医疗机构水污染物排放标准 表1、表2", severity="medium",
     subject_type="sensor_day", tables=("wastewater_readings", "institutions"), build=build,
     params={f"{c}_{b}": Param("wastewater", f"wastewater_chlorine.{c}_{b}") for c in CLASSES for b in ("min", "max")})

@@ -61,7 +61,7 @@ def build(ctx: Context) -> ibis.Table:
 
 RULE = Rule(
     id="wastewater_flatline", name_zh="在线监测数据造假/停运", name_en="Wastewater sensor flatline or stopped",
-    legal_basis="排污许可管理条例 第三十四条；环境保护法 第六十三条", department="eco", severity="high",
+    legal_basis="排污许可管理条例 第三十四条；环境保护法 第六十三条", severity="high",
     subject_type="sensor_day", tables=("wastewater_readings",), build=build,
     params={"min_readings": Param("wastewater", "wastewater_flatline.min_readings", "integer"),
             "min_span_hours": Param("wastewater", "wastewater_flatline.min_span_hours")})

@@ -3,9 +3,23 @@
 from django.db import migrations, models
 
 
+def departments_of_earlier_batches(apps, schema_editor):
+    """Batches imported before batches had a department take their importer's department, so a district office
+    keeps seeing what it imported (command-line and system imports keep none: the city office sees them)."""
+    ImportBatch = apps.get_model("registry", "ImportBatch")
+    Profile = apps.get_model("core", "Profile")
+    by_user = dict(Profile.objects.exclude(department=None).values_list("user__username", "department__code"))
+    for batch in ImportBatch.objects.filter(department_code=""):
+        code = by_user.get(batch.actor)
+        if code:
+            batch.department_code = code
+            batch.save(update_fields=["department_code"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('core', '0003_reference_data'),
         ('registry', '0004_trigram_search'),
     ]
 
@@ -15,4 +29,5 @@ class Migration(migrations.Migration):
             name='department_code',
             field=models.CharField(blank=True, max_length=30),
         ),
+        migrations.RunPython(departments_of_earlier_batches, migrations.RunPython.noop),
     ]

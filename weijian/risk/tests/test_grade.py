@@ -84,7 +84,7 @@ def test_points_shown_add_up_to_the_score(registry: dict[str, str], tmp_path: Pa
     assert total == 58.4 and round(listed, 1) == 58.4 and "其他" in page
     assert "C 级" in page and "较高风险" in page
     assert "A 低风险（0–20 分）" in page and "D 高风险（60–100 分）" in page  # the legend, from rules data
-    assert "数据截至 2025-12-31" in page and "platform_grade.yaml" in page
+    assert "数据截至 2025-12-31" in page and "risk_score.yaml" in page
 
 
 def test_a_grade_is_computed_from_rules_data(registry: dict[str, str], tmp_path: Path, make_user: Any) -> None:
@@ -92,7 +92,7 @@ def test_a_grade_is_computed_from_rules_data(registry: dict[str, str], tmp_path:
     city = make_user("city", role=Role.CITY_ADMIN, region="310000", department="health")
     grade = institution_grade(city, Institution.objects.get(uscc=registry["a1"]))
     assert grade is not None and (grade.score, grade.grade, grade.as_of) == (72.5, "D", dt.date(2025, 12, 31))
-    assert grade.rules["cutoffs"]["file"] == "platform_grade.yaml"
+    assert grade.rules["cutoffs"]["file"] == "risk_score.yaml"  # one A–D scale for both grades
     assert grade.rules["weights"]["analytics"]["sha256"] == loader.file_hash("platform_grade")
     assert [b.grade for b in grade.legend] == ["A", "B", "C", "D"]
     other = make_user("b", role=Role.DISTRICT_MANAGER, region="310104", department="health")
