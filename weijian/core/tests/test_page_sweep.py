@@ -1,6 +1,6 @@
 """No page answers 5xx: the demo city, built as ``make demo`` builds it, swept for every role.
 
-Every institution profile is opened by every role that may see it, and up to 100 records of every
+Every institution profile is opened by every role that may see it, and up to 50 records of every
 other page shape (see ``weijian.core.sweep``), with list filters, exports, the API and the back-office.
 It builds its own database in a temporary data folder (SQLite), so it runs on one database only
 (``-m sweep`` selects it; the PostgreSQL pass leaves it out).
@@ -24,7 +24,7 @@ def _weijian(data: Path, *args: str, timeout: int) -> subprocess.CompletedProces
                           timeout=timeout, check=False)  # fmt: skip
 
 
-SAMPLE = 100  # records per page shape besides the institution profiles, which are all opened
+SAMPLE = 50  # records per page shape besides the institution profiles, which are all opened
 # Two sweeps side by side (SQLite serves concurrent readers), each with about half of the requests.
 ROLE_GROUPS = ("district_manager,inspector,institution_user",
                "city_admin,partner_officer,public,system_admin,security_admin,audit_admin")  # fmt: skip
