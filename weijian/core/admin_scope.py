@@ -57,14 +57,19 @@ class RoleGate:
 
 
 class AuditedAdmin(RoleGate, admin.ModelAdmin):
-    """Reference data, accounts and roles: gated by role, one audit event per save or delete."""
+    """Reference data, accounts and roles: gated by role, one audit event per save or delete.
+
+    ``guarded``: saves and deletes also pass the write-side guard (business records, :class:`ScopedAdmin`).
+    """
+
+    guarded = False
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
-        record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+        record_save(actor=request.user, obj=obj, changes=changes, guarded=self.guarded)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        record_delete(actor=request.user, obj=obj, guarded=False)
+        record_delete(actor=request.user, obj=obj, guarded=self.guarded)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         with transaction.atomic():
@@ -73,16 +78,15 @@ class AuditedAdmin(RoleGate, admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
         """Inline rows are saved and deleted one by one, each with its audit event (and, for business
-        records, through the write-side guard: see :class:`ScopedAdmin`)."""
-        guarded = isinstance(self, ScopedAdmin)
+        records, through the write-side guard)."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            record_delete(actor=request.user, obj=obj, guarded=guarded)
+            record_delete(actor=request.user, obj=obj, guarded=self.guarded)
         for obj in instances:
             changes = next(
                 ({n: f.cleaned_data.get(n) for n in f.changed_data} for f in formset.forms if f.instance is obj), {}
             )
-            record_save(actor=request.user, obj=obj, changes=changes, guarded=guarded)
+            record_save(actor=request.user, obj=obj, changes=changes, guarded=self.guarded)
         formset.save_m2m()
 
 
@@ -112,6 +116,7 @@ class ScopedAdmin(ScopedForeignKeys, AuditedAdmin):
     """
 
     roles = REGISTRY_EDITORS
+    guarded = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return scoped(request.user, super().get_queryset(request))
@@ -152,12 +157,6 @@ class ScopedAdmin(ScopedForeignKeys, AuditedAdmin):
         self._require_visible(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
-        changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
-        record_save(actor=request.user, obj=obj, changes=changes)
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        record_delete(actor=request.user, obj=obj)
 
 
 
