@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "weijian.registry",
     "weijian.alerts",
     "weijian.risk",
+    "weijian.inspections",
+    "weijian.clues",
 ]
 
 MIDDLEWARE = [
