@@ -1,16 +1,34 @@
-"""Excel out: any registry list, an import's rejected rows, and the blank import templates."""
+"""Excel out: any registry list, an import's rejected rows, and the import templates.
+
+Each export is a document: its first line says who exported which filter (in words) when, the header
+below it is frozen and filtered (``weijian.core.xlsx``). The institution list carries each institution's
+platform grade as its reader sees it (``weijian.risk.selectors``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from weijian.core.audit import audit_record
-from weijian.core.xlsx import SheetData, workbook_bytes, workbook_of
-from weijian.registry.imports.specs import SPECS
-from weijian.registry.models import Inspector, Institution, Practitioner
+from weijian.core.models import Department, Region
+from weijian.core.xlsx import Marked, SheetData, export_line, workbook_bytes, workbook_of
+from weijian.registry.imports import teaching
+from weijian.registry.imports.service import REJECT_COLUMNS, decode_cell
+from weijian.registry.models import (
+    ImportBatch,
+    Inspector,
+    Institution,
+    InstitutionKind,
+    InstitutionLevel,
+    InstitutionStatus,
+    Practitioner,
+    PractitionerKind,
+    PractitionerStatus,
+)
 
 Row = Callable[[Any], list[Any]]
+GRADE_BATCH = 1000
 
 INSTITUTION_COLUMNS: list[tuple[str, Row]] = [
     ("统一社会信用代码", lambda i: [i.uscc]),
@@ -25,6 +43,7 @@ INSTITUTION_COLUMNS: list[tuple[str, Row]] = [
     ("许可证有效期止", lambda i: [i.licence_valid_to]),
     ("状态", lambda i: [i.get_status_display()]),
 ]
+GRADE_HEADERS = ["风险等级", "风险分值", "评级数据截至"]
 PRACTITIONER_COLUMNS: list[tuple[str, Row]] = [
     ("执业证书编码", lambda p: [p.cert_no]),
     ("姓名", lambda p: [p.name]),
@@ -48,31 +67,139 @@ COLUMNS: dict[type, list[tuple[str, Row]]] = {
 }
 
 
-def export_list(model: type, objects: Iterable[Any], title: str) -> bytes:
+def _choice(choices: Any) -> Callable[[str], str]:
+    labels = {str(value): str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
+
+
+def _region_name(code: str) -> str:
+    region = Region.objects.filter(code=code).first()
+    return region.name if region is not None else code
+
+
+def _department_name(code: str) -> str:
+    department = Department.objects.filter(code=code).first()
+    return department.name if department is not None else code
+
+
+_LICENCE = {"expired": "已过期", "expiring": "即将到期"}
+_KEYWORD = ("q", "关键词", str)
+# Each list's filters as the page's query names them: parameter, label, the value in words.
+FILTERS: dict[type, list[tuple[str, str, Callable[[str], str]]]] = {
+    Institution: [
+        _KEYWORD, ("district", "区", _region_name), ("kind", "类别", _choice(InstitutionKind)),
+        ("status", "状态", _choice(InstitutionStatus)), ("level", "级别", _choice(InstitutionLevel)),
+        ("licence", "许可证", lambda v: _LICENCE.get(v, v)),
+    ],
+    Practitioner: [_KEYWORD, ("kind", "类别", _choice(PractitionerKind)), ("status", "状态", _choice(PractitionerStatus))],
+    Inspector: [
+        _KEYWORD, ("region", "区域", _region_name), ("department", "部门", _department_name),
+        ("active", "在岗", lambda v: {"1": "是", "0": "否"}.get(v, v)),
+    ],
+}  # fmt: skip
+
+
+def filter_words(model: type, query: dict[str, str]) -> list[tuple[str, str]]:
+    """The list's filters in words (区=浦东新区; 类别=诊所/门诊部), in the page's order."""
+    words = []
+    for param, label, show in FILTERS.get(model, []):
+        value = (query.get(param) or "").strip()
+        if value:
+            words.append((label, show(value)[:100]))
+    return words
+
+
+def _grade_cells(grade: Any) -> list[Any]:
+    if grade is None:
+        return ["", None, None]
+    return [f"{grade.grade}（{grade.grade_label}）" if grade.grade_label else grade.grade, grade.score, grade.as_of]
+
+
+def _graded_rows(user: Any, objects: Iterable[Institution]) -> Iterator[list[Any]]:
+    """Institution rows with their platform grade, as the reader would see it on the profile, in batches."""
+    from weijian.core.models import Role
+    from weijian.core.scope import scope_of
+    from weijian.risk.selectors import grade_for_reader, institution_grades
+    from weijian.rules.loader import RulesError
+
+    official = scope_of(user).role not in (Role.INSTITUTION_USER, Role.PUBLIC)
+    batch: list[Institution] = []
+
+    def flush() -> Iterator[list[Any]]:
+        try:
+            grades = institution_grades(user, batch)
+        except RulesError:  # a broken rules file: the list still exports, without grades
+            grades = {}
+        for institution in batch:
+            grade = grades.get(institution.pk)
+            if grade is not None:
+                grade = grade_for_reader(grade, official=official)
+            yield [value for _, get in INSTITUTION_COLUMNS for value in get(institution)] + _grade_cells(grade)
+        batch.clear()
+
+    for institution in objects:
+        batch.append(institution)
+        if len(batch) >= GRADE_BATCH:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def export_list(model: type, objects: Iterable[Any], title: str, *, user: Any = None, line: str | None = None) -> bytes:
     columns = COLUMNS[model]
+    headers = [header for header, _ in columns]
+    if model is Institution and user is not None:
+        return workbook_bytes(title, [*headers, *GRADE_HEADERS], _graded_rows(user, objects), line=line)
     rows = ([value for _, get in columns for value in get(obj)] for obj in objects)
-    return workbook_bytes(title, [header for header, _ in columns], rows)
+    return workbook_bytes(title, headers, rows, line=line)
 
 
 def list_export(*, actor: Any, model: type, queryset: Any, title: str, query: dict[str, str]) -> bytes:
-    """A scoped list as a workbook; who exported what (the filters) goes into the audit chain."""
+    """A scoped list as a workbook; who exported what (the filters) goes into the audit chain and the first line."""
     audit_record(actor=actor, action="registry.export", object_type=model.__name__, data={"query": query})
-    return export_list(model, queryset.iterator(chunk_size=2000), title)
+    line = export_line(actor=actor, filters=[("名录", title), *filter_words(model, query)])
+    return export_list(model, queryset.iterator(chunk_size=2000), title, user=actor, line=line)
 
 
-def rejects_workbook(rejects: Iterable[Any]) -> bytes:
-    """An import's rejected rows (``ImportReject`` rows, streamed) as a workbook to fix and import again."""
-    rows = ([r.row, r.column, r.value, r.reason] for r in rejects)
-    return workbook_bytes("未导入的行", ["行号", "列", "值", "原因"], rows)
+def _with_problems(originals: Iterable[Any], rejects: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """Pair each original row with its problems; both streams come in row order (bounded memory)."""
+    pending = iter(rejects)
+    ahead = next(pending, None)
+    for original in originals:
+        problems = []
+        while ahead is not None and ahead.row <= original.row:
+            if ahead.row == original.row:
+                problems.append(ahead)
+            ahead = next(pending, None)
+        yield original, problems
 
 
-def import_template(kind: str) -> bytes:
-    """A blank workbook with the Chinese headers (required ones in bold) and a notes sheet."""
-    spec = SPECS[kind]
-    columns = spec.columns
-    return workbook_of([
-        SheetData(spec.title, [c.header for c in columns], [], bold=[c.required for c in columns],
-                  widths=[max(12, len(c.header) * 2 + 4) for c in columns]),
-        SheetData("填写说明", ["列名", "对应字段", "必填", "说明"],
-                  [[c.header, c.key, "是" if c.required else "否", c.hint] for c in columns]),
-    ])  # fmt: skip
+def rejects_workbook(*, actor: Any, batch: ImportBatch, rejects: Iterable[Any], originals: Iterable[Any]) -> bytes:
+    """An import's rejected rows as uploaded — every column under its own header — with the row number and
+    every reason in front, the cells at fault highlighted: fix them and import the workbook again (the two
+    added columns are ignored by the import). Batches from before the original rows were kept list one
+    problem per line."""
+    line = export_line(actor=actor, filters=[("导入类型", batch.kind_title), ("文件", batch.filename),
+                                             ("批次", str(batch.pk))])  # fmt: skip
+    headers = list(batch.headers or [])
+    if not headers:
+        rows = ([r.row, r.column, r.value, r.reason] for r in rejects)
+        return workbook_bytes("未导入的行", ["行号", "列", "值", "原因"], rows, line=line)
+
+    def rows() -> Iterator[list[Any]]:
+        for original, problems in _with_problems(originals, rejects):
+            faulty = {p.column for p in problems}
+            text = "；".join(f"{p.column}：{p.reason}" if p.column and p.column not in p.reason else p.reason
+                            for p in problems)  # fmt: skip
+            values = [decode_cell(v) for v in original.values]
+            values += [None] * (len(headers) - len(values))
+            cells = [Marked(v) if h in faulty else v for h, v in zip(headers, values, strict=False)]
+            yield [original.row, text, *cells, *values[len(headers) :]]
+
+    widths = [8, 48, *(max(10, min(len(h) * 2 + 4, 30)) for h in headers)]
+    return workbook_of([SheetData("未导入的行", [*REJECT_COLUMNS, *headers], rows(), widths=widths, line=line)])
+
+
+def import_template(kind: str, user: Any) -> bytes:
+    """The teaching template of an import kind (``weijian.registry.imports.teaching``)."""
+    return teaching.import_template(kind, user)

@@ -319,6 +319,7 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    headers = models.JSONField(_("列名"), default=list, blank=True)  # the file's header row as typed
 
     # A batch and its rejected rows belong to the importer's department and region.
     scope_rule = ScopeRule(region="region_code", department="department_code")
@@ -329,7 +330,15 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("导入批次")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.filename}"
+        return f"{self.kind_title} {self.filename}"
+
+    @property
+    def kind_title(self) -> str:
+        """The import kind's Chinese name (医疗机构), or the stored key of a kind no longer offered."""
+        from weijian.registry.imports.specs import SPECS  # the specs import this module
+
+        spec = SPECS.get(self.kind)
+        return spec.title if spec is not None else self.kind
 
 
 class ImportReject(models.Model):
@@ -351,3 +360,23 @@ class ImportReject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row} {self.column}"
+
+
+class ImportRejectedRow(models.Model):
+    """A rejected row as it was uploaded (every cell, personal identifiers masked), so that the rejects
+    workbook gives it back to be fixed and imported again."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="original_rows")
+    row = models.PositiveIntegerField(_("行号"))
+    values = models.JSONField(_("原始内容"), default=list)
+
+    scope_rule = ScopeRule(region="batch__region_code")
+
+    class Meta:
+        ordering = ["batch", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="registry_original_row_once")]
+        verbose_name = _("未导入行的原始内容")
+        verbose_name_plural = _("未导入行的原始内容")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row}"

@@ -16,6 +16,7 @@ from weijian.registry.models import (
     DeptCode,
     ImportBatch,
     ImportReject,
+    ImportRejectedRow,
     Inspector,
     Institution,
     InstitutionDept,
@@ -189,3 +190,8 @@ def import_batch_get(user: Any, pk: int) -> ImportBatch:
 def import_reject_list(user: Any, batch: ImportBatch) -> QuerySet[ImportReject]:
     """The rejected rows of a batch, in row order (paginate or stream them; never load them all)."""
     return scoped(user, ImportReject.objects.filter(batch=batch)).order_by("row", "pk")
+
+
+def import_original_rows(user: Any, batch: ImportBatch) -> QuerySet[ImportRejectedRow]:
+    """The rejected rows of a batch as uploaded, in row order (stream them)."""
+    return scoped(user, ImportRejectedRow.objects.filter(batch=batch)).order_by("row")

@@ -183,7 +183,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SPECS:
         raise Http404(_("未知的导入类型"))
-    response = HttpResponse(exports.import_template(kind), content_type=XLSX_MIME)
+    response = HttpResponse(exports.import_template(kind, request.user), content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''template-{kind}.xlsx"
     return response
 
@@ -205,7 +205,10 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(request.user, pk)
-    rejects = selectors.import_reject_list(request.user, batch).iterator(chunk_size=2000)
-    response = HttpResponse(exports.rejects_workbook(rejects), content_type=XLSX_MIME)
+    content = exports.rejects_workbook(
+        actor=request.user, batch=batch, rejects=selectors.import_reject_list(request.user, batch).iterator(chunk_size=2000),
+        originals=selectors.import_original_rows(request.user, batch).iterator(chunk_size=2000),
+    )  # fmt: skip
+    response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''rejects-{batch.pk}.xlsx"
     return response

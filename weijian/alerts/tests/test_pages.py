@@ -96,9 +96,9 @@ def test_patient_ids_unmasked_only_for_the_assignee_and_the_district_manager(loa
     mine = _client(inspector)
     assert raw in mine.get(f"/alerts/{item.pk}/").content.decode()
     assert "吴敏" in _cells(mine.get("/alerts/?view=mine").content.decode())
-    rows = list(load_workbook(io.BytesIO(_client(officer).get(f"/alerts/{item.pk}/lines.xlsx").content)).active.values)
+    rows = list(load_workbook(io.BytesIO(_client(officer).get(f"/alerts/{item.pk}/lines.xlsx").content)).active.values)[1:]
     assert rows[0][0] == "对象类型" and masked in rows[1][4] and raw not in str(rows)
-    rows = list(load_workbook(io.BytesIO(mine.get(f"/alerts/{item.pk}/lines.xlsx").content)).active.values)
+    rows = list(load_workbook(io.BytesIO(mine.get(f"/alerts/{item.pk}/lines.xlsx").content)).active.values)[1:]
     assert raw in rows[1][4]
     assert AuditEvent.objects.filter(action="alerts.item.lines_export").count() == 2
 
@@ -114,7 +114,7 @@ def test_every_line_downloads_and_pages(registry: dict[str, str], tmp_path: Path
     third = client.get(f"/alerts/{item.pk}/?page=3").content.decode()
     assert first.count("收费明细</small>") == 20 and third.count("收费明细</small>") == 5 and "第 1/3 页" in first
     sheet = load_workbook(io.BytesIO(client.get(f"/alerts/{item.pk}/lines.xlsx").content)).active
-    assert sheet.max_row == 46 and sorted(r[1] for r in list(sheet.values)[1:]) == [f"C{n:03d}" for n in range(45)]
+    assert sheet.max_row == 47 and sorted(r[1] for r in list(sheet.values)[2:]) == [f"C{n:03d}" for n in range(45)]
 
 
 def test_bulk_disposal_from_the_queue(loaded: dict[str, str], make_user: Any) -> None:
@@ -155,7 +155,8 @@ def test_item_actions_through_the_page(loaded: dict[str, str], make_user: Any) -
 def test_queue_export_is_audited_and_scoped(loaded: dict[str, str], make_user: Any) -> None:
     client = _client(make_user("ha", role=Role.INSPECTOR, region="310101", department="health"))
     response = client.get("/alerts/", {"format": "xlsx", "view": "all"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    line, *rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "视图=全部" in line[0] and "筛选：" in line[0]
     assert rows[0][0] == "规则" and rows[0][7] == "预警条数"
     assert sorted(r[0] for r in rows[1:]) == sorted(["无证/超期/停业期间执业", "无证/超期/停业期间执业", "抗菌药物使用强度超标",
                                                    "临床用药超常"])  # fmt: skip

@@ -27,3 +27,22 @@ def test_text_that_looks_like_a_formula_stays_text_and_other_types_keep_theirs()
 def test_text_longer_than_a_cell_is_cut_visibly() -> None:
     (_, (value,)) = formula_free_rows(workbook_bytes("t", ["x"], [["x" * (CELL_TEXT_LIMIT + 10)]]))
     assert len(value) == CELL_TEXT_LIMIT and value.endswith("…")
+
+
+def test_a_document_line_freezes_and_filters_below_it_and_drop_downs_read_a_hidden_list() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from weijian.core.xlsx import Choices, SheetData, workbook_of
+
+    content = workbook_of([SheetData("数据", ["区", "值"], [["=1+1", 2], ["b", 3]], line="导出：某人 · 筛选：全部",
+                                     choices=[Choices(0, ["黄浦区 310101", "=cmd|x"], title="区")])])  # fmt: skip
+    rows = formula_free_rows(content)
+    assert rows == [["导出：某人 · 筛选：全部", None], ["区", "值"], ["=1+1", 2], ["b", 3]]
+    book = load_workbook(io.BytesIO(content))
+    sheet, lists = book.worksheets
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref == "A2:B4" and lists.sheet_state == "hidden"
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == "'可选值'!$A$2:$A$3" and str(validation.sqref).startswith("A3:A")
+    assert [c.value for c in lists["A"]] == ["区", "黄浦区 310101", "=cmd|x"]  # the list's values stay text

@@ -38,3 +38,16 @@ def formula_free_rows(content: bytes) -> list[list[Any]]:
 def as_read_back(text: str) -> str:
     """What an XML reader gives back for ``text``: XML turns a carriage return into a line feed."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def document_rows(content: bytes) -> list[list[Any]]:
+    """Assert what every export is (formula-free; a first line saying who exported which filter when; the
+    header below it frozen and filtered); return the header and the rows below it."""
+    from weijian.core.xlsx import EXPORT_LINE_PREFIX
+
+    rows = formula_free_rows(content)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    line, *rest = rows
+    assert isinstance(line[0], str) and line[0].startswith(EXPORT_LINE_PREFIX) and "北京时间" in line[0], line
+    assert sheet.freeze_panes == "A3" and (sheet.auto_filter.ref or "").startswith("A2:"), sheet.auto_filter.ref
+    return rest

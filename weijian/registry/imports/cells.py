@@ -2,13 +2,19 @@
 
 Values may come from openpyxl (dates as datetime, numbers as int/float), CSV (strings) or
 Parquet (dates, bools, ints), so every parser accepts all three.
+
+Each parser also says what it accepts (:class:`Format`: the format in words, the allowed values in
+Chinese, an example), so that the downloadable template teaches every column — a new column gets its
+说明, its drop-down and its example from its parser, without template code of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import TextChoices
@@ -21,6 +27,37 @@ class CellError(ValueError):
 
 
 Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Format:
+    """What a column accepts, in words for the template's 说明: its format, its allowed values (the
+    drop-down), an example value, and the look-up table a reference column names (``regions``,
+    ``departments``) with the levels it accepts."""
+
+    text: str
+    allowed: tuple[str, ...] = ()
+    example: Any = None
+    lookup: str = ""
+    levels: tuple[str, ...] = ()
+
+
+def described(parse: Parser, fmt: Format) -> Parser:
+    """Attach ``fmt`` to a parser (read back with :func:`format_of`)."""
+    parse.format = fmt  # type: ignore[attr-defined]
+    return parse
+
+
+def format_of(parse: Parser) -> Format:
+    return getattr(parse, "format", None) or Format("")
+
+
+_MASKED = re.compile(r"[0-9A-Za-z]{0,6}\*{4,}[0-9A-Za-z]{0,4}")
+
+
+def is_masked(value: Any) -> bool:
+    """A personal identifier as the platform masks it (``110105********002X``): nothing to store."""
+    return isinstance(value, str) and bool(_MASKED.fullmatch(value.strip()))
 
 
 def is_blank(value: Any) -> bool:
@@ -38,10 +75,10 @@ def text(max_length: int = 200) -> Parser:
             raise CellError(f"超过{max_length}个字符")
         return result
 
-    return parse
+    return described(parse, Format(f"文本，最多{max_length}个字符"))
 
 
-def code_text(pattern: str, message: str) -> Parser:
+def code_text(pattern: str, message: str, example: Any = None) -> Parser:
     regex = re.compile(pattern)
 
     def parse(value: Any) -> str:
@@ -50,7 +87,38 @@ def code_text(pattern: str, message: str) -> Parser:
             raise CellError(message)
         return result
 
-    return parse
+    return described(parse, Format(message, example=example))
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a row of a look-up table as typed: a code, a name, or both (``浦东新区 310115``)."""
+
+    code: str
+    name: str
+
+
+_REF = re.compile(r"(?P<before>\D*?)[\s(（]*(?P<code>\d+)[\s)）]*(?P<after>\D*)")
+
+
+def region(levels: tuple[str, ...], pattern: str, message: str, what: str) -> Parser:
+    """A 区划 column: the code, the name, or "name code" as the drop-down offers it. The parser checks the
+    shape; the importer resolves a name against the regions (``weijian.registry.imports.refs``)."""
+    regex = re.compile(pattern)
+
+    def parse(value: Any) -> Ref:
+        raw = unicodedata.normalize("NFKC", text(100)(value)).strip()
+        found = _REF.fullmatch(raw)
+        if found is None:
+            return Ref("", raw.replace(" ", ""))
+        name = (found["before"] + found["after"]).strip().replace(" ", "")
+        if not regex.fullmatch(found["code"]):
+            raise CellError(message)
+        return Ref(found["code"], name)
+
+    fmt = Format(f"{what}：从下拉列表选择（“名称 代码”），也可只填名称或{message.removeprefix('应为')}",
+                 lookup="regions", levels=levels)  # fmt: skip
+    return described(parse, fmt)
 
 
 _DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -69,6 +137,9 @@ def date(value: Any) -> dt.date:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
         raise CellError("不是有效的日期") from exc
+
+
+described(date, Format("日期：YYYY-MM-DD（也可 2024/1/31、2024年1月31日，或 Excel 日期单元格）", example=dt.date(2024, 1, 1)))
 
 
 def non_negative_int(value: Any) -> int:
@@ -90,6 +161,9 @@ def non_negative_int(value: Any) -> int:
     return result
 
 
+described(non_negative_int, Format("整数，不小于0", example=0))
+
+
 _TRUE = {"true", "1", "是", "y", "yes", "t"}
 _FALSE = {"false", "0", "否", "n", "no", "f"}
 
@@ -104,7 +178,10 @@ def boolean(value: Any) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise CellError("应为 是/否（true/false、1/0）")
+    raise CellError("应为：是、否")
+
+
+described(boolean, Format("是 或 否（也可 true/false、1/0）", allowed=("是", "否"), example="是"))
 
 
 def choice(choices: type[TextChoices]) -> Parser:
@@ -112,18 +189,19 @@ def choice(choices: type[TextChoices]) -> Parser:
     lookup = {str(v).lower(): v for v in choices.values}
     lookup.update({str(label): value for value, label in choices.choices})
 
+    labels = tuple(str(label) for _, label in choices.choices)
+
     def parse(value: Any) -> str:
         raw = str(value).strip()
         found = lookup.get(raw) or lookup.get(raw.lower())
         if found is None:
-            allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
-            raise CellError(f"不是可接受的取值，应为：{allowed}")
+            raise CellError(f"不是可接受的取值，应为：{'、'.join(labels)}")
         return str(found)
 
-    return parse
+    return described(parse, Format("从下拉列表选择", allowed=labels, example=labels[0]))
 
 
-def identifier(clean: Callable[[str], str]) -> Parser:
+def identifier(clean: Callable[[str], str], fmt: str = "", example: Any = None) -> Parser:
     def parse(value: Any) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -132,4 +210,9 @@ def identifier(clean: Callable[[str], str]) -> Parser:
         except IdentifierError as exc:
             raise CellError(exc.reason) from exc
 
-    return parse
+    return described(parse, Format(fmt, example=example))
+
+
+def lookup(table: str, fmt: str, max_length: int = 60) -> Parser:
+    """A column naming a row of a look-up table by code or name (``departments``); resolved by the spec."""
+    return described(text(max_length), Format(fmt, lookup=table))

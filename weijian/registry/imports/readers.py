@@ -6,6 +6,9 @@ from users) the file's size, its unpacked size and its rows are checked first �
 and reading stops with an error at the row limit; ``None`` (the operator's own ``sim load``) reads
 without limits.
 
+A workbook exported by the platform (a rejects workbook, a list) starts with a line saying who
+exported it (``weijian.core.xlsx.export_line``): that line is skipped and the header read below it.
+
 File-level problems (not a spreadsheet, empty, too large, unreadable) raise ImportFileError with a
 Chinese message; nothing is applied then.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from weijian.core.xlsx import EXPORT_LINE_PREFIX
 from weijian.registry.imports.errors import ImportFileError
 from weijian.registry.imports.limits import (
     Limits,
@@ -132,9 +136,12 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
         width = limits.max_columns + 1 if limits is not None else None
         rows = sheet.iter_rows(values_only=True, max_col=width)
         first = next(rows, None)
+        header_number = 1
+        if first is not None and _is_export_line(first):  # a workbook this platform exported: header below
+            first, header_number = next(rows, None), 2
         if first is None or not any(v not in (None, "") for v in first):
             raise ImportFileError(f"{filename} 是空表格（第一行应为列名）")
-        _check_width(first, filename, 1, limits)
+        _check_width(first, filename, header_number, limits)
     except BaseException as exc:
         close()
         if isinstance(exc, Exception) and not isinstance(exc, ImportFileError):
@@ -142,9 +149,9 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
         raise
 
     def numbered() -> Iterator[tuple[int, list[Any]]]:
-        number = 1
+        number = header_number
         try:
-            for number, values in enumerate(rows, start=2):
+            for number, values in enumerate(rows, start=header_number + 1):
                 check_rows(number, filename, limits)
                 _check_width(values, filename, number, limits)
                 if any(v not in (None, "") for v in values):
@@ -157,6 +164,12 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
             close()
 
     return Sheet(_header(first), numbered(), "xlsx", closer=close)
+
+
+def _is_export_line(values: tuple[Any, ...]) -> bool:
+    """The line an export writes above its header (who exported which filter when): one text cell in A."""
+    head, *rest = values or (None,)
+    return isinstance(head, str) and head.startswith(EXPORT_LINE_PREFIX) and all(v in (None, "") for v in rest)
 
 
 def _check_width(values: tuple[Any, ...], filename: str, number: int, limits: Limits | None) -> None:

@@ -2,8 +2,13 @@
 
 Re-importing the same file changes nothing (rows equal to the stored ones count as unchanged).
 The batch and its counts are kept in an :class:`~weijian.registry.models.ImportBatch`, every
-rejected row (row, column, value, reason) in an :class:`~weijian.registry.models.ImportReject` of
-its own, and one audit event records what was applied.
+problem of a rejected row (row, column as the file named it, value, reason) in an
+:class:`~weijian.registry.models.ImportReject` of its own, the rejected row as uploaded (personal
+identifiers masked) in an :class:`~weijian.registry.models.ImportRejectedRow`, and one audit event
+records what was applied. A row is checked whole: every problem it has is reported, not only the first.
+
+The rejects workbook (``weijian.registry.exports.rejects_workbook``) adds two columns to the original
+ones, :data:`REJECT_COLUMNS`; an import ignores them, so the fixed workbook imports as it is.
 
 Entry points: :func:`import_upload` (a web or API upload, imported from its temporary file on disk),
 :func:`import_path` (a file on disk: the command line) and :func:`import_bytes` (content in memory).
@@ -12,6 +17,7 @@ Each applies the ``WEIJIAN_IMPORT_LIMITS`` before and while reading.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
@@ -25,13 +31,14 @@ from weijian.core.audit import audit_record
 from weijian.core.identifiers import mask_ric
 from weijian.core.models import Department, Region
 from weijian.core.scope import REGISTRY_EDITORS, Scope, scope_of
-from weijian.registry.imports import cells
+from weijian.registry.imports import cells, refs
 from weijian.registry.imports.limits import Limits, check_size
 from weijian.registry.imports.readers import ImportFileError, Sheet, open_sheet, read_path
-from weijian.registry.imports.specs import SPECS, Column, Context, KindSpec, RowError
+from weijian.registry.imports.specs import SPECS, Column, Context, KindSpec, RowError, RowErrors
 from weijian.registry.models import (
     ImportBatch,
     ImportReject,
+    ImportRejectedRow,
     Institution,
     Practitioner,
     Registration,
@@ -39,6 +46,8 @@ from weijian.registry.models import (
 )
 
 REJECT_BATCH = 2000
+ROW_NUMBER_COLUMN, REASON_COLUMN = "原行号", "未导入原因"
+REJECT_COLUMNS = (ROW_NUMBER_COLUMN, REASON_COLUMN)  # added by the rejects workbook; ignored on import
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str | None = None
     batch_id: int | None = None
+    headers: list[str] = field(default_factory=list)
+    originals: list[tuple[int, list[Any]]] = field(default_factory=list)  # rejected rows as uploaded (masked)
 
     @property
     def rejected(self) -> int:
@@ -79,14 +90,15 @@ def _column_label(column: Column) -> str:
 
 
 def _map_headers(spec: KindSpec, headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Column key → position in the file, and the headers nobody asked for."""
+    """Column key → position in the file, and the headers nobody asked for (the rejects workbook's own
+    columns are expected and not reported)."""
     lookup = spec.header_map()
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for index, header in enumerate(headers):
         column = lookup.get(header)
         if column is None:
-            if header:
+            if header and header not in REJECT_COLUMNS:
                 ignored.append(header)
             continue
         if column.key in positions:
@@ -98,22 +110,91 @@ def _map_headers(spec: KindSpec, headers: list[str]) -> tuple[dict[str, int], li
     return positions, ignored
 
 
-def _parse_row(spec: KindSpec, positions: dict[str, int], values: list[Any]) -> dict[str, Any]:
+def _parse_row(
+    spec: KindSpec, positions: dict[str, int], values: list[Any], ctx: Context
+) -> tuple[dict[str, Any], list[RowError]]:
+    """The row's parsed values (a column that did not parse is left out) and every cell's error."""
     row: dict[str, Any] = {}
+    errors: list[RowError] = []
     for column in spec.columns:
         index = positions.get(column.key)
         raw = values[index] if index is not None and index < len(values) else None
+        if column.sensitive and cells.is_masked(raw):
+            raw = None  # a masked number given back (a rejects workbook): keep what is stored
         if cells.is_blank(raw):
             if column.required:
-                raise RowError(column.key, "", f"{column.header}不能为空")
-            row[column.key] = column.default
+                errors.append(RowError(column.key, "", f"{column.header}不能为空"))
+            else:
+                row[column.key] = column.default
             continue
         try:
-            row[column.key] = column.parse(raw)
+            value = column.parse(raw)
+            fmt = cells.format_of(column.parse)
+            if fmt.lookup == "regions":
+                value = refs.resolve_region(ctx, value, fmt.levels)
+            row[column.key] = value
         except cells.CellError as exc:
             shown = mask_ric(str(raw)) if column.sensitive else raw
-            raise RowError(column.key, shown, f"{column.header}{exc}") from exc
-    return row
+            errors.append(RowError(column.key, shown, f"{column.header}{exc}"))
+    return row, errors
+
+
+def _check_row(spec: KindSpec, positions: dict[str, int], values: list[Any], ctx: Context) -> dict[str, Any]:
+    """A row's model values, or RowErrors with every problem found: the cells', then the row's own."""
+    row, errors = _parse_row(spec, positions, values, ctx)
+    try:
+        obj = spec.build(row, ctx)
+    except RowError as exc:
+        raise RowErrors([*errors, exc]) from exc
+    except RowErrors as exc:
+        raise RowErrors([*errors, *exc.errors]) from exc
+    except KeyError:  # a spec that reads a column that did not parse without asking (see Problems)
+        if not errors:
+            raise
+        raise RowErrors(errors) from None
+    if errors:
+        raise RowErrors(errors)
+    return obj
+
+
+def _original(values: list[Any], width: int, masked: set[int]) -> list[Any]:
+    """A rejected row as uploaded, storable as JSON: every cell of the header's width, dates tagged,
+    personal identifiers masked, NUL shown as ␀ (PostgreSQL's JSON cannot hold it)."""
+    cells_out: list[Any] = []
+    for index in range(max(width, len(values))):
+        value = values[index] if index < len(values) else None
+        if index in masked and not cells.is_blank(value):
+            value = mask_ric(str(value))
+        cells_out.append(encode_cell(value))
+    while cells_out and cells_out[-1] is None:
+        cells_out.pop()
+    return cells_out
+
+
+def encode_cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value.replace("\x00", "\u2400") if isinstance(value, str) else value
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    return str(value).replace("\x00", "\u2400")
+
+
+def decode_cell(value: Any) -> Any:
+    """The value :func:`encode_cell` stored, with its type back."""
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+        if "time" in value:
+            return dt.time.fromisoformat(value["time"])
+    return value
 
 
 def _context(scope: Scope, spec: KindSpec) -> Context:
@@ -148,7 +229,18 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
     if scope.role not in REGISTRY_EDITORS:
         raise ImportFileError("您的角色不能导入主体库数据")
     positions, ignored = _map_headers(spec, sheet.headers)
-    result = ImportResult(kind=kind, filename=filename, ignored_columns=ignored, encoding=sheet.encoding)
+    headers = [str(encode_cell(h)) for h in sheet.headers]  # as typed, storable (NUL shown as ␀)
+    while headers and not headers[-1]:  # a spreadsheet's row is read as wide as the column limit
+        headers.pop()
+    result = ImportResult(kind=kind, filename=filename, ignored_columns=ignored, encoding=sheet.encoding, headers=headers)
+    named = {c.key: sheet.headers[positions[c.key]] if c.key in positions else c.header for c in spec.columns}
+    masked = {positions[c.key] for c in spec.columns if c.sensitive and c.key in positions}
+
+    def reject(number: int, values: list[Any], errors: list[RowError]) -> None:
+        for error in errors:
+            result.rejects.append(Reject(number, named.get(error.column, error.column), _display(error.value), error.reason))
+        result.originals.append((number, _original(values, len(headers), masked)))
+
     ctx = _context(scope, spec)
     existing = spec.existing()
     first_seen: dict[tuple[Any, ...], int] = {}
@@ -157,23 +249,21 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
     for number, values in sheet.rows:
         result.rows += 1
         try:
-            obj = spec.build(_parse_row(spec, positions, values), ctx)
-        except RowError as exc:
-            result.rejects.append(Reject(number, exc.column, _display(exc.value), exc.reason))
+            obj = _check_row(spec, positions, values, ctx)
+        except RowErrors as exc:
+            reject(number, values, exc.errors)
             continue
         key = spec.natural_key(obj)
         if key in first_seen:
             key_text = "/".join(_display(k) for k in key)
-            result.rejects.append(
-                Reject(number, spec.columns[0].key, key_text, f"与第{first_seen[key]}行重复（同一主键 {key_text}）")
-            )
+            reject(number, values, [RowError(spec.columns[0].key, key_text, f"与第{first_seen[key]}行重复（同一主键 {key_text}）")])
             continue
         first_seen[key] = number
         current = existing.get(key)
         try:
             spec.guard(ctx, obj, current[1] if current else None)
         except RowError as exc:
-            result.rejects.append(Reject(number, exc.column, _display(exc.value), exc.reason))
+            reject(number, values, [exc])
             continue
         if current is None:
             to_create.append(obj)
@@ -192,8 +282,9 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
             kind=kind, filename=filename[:255], sha256=sha256, actor=getattr(actor, "username", str(actor or "system")),
             region_code=_scope_region(scope), department_code=scope.department_code or "", rows=result.rows,
             created=result.created, updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
+            headers=result.headers,
         )  # fmt: skip
-        _store_rejects(batch, result.rejects)
+        _store_rejects(batch, result.rejects, result.originals)
         result.batch_id = batch.pk
         audit_record(
             actor=actor,
@@ -201,7 +292,7 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
             object_type="import_batch",
             object_id=batch.pk,
             data={
-                "filename": filename, "sha256": sha256, "rows": result.rows, "created": result.created,
+                "kind_title": spec.title, "filename": filename, "sha256": sha256, "rows": result.rows, "created": result.created,
                 "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
                 "changed_keys": _key_texts(spec, [*to_create, *(o for _, o in to_update)])[:2000],
             },
@@ -223,13 +314,17 @@ def _apply(spec: KindSpec, to_create: list[dict[str, Any]], to_update: list[tupl
     spec.apply(to_create, to_update)
 
 
-def _store_rejects(batch: ImportBatch, rejects: list[Reject]) -> None:
-    """One row per rejected cell, written in slices so that a file full of bad rows stays in bounded memory."""
+def _store_rejects(batch: ImportBatch, rejects: list[Reject], originals: list[tuple[int, list[Any]]]) -> None:
+    """One row per problem and one per rejected row as uploaded, written in slices (bounded memory)."""
     for start in range(0, len(rejects), REJECT_BATCH):
         ImportReject.objects.bulk_create(
             [ImportReject(batch=batch, row=r.row, column=r.column[:100], value=r.value, reason=r.reason)
              for r in rejects[start : start + REJECT_BATCH]]
         )  # fmt: skip
+    for start in range(0, len(originals), REJECT_BATCH):
+        ImportRejectedRow.objects.bulk_create(
+            [ImportRejectedRow(batch=batch, row=number, values=values) for number, values in originals[start : start + REJECT_BATCH]]
+        )
 
 
 def import_path(

@@ -1,11 +1,19 @@
 """What each import kind accepts: columns (contract name, Chinese header, parser) and how a row maps to a model.
 
 A file may use the contract's column names (``institution_id``) or the Chinese headers of the
-downloadable template (``统一社会信用代码``). Extra columns are reported as ignored, never guessed.
+downloadable template (``统一社会信用代码``, or an earlier header kept as an alias). Extra columns are
+reported as ignored, never guessed.
+
+A row is checked whole: ``build`` collects every problem it can find (:class:`Problems`) and raises them
+together (:class:`RowErrors`), so that a user fixes a row once. What a column accepts, for the template
+(说明, drop-downs, example row), comes from its parser's :class:`~weijian.registry.imports.cells.Format`
+and the column's ``hint`` and ``example``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,15 +37,19 @@ from weijian.registry.imports import cells
 from weijian.registry.services import PRIMARY_ELSEWHERE
 
 
-def code(pattern: str, message: str) -> cells.Parser:
+def code(pattern: str, message: str, example: Any = None) -> cells.Parser:
     """A code column (区划, 诊疗科目): normalised like every identifier, then matched against ``pattern``."""
-    parse = cells.code_text(pattern, message)
-    return lambda value: parse(normalize_identifier(value) if isinstance(value, str) else value)
+    parse = cells.code_text(pattern, message, example)
+    return cells.described(
+        lambda value: parse(normalize_identifier(value) if isinstance(value, str) else value), cells.format_of(parse)
+    )
 
 
-DEPT_CODE = code(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）")
-REGION_CODE = code(r"\d{6}", "区划代码应为6位数字")
-STREET_CODE = code(r"\d{9}", "街道代码应为9位数字")
+DEPT_CODE = code(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）", "03")
+DISTRICT = cells.region(("district",), r"\d{6}", "应为6位区县代码", "区县")
+STREET = cells.region(("street",), r"\d{9}", "应为9位街道乡镇代码", "街道乡镇")
+USCC = cells.identifier(clean_uscc, "18位统一社会信用代码")
+CERT_NO = cells.identifier(clean_cert_no, "执业证书编码，位数随人员类别（见“类别”）")
 
 
 @dataclass(frozen=True)
@@ -49,12 +61,53 @@ class Column:
     default: Any = None
     hint: str = ""
     sensitive: bool = False  # a personal identifier: masked wherever it is reported back
+    aliases: tuple[str, ...] = ()  # earlier headers still accepted
+    example: Any = None  # the template's example value, or a callable of the template's samples
+
+
+Sample = Callable[[Any], Any]
 
 
 class RowError(ValueError):
     def __init__(self, column: str, value: Any, reason: str) -> None:
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
+
+
+class RowErrors(ValueError):
+    """Every problem found in one row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.reason for e in errors))
+        self.errors = errors
+
+
+class Problems:
+    """Collects a row's problems while ``build`` checks it. A check whose columns did not parse is skipped
+    (their own errors are reported already); :meth:`done` raises everything found, or — when some column
+    did not parse — stops the row without building it."""
+
+    def __init__(self, row: dict[str, Any], spec: KindSpec) -> None:
+        self.row, self.errors = row, []
+        self.incomplete = any(c.key not in row for c in spec.columns)
+
+    def run(self, check: Callable[..., Any], *args: Any, needs: tuple[str, ...] = ()) -> Any:
+        if any(key not in self.row for key in needs):
+            return None
+        try:
+            return check(*args)
+        except RowError as exc:
+            self.errors.append(exc)
+        except RowErrors as exc:
+            self.errors.extend(exc.errors)
+        return None
+
+    def add(self, error: RowError) -> None:
+        self.errors.append(error)
+
+    def done(self) -> None:
+        if self.errors or self.incomplete:
+            raise RowErrors(self.errors)
 
 
 @dataclass
@@ -72,6 +125,7 @@ class Context:
     practitioner_owners: dict[int, str] = field(default_factory=dict)  # pk → district of the primary registration
     registered: set[tuple[int, int]] = field(default_factory=set)  # (practitioner pk, institution pk) registrations
     new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
+    region_names: dict[str, list[Region]] | None = None  # name → regions, built on first use
 
     def in_scope(self, region_code: str | None) -> bool:
         """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
@@ -167,27 +221,28 @@ class KindSpec:
     def header_map(self) -> dict[str, Column]:
         result: dict[str, Column] = {}
         for column in self.columns:
-            result[column.key] = column
-            result[column.header] = column
+            for name in (column.key, column.header, *column.aliases):
+                result[name] = column
         return result
 
 
 class InstitutionSpec(KindSpec):
     kind, title, model = "institutions", "医疗机构", m.Institution
     columns = [
-        Column("institution_id", "统一社会信用代码", cells.identifier(clean_uscc)),
-        Column("name", "机构名称", cells.text(200)),
-        Column("kind", "机构类别", cells.choice(m.InstitutionKind)),
-        Column("level", "级别", cells.choice(m.InstitutionLevel), False, "none"),
-        Column("district_code", "所在区划代码", REGION_CODE),
-        Column("street_code", "街道代码", STREET_CODE, False),
-        Column("address", "地址", cells.text(300), False, ""),
+        Column("institution_id", "统一社会信用代码", USCC, example=lambda s: s.new_uscc),
+        Column("name", "机构名称", cells.text(200), example="示例诊所"),
+        Column("kind", "机构类别", cells.choice(m.InstitutionKind), example="诊所/门诊部"),
+        Column("level", "级别", cells.choice(m.InstitutionLevel), False, "none", example="未定级"),
+        Column("district_code", "所在区", DISTRICT, aliases=("所在区划代码",)),
+        Column("street_code", "所在街道", STREET, False, hint="须属于所填的区", aliases=("街道代码",)),
+        Column("address", "地址", cells.text(300), False, "", example="示例路1号"),
         Column("beds", "核定床位", cells.non_negative_int, False, 0),
         Column("ownership", "举办性质", cells.choice(m.Ownership), False, "private"),
         Column("profit", "经营性质", cells.choice(m.ProfitStatus), False, "forprofit"),
-        Column("licence_no", "执业许可证登记号", cells.text(40), False, ""),
+        Column("licence_no", "执业许可证登记号", cells.text(40), False, "", example="PDY00001231011517A1002"),
         Column("licence_valid_from", "许可证有效期起", cells.date, False),
-        Column("licence_valid_to", "许可证有效期止", cells.date, False),
+        Column("licence_valid_to", "许可证有效期止", cells.date, False, hint="不早于有效期起",
+               example=dt.date(2028, 12, 31)),
         Column("status", "状态", cells.choice(m.InstitutionStatus), False, "active"),
         Column("status_since", "状态起始日", cells.date, False),
         Column("wastewater_class", "污水排放类别", cells.choice(m.WastewaterClass), False, ""),
@@ -205,13 +260,16 @@ class InstitutionSpec(KindSpec):
             raise RowError("district_code", ctx.region_codes.get(obj["district_id"]), "该区不在您的数据权限范围内")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        district = _region(ctx, row["district_code"], "district_code", ("district",))
+        p = Problems(row, self)
+        district = p.run(_region, ctx, row.get("district_code"), "district_code", ("district",), needs=("district_code",))
         street = None
         if row.get("street_code"):
-            street = _region(ctx, row["street_code"], "street_code", ("street",))
-            if street.parent_id != district.pk:
-                raise RowError("street_code", row["street_code"], "该街道不属于所填的区")
-        _check_period(row, "licence_valid_from", "licence_valid_to")
+            street = p.run(_region, ctx, row["street_code"], "street_code", ("street",))
+            if street is not None and district is not None and street.parent_id != district.pk:
+                p.add(RowError("street_code", row["street_code"], "该街道不属于所填的区"))
+        p.run(_check_period, row, "licence_valid_from", "licence_valid_to", needs=("licence_valid_from", "licence_valid_to"))
+        p.done()
+        assert district is not None
         obj = {
             "uscc": row["institution_id"], "name": row["name"], "kind": row["kind"], "level": row["level"],
             "ownership": row["ownership"], "profit": row["profit"], "district_id": district.pk,
@@ -227,7 +285,7 @@ class InstitutionSpec(KindSpec):
 class InstitutionDeptSpec(KindSpec):
     kind, title, model = "institution_depts", "核准诊疗科目", m.InstitutionDept
     columns = [
-        Column("institution_id", "统一社会信用代码", cells.identifier(clean_uscc)),
+        Column("institution_id", "统一社会信用代码", USCC, hint="机构须已在机构库中", example=lambda s: s.institution),
         Column("dept_code", "诊疗科目代码", DEPT_CODE),
         Column("valid_from", "有效期起", cells.date),
         Column("valid_to", "有效期止", cells.date, False),
@@ -241,9 +299,12 @@ class InstitutionDeptSpec(KindSpec):
             raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        _check_period(row, "valid_from", "valid_to")
+        p = Problems(row, self)
+        p.run(_check_period, row, "valid_from", "valid_to", needs=("valid_from", "valid_to"))
+        institution = p.run(_institution, ctx, row.get("institution_id"), needs=("institution_id",))
+        p.done()
         return {
-            "institution_id": _institution(ctx, row["institution_id"]),
+            "institution_id": institution,
             "dept_code": row["dept_code"],
             "valid_from": row["valid_from"],
             "valid_to": row.get("valid_to"),
@@ -253,25 +314,32 @@ class InstitutionDeptSpec(KindSpec):
 class PractitionerSpec(KindSpec):
     kind, title, model = "practitioners", "执业人员", m.Practitioner
     columns = [
-        Column("practitioner_id", "执业证书编码", cells.identifier(clean_cert_no)),
-        Column("name", "姓名", cells.text(50)),
-        Column("kind", "类别", cells.choice(m.PractitionerKind)),
+        Column("practitioner_id", "执业证书编码", CERT_NO, example="110310115000099"),
+        Column("name", "姓名", cells.text(50), example="示例医师"),
+        Column("kind", "类别", cells.choice(m.PractitionerKind), example="执业医师"),
         Column("status", "状态", cells.choice(m.PractitionerStatus), False, "active"),
         Column("status_since", "状态起始日", cells.date, False),
         Column("licence_valid_to", "执业证有效期止", cells.date, False),
-        Column("id_number", "身份证号码", cells.identifier(clean_ric), False, hint="只保存脱敏号码", sensitive=True),
-        Column("institution_id", "主要执业机构统一社会信用代码", cells.identifier(clean_uscc), False,
-               hint="新增人员时填写：同时登记其在该机构的主要执业注册（区级用户必填，机构须在本区）"),
+        Column("id_number", "身份证号码", cells.identifier(clean_ric, "18位居民身份证号码"), False,
+               hint="只保存脱敏号码；填脱敏号码（如 110105********002X）或留空则不更改已登记的号码", sensitive=True,
+               example="11010519491231002X"),
+        Column("institution_id", "主要执业机构统一社会信用代码", USCC, False,
+               hint="新增人员时填写：同时登记其在该机构的主要执业注册（区级用户必填，机构须在本区）",
+               example=lambda s: s.institution),
         Column("registration_valid_from", "注册日期", cells.date, False, hint="新增人员时与主要执业机构一起填写"),
     ]
     key_fields = ("cert_no",)
     compare_fields = ("name", "kind", "status", "status_since", "licence_valid_to", "id_masked", "id_digest")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        try:  # the column accepts any kind's format; the row must match its own kind's
-            clean_cert_no(row["practitioner_id"], kind=row["kind"])
-        except IdentifierError as exc:
-            raise RowError("practitioner_id", row["practitioner_id"], f"执业证书编码{exc.reason}") from exc
+        p = Problems(row, self)
+        p.run(_cert_no_of_kind, row, needs=("practitioner_id", "kind"))
+        registration = None
+        if row.get("institution_id"):
+            if "registration_valid_from" in row and not row["registration_valid_from"]:
+                p.add(RowError("registration_valid_from", "", "填写主要执业机构时须同时填写注册日期"))
+            registration = p.run(_institution, ctx, row["institution_id"])
+        p.done()
         obj: dict[str, Any] = {
             "cert_no": row["practitioner_id"], "name": row["name"], "kind": row["kind"], "status": row["status"],
             "status_since": row.get("status_since"), "licence_valid_to": row.get("licence_valid_to"),
@@ -279,13 +347,8 @@ class PractitionerSpec(KindSpec):
         obj["search_text"] = m.search_text_of(m.Practitioner, obj)
         if row.get("id_number"):  # a row without a number leaves the stored masked number and digest as they are
             obj["id_masked"], obj["id_digest"] = mask_ric(row["id_number"]), id_digest(row["id_number"])
-        if row.get("institution_id"):
-            if not row.get("registration_valid_from"):
-                raise RowError("registration_valid_from", "", "填写主要执业机构时须同时填写注册日期")
-            obj["_registration"] = {
-                "institution_id": _institution(ctx, row["institution_id"]),
-                "valid_from": row["registration_valid_from"],
-            }
+        if registration is not None:
+            obj["_registration"] = {"institution_id": registration, "valid_from": row["registration_valid_from"]}
         return obj
 
     def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
@@ -317,10 +380,19 @@ class PractitionerSpec(KindSpec):
         ]
         m.Registration.objects.bulk_create(registrations, batch_size=2000)
 
+
+def _cert_no_of_kind(row: dict[str, Any]) -> None:
+    """The column accepts any kind's format; the row must match its own kind's."""
+    try:
+        clean_cert_no(row["practitioner_id"], kind=row["kind"])
+    except IdentifierError as exc:
+        raise RowError("practitioner_id", row["practitioner_id"], f"执业证书编码{exc.reason}") from exc
+
+
 class PractitionerScopeSpec(KindSpec):
     kind, title, model = "practitioner_scopes", "执业范围", m.PractitionerScope
     columns = [
-        Column("practitioner_id", "执业证书编码", cells.identifier(clean_cert_no)),
+        Column("practitioner_id", "执业证书编码", CERT_NO, hint="人员须已在人员库中", example=lambda s: s.practitioner),
         Column("dept_code", "诊疗科目代码", DEPT_CODE),
     ]
     key_fields = ("practitioner_id", "dept_code")
@@ -332,14 +404,17 @@ class PractitionerScopeSpec(KindSpec):
             raise _ask_city("practitioner_id", "")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        return {"practitioner_id": _practitioner(ctx, row["practitioner_id"]), "dept_code": row["dept_code"]}
+        p = Problems(row, self)
+        practitioner = p.run(_practitioner, ctx, row.get("practitioner_id"), needs=("practitioner_id",))
+        p.done()
+        return {"practitioner_id": practitioner, "dept_code": row["dept_code"]}
 
 
 class RegistrationSpec(KindSpec):
     kind, title, model = "registrations", "执业注册（含多点执业）", m.Registration
     columns = [
-        Column("practitioner_id", "执业证书编码", cells.identifier(clean_cert_no)),
-        Column("institution_id", "执业机构统一社会信用代码", cells.identifier(clean_uscc)),
+        Column("practitioner_id", "执业证书编码", CERT_NO, hint="人员须已在人员库中", example=lambda s: s.practitioner),
+        Column("institution_id", "执业机构统一社会信用代码", USCC, hint="机构须已在机构库中", example=lambda s: s.institution),
         Column("is_primary", "是否主要执业机构", cells.boolean, False, False),
         Column("valid_from", "有效期起", cells.date),
         Column("valid_to", "有效期止", cells.date, False),
@@ -357,10 +432,14 @@ class RegistrationSpec(KindSpec):
             raise RowError("is_primary", "是", PRIMARY_ELSEWHERE)
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        _check_period(row, "valid_from", "valid_to")
+        p = Problems(row, self)
+        p.run(_check_period, row, "valid_from", "valid_to", needs=("valid_from", "valid_to"))
+        practitioner = p.run(_practitioner, ctx, row.get("practitioner_id"), needs=("practitioner_id",))
+        institution = p.run(_institution, ctx, row.get("institution_id"), needs=("institution_id",))
+        p.done()
         return {
-            "practitioner_id": _practitioner(ctx, row["practitioner_id"]),
-            "institution_id": _institution(ctx, row["institution_id"]),
+            "practitioner_id": practitioner,
+            "institution_id": institution,
             "is_primary": row["is_primary"],
             "valid_from": row["valid_from"],
             "valid_to": row.get("valid_to"),
@@ -370,11 +449,13 @@ class RegistrationSpec(KindSpec):
 class InspectorSpec(KindSpec):
     kind, title, model = "inspectors", "执法人员", m.Inspector
     columns = [
-        Column("badge_no", "执法证号", cells.identifier(clean_badge_no)),
-        Column("name", "姓名", cells.text(50)),
-        Column("department", "部门", cells.text(60)),
-        Column("region_code", "所属区划代码", REGION_CODE),
-        Column("fields", "执法领域", cells.text(300), False, ""),
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no, "执法证号（数字或大写字母）"), example="31011500009999"),
+        Column("name", "姓名", cells.text(50), example="示例监督员"),
+        Column("department", "部门", cells.lookup("departments", "部门：从下拉列表选择（名称），也可填部门代码（如 health）"),
+               example=lambda s: s.department),
+        Column("region_code", "所属区划", cells.region(("province", "city", "district"), r"\d{6}", "应为6位区划代码", "区划"),
+               aliases=("所属区划代码",)),
+        Column("fields", "执法领域", cells.text(300), False, "", hint="多个领域用“;”或“、”分隔", example="医疗机构;传染病防治"),
         Column("active", "在岗", cells.boolean, False, True),
     ]
     key_fields = ("badge_no",)
@@ -392,10 +473,14 @@ class InspectorSpec(KindSpec):
             raise RowError("department", ctx.department_codes.get(obj["department_id"]), "只能导入本部门的执法人员")
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        department = ctx.departments.get(row["department"])
-        if department is None:
-            raise RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）")
-        region = _region(ctx, row["region_code"], "region_code", ("province", "city", "district"))
+        p = Problems(row, self)
+        department = ctx.departments.get(row.get("department") or "")
+        if department is None and "department" in row:
+            p.add(RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）"))
+        region = p.run(_region, ctx, row.get("region_code"), "region_code", ("province", "city", "district"),
+                       needs=("region_code",))  # fmt: skip
+        p.done()
+        assert department is not None and region is not None
         fields = ";".join(f.strip() for f in row["fields"].replace("；", ";").replace("、", ";").split(";") if f.strip())
         obj = {
             "badge_no": row["badge_no"], "name": row["name"], "department_id": department.pk,
@@ -423,10 +508,13 @@ class RegionSpec(KindSpec):
 
     kind, title, model = "regions", "街道乡镇与网格", Region
     columns = [
-        Column("code", "区划代码", code(r"\d{9}|\d{12,15}", "应为9位（街道乡镇）或12至15位（网格）数字")),
-        Column("name", "名称", cells.text(100)),
+        Column("code", "区划代码", code(r"\d{9}|\d{12,15}", "应为9位（街道乡镇）或12至15位（网格）数字"),
+               hint="街道乡镇：所属区县代码加3位；网格：所属街道乡镇代码加3至6位", example=lambda s: s.new_street),
+        Column("name", "名称", cells.text(100), example="示例街道"),
         Column("level", "层级", cells.choice(RegionLevel)),
-        Column("parent_code", "上级区划代码", code(r"\d{6}|\d{9}", "应为6位（区县）或9位（街道乡镇）数字")),
+        Column("parent_code", "上级区划", cells.region(("district", "street"), r"\d{6}|\d{9}",
+               "应为6位（区县）或9位（街道乡镇）代码", "上级区县或街道乡镇"), aliases=("上级区划代码",),
+               hint="上级须已在库中，或在本文件靠前的行中（新上级请填代码）"),
     ]
     key_fields = ("code",)
     compare_fields = ("name", "level", "parent_id")
@@ -437,6 +525,7 @@ class RegionSpec(KindSpec):
             raise _ask_city("code", obj["code"])
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        Problems(row, self).done()  # every check below needs all three values
         region_code, level, parent_code = row["code"], row["level"], row["parent_code"]
         parent = ctx.regions.get(parent_code)
         parent_level = parent.level if parent is not None else ctx.new_regions.get(parent_code)

@@ -50,8 +50,8 @@ def test_certificate_number_is_checked_against_the_rows_kind() -> None:
     )
     result = run("practitioners", content)
     by_row = {r.row: (r.column, r.reason) for r in result.rejects}
-    assert by_row[2] == ("practitioner_id", "执业证书编码应为15位数字（医师执业证书）")
-    assert by_row[5][0] == "practitioner_id" and "8至30位" in by_row[5][1]
+    assert by_row[2] == ("执业证书编码", "执业证书编码应为15位数字（医师执业证书）")
+    assert by_row[5][0] == "执业证书编码" and "8至30位" in by_row[5][1]
     assert set(Practitioner.objects.values_list("cert_no", flat=True)) == {"NS2019310000123", "201931000123"}
     scopes = run("practitioner_scopes", "practitioner_id,dept_code\nns2019310000123,03\n")  # any kind's format
     assert scopes.ok

@@ -116,7 +116,7 @@ def test_xlsx_with_template_headers_and_ignored_column() -> None:
     workbook.save(buffer)
     result = run("practitioners", buffer.getvalue(), name="p.xlsx")
     assert result.created == 1 and result.ignored_columns == ["备注"]
-    assert result.rejects[0].row == 3 and result.rejects[0].column == "id_number"
+    assert result.rejects[0].row == 3 and result.rejects[0].column == "身份证号码"  # the header as the file typed it
     assert "1101051949" not in result.rejects[0].value  # the bad ID number is masked in the report
     p = Practitioner.objects.get()
     assert p.id_masked == "110105********002X" and p.id_digest and "张伟" in p.search_text
@@ -154,8 +154,10 @@ def test_import_page_shows_rejects_and_offers_workbook(make_user: Any) -> None:
     assert response.status_code == 200 and "未知的区划代码" in page and "999999" in page
     batch = ImportBatch.objects.get()
     workbook = load_workbook(io.BytesIO(client.get(f"/registry/import/{batch.pk}/rejects.xlsx").content))
-    rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0] == ("行号", "列", "值", "原因") and rows[1][0] == 3 and rows[1][3] == "未知的区划代码"
+    line, header, rejected = list(workbook.active.iter_rows(values_only=True))
+    assert line[0].startswith("导出：") and "导入类型=医疗机构" in line[0]
+    assert header[:2] == ("原行号", "未导入原因") and rejected[0] == 3 and "未知的区划代码" in rejected[1]
+    assert rejected[header.index("district_code")] == "999999"
     template = load_workbook(io.BytesIO(client.get("/registry/import/template/institutions.xlsx").content))
     assert template.active.cell(1, 1).value == "统一社会信用代码"
 
@@ -188,9 +190,9 @@ def test_registrations_need_known_practitioner_and_institution(registry: dict[st
         f"110310101000001,{make_uscc(DISTRICT_A, 'MA9999999')},maybe,2020-01-01\n"
     )
     result = run("registrations", content)
-    reasons = {r.row: (r.column, r.reason) for r in result.rejects}
-    assert reasons[2][0] == "practitioner_id" and "先导入执业人员" in reasons[2][1]
-    assert reasons[3][0] == "is_primary"
+    reasons = {(r.row, r.column): r.reason for r in result.rejects}
+    assert "先导入执业人员" in reasons[2, "practitioner_id"]
+    assert "应为：是、否" in reasons[3, "is_primary"] and "先导入机构" in reasons[3, "institution_id"]  # both problems of row 3
 
 
 def test_sim_city_registry_as_csv_imports_with_weijian_import_and_nothing_rejected(tmp_path: Path) -> None:

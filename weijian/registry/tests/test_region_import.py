@@ -43,6 +43,7 @@ def test_streets_and_their_grids_in_one_file_with_chinese_headers() -> None:
 
 
 def test_each_bad_region_row_says_why() -> None:
+    """Each problem is reported under the header the file used (here the template's earlier Chinese header)."""
     content = (
         HEADER
         + "310101991,孤儿街道,street,310199\n"  # no such district
@@ -55,19 +56,19 @@ def test_each_bad_region_row_says_why() -> None:
     )
     result = run(content)
     by_row = {r.row: (r.column, r.reason) for r in result.rejects}
-    assert by_row[2] == ("parent_code", "未知的上级区划代码（上级须已在库中，或在本文件靠前的行中）")
-    assert by_row[3] == ("parent_code", "网格的上级应为街道乡镇")
-    assert by_row[4] == ("code", "街道乡镇代码应为上级代码 310101 加3位数字")
-    assert by_row[5][0] == "code" and "应为9位（街道乡镇）或12至15位（网格）数字" in by_row[5][1]
-    assert by_row[6][0] == "level" and "不是可接受的取值" in by_row[6][1]
-    assert by_row[7][0] == "parent_code" and "靠前的行" in by_row[7][1]
+    assert by_row[2] == ("上级区划代码", "未知的上级区划代码（上级须已在库中，或在本文件靠前的行中）")
+    assert by_row[3] == ("上级区划代码", "网格的上级应为街道乡镇")
+    assert by_row[4] == ("区划代码", "街道乡镇代码应为上级代码 310101 加3位数字")
+    assert by_row[5][0] == "区划代码" and "应为9位（街道乡镇）或12至15位（网格）数字" in by_row[5][1]
+    assert by_row[6][0] == "层级" and "不是可接受的取值" in by_row[6][1]
+    assert by_row[7][0] == "上级区划代码" and "靠前的行" in by_row[7][1]
     assert result.created == 1 and Region.objects.filter(code="310101995").exists()
 
 
 def test_a_district_manager_imports_only_below_their_district(make_user: Any) -> None:
     manager = Scope(role=Role.DISTRICT_MANAGER, region_prefix="310101", department_code="health", institution_id=None)
     result = run(HEADER + "310101996,本区街道,street,310101\n310104996,他区街道,street,310104\n", scope=manager)
-    assert result.created == 1 and [(r.row, r.column) for r in result.rejects] == [(3, "parent_code")]
+    assert result.created == 1 and [(r.row, r.column) for r in result.rejects] == [(3, "上级区划代码")]
     assert "数据权限" in result.rejects[0].reason
     shanghai = Scope(role=Role.CITY_ADMIN, region_prefix="31", department_code="health", institution_id=None)
     result = run(HEADER + "310104996,他区街道,street,310104\n320281996,江阴街道,street,320281\n", scope=shanghai)

@@ -67,7 +67,7 @@ def test_export_contains_only_own_district(client_a: Client) -> None:
     response = client_a.get("/registry/institutions/?format=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(names) == sorted(["上海市黄浦区瑞金医院分院", "黄浦区外滩街道社区卫生服务中心"])
 
 
