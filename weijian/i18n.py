@@ -112,6 +112,15 @@ def gettext(message: str) -> str:
 _ = gettext
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the active language, told apart by ``context`` from the same words elsewhere."""
+    if _django_ready():
+        from django.utils.translation import pgettext as django_pgettext
+
+        return django_pgettext(context, message)
+    return _catalogue(get_language()).pgettext(context, message)
+
+
 def gettext_noop(message: str) -> str:
     """Mark a string for the catalogue where it is defined; translate it with :func:`gettext` where it is used."""
     return message

@@ -18,7 +18,7 @@ from typing import Any
 
 from weijian.analytics import risk as analytics_risk
 from weijian.i18n import gettext as _
-from weijian.i18n import gettext_noop, in_language
+from weijian.i18n import gettext_noop, in_language, pgettext
 from weijian.risk.sources import Signal, Source
 from weijian.rules import loader
 
@@ -122,7 +122,7 @@ def _source_parts(source: Source, signal: Signal, w: float) -> list[tuple[Part, 
                            in_language(reason.detail, reason.detail_en), reason.internal), w * reason.points))  # fmt: skip
     rest = _clamp(signal.points) - listed
     if rest > EPSILON:
-        label = _("其他") if parts else in_language(source.label, source.label_en)
+        label = pgettext("grade part", "其他") if parts else in_language(source.label, source.label_en)
         parts.append((Part(source.key, label, 0.0), w * rest))
     elif rest < -EPSILON:
         parts.append((Part(source.key, _("超出该来源上限的部分"), 0.0), w * rest))
