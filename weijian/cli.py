@@ -3,6 +3,9 @@
 Django-free commands (the synthetic-data generators and the analytics engine) run without
 setting Django up, so they work unchanged on a Spark driver; everything else is passed to
 Django's management commands (``weijian migrate``, ``weijian runserver``, ``weijian import`` …).
+
+Output is in Simplified Chinese unless ``--language en`` (anywhere on the command line) or the
+environment's ``LC_ALL`` / ``LC_MESSAGES`` / ``LANG`` asks for English.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from weijian import keep_files_private
+from weijian import i18n, keep_files_private
 
 # (command, subcommand) → "module:function" taking the remaining argv; these never import Django.
 DJANGO_FREE: dict[tuple[str, str], str] = {
@@ -30,13 +33,19 @@ def _resolve(target: str) -> Callable[[list[str]], int | None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     keep_files_private()  # outputs (sim, analytics, exports) 0600, before any command writes
-    args = list(sys.argv[1:] if argv is None else argv)
+    chosen, args = i18n.pop_language(sys.argv[1:] if argv is None else argv)
+    language = chosen or i18n.language_from_env()
     if len(args) >= 2 and (args[0], args[1]) in DJANGO_FREE:
+        i18n.set_language(language)
         return int(_resolve(DJANGO_FREE[(args[0], args[1])])(args[2:]) or 0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weijian.project.settings")
+    import django
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
-    execute_from_command_line(["weijian", *args])
+    django.setup()
+    with translation.override(language):
+        execute_from_command_line(["weijian", *args])
     return 0
 
 

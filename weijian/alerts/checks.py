@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.checks import Error, register
+from django.utils.translation import gettext as _
 
 from weijian.alerts import routing
 from weijian.alerts.models import Severity
@@ -29,11 +30,12 @@ def alerts_rules_files(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
     routes = loader.load(routing.ROUTING_FILE).get("routes") or {}
     for rule in sorted(set(routes) - set(RULES)):
-        errors.append(Error(f"{routing.ROUTING_FILE}.yaml: routes.{rule} 不是已知的分析规则（是否拼写错误？）",
-                            hint="规则编号见 weijian.analytics.registry.RULES", id="weijian.E002"))  # fmt: skip
+        errors.append(Error(
+            _("%(file)s.yaml：routes.%(rule)s 不是已知的分析规则（是否拼写错误？）") % {"file": routing.ROUTING_FILE, "rule": rule},
+            hint=_("规则编号见 weijian.analytics.registry.RULES"), id="weijian.E002"))  # fmt: skip
     for name, keys in declared_keys().items():
         try:
             loader.check_keys(name, keys)
         except loader.RulesError as exc:
-            errors.append(Error(str(exc), hint="改正规则文件（或 WEIJIAN_RULES_DIR 中的替换文件）", id="weijian.E001"))
+            errors.append(Error(str(exc), hint=_("改正规则文件（或 WEIJIAN_RULES_DIR 中的替换文件）"), id="weijian.E001"))
     return errors

@@ -17,11 +17,18 @@ from typing import Any
 
 import yaml
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 DATA = Path(__file__).resolve().parent / "data" / "evidence.yaml"
 PERSONAL_TYPES = {"patient", "diagnosis"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MISSING = "—"
+# Words of the presenter itself (translated in the reader's language by Presenter._t).
+VALUE = gettext_noop("数值")
+YES, NO = gettext_noop("是"), gettext_noop("否")
+UNDEFINED = gettext_noop("未定义字段“%(key)s”")
+SEPARATOR = gettext_noop("；")
+SOURCE_ROW = gettext_noop("%(file)s 第 %(row)s 行")
 
 
 @cache
@@ -82,6 +89,11 @@ class Presenter:
         self.en = english(self.lang)
         self.masked_any = False  # set once a personal value has been masked for this reader
 
+    def _t(self, message: str) -> str:
+        """One of the presenter's own words in the reader's language."""
+        with translation.override(self.lang or translation.get_language()):
+            return translation.gettext(message)
+
     # -- labels ---------------------------------------------------------------------------------
     def rule_table(self, rule_id: str) -> dict[str, Any]:
         return table()["rules"].get(rule_id) or {}
@@ -94,7 +106,7 @@ class Presenter:
         return _text(table()["subjects"].get(subject_type), self.en, subject_type)
 
     def value_label(self, rule_id: str) -> str:
-        return _text(self.rule_table(rule_id).get("value"), self.en, "Value" if self.en else "数值")
+        return _text(self.rule_table(rule_id).get("value"), self.en, self._t(VALUE))
 
     def unit(self, zh_unit: str | None) -> str:
         if not zh_unit:
@@ -135,7 +147,7 @@ class Presenter:
         if kind == "bool":
             truthy = value in (True, 1, "true", "True", "1")
             label = (spec or {}).get("yes_label" if truthy else "no_label")
-            return _text(label, self.en, ("yes" if truthy else "no") if self.en else ("是" if truthy else "否"))
+            return _text(label, self.en, self._t(YES if truthy else NO))
         if kind == "enum":
             options = table()["enums"].get((spec or {}).get("enum", ""), {})
             return _text(options.get(str(value)), self.en, str(value))
@@ -160,7 +172,7 @@ class Presenter:
         for key, value in evidence.items():
             spec = self.key_spec(rule_id, key)
             if spec is None:
-                label = f"Undefined field “{key}”" if self.en else f"未定义字段“{key}”"
+                label = self._t(UNDEFINED) % {"key": key}
                 rows.append(Fact(key, label, self.format_value(None, value, evidence, key), known=False))
             else:
                 rows.append(Fact(key, _text(spec, self.en, key), self.format_value(spec, value, evidence, key)))
@@ -189,7 +201,7 @@ class Presenter:
         matched = [v for v in variants if v.get("when") and _matches(v["when"], evidence)]
         chosen = matched or [v for v in variants if not v.get("when")]
         context = self._context(rule_id, evidence, value, threshold)
-        return ("; " if self.en else "；").join(self._fill(_text(v, self.en), context) for v in chosen)
+        return self._t(SEPARATOR).join(self._fill(_text(v, self.en), context) for v in chosen)
 
     def source(self, evidence: dict[str, Any]) -> str:
         file, row = evidence.get("source_file"), evidence.get("source_row")
@@ -197,7 +209,7 @@ class Presenter:
             return ""
         if row is None:
             return str(file)
-        return f"{file}, row {row}" if self.en else f"{file} 第 {row} 行"
+        return self._t(SOURCE_ROW) % {"file": file, "row": row}
 
     def value_text(self, rule_id: str, value: Any) -> str:
         if value is None:

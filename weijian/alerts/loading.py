@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.alerts import grouping, routing
 from weijian.alerts.models import Alert, AnalyticsRun, Indicator, WorkItem
@@ -107,7 +108,8 @@ def _new_item(row: dict[str, Any], *, run: AnalyticsRun, report: dict[str, Any],
     department = departments.get(route.department) if route.department else None
     routing_json = {**route.as_json(), "at": now.isoformat()}
     if route.department and department is None:
-        routing_json["reason"] = f"alert_routing.yaml 指定的部门 {route.department} 不在部门表中"
+        routing_json["reason"] = _("alert_routing.yaml 指定的部门 %(department)s 不在部门表中") % {
+            "department": route.department}
     item = WorkItem(
         rule_id=row["rule_id"], rule_name=rule.name_zh if rule else row["rule_id"], severity=row["severity"],
         group_key=grouping.group_key(row), institution_id=institution[0] if institution else None,
@@ -127,7 +129,7 @@ def analytics_run_load(*, folder: Path, actor: Any) -> LoadResult:
 
     alerts_path = folder / "alerts.parquet"
     if not alerts_path.exists():
-        raise FileNotFoundError(f"{folder} 中没有 alerts.parquet（请先运行 weijian analytics run）")
+        raise FileNotFoundError(_("%(folder)s 中没有 alerts.parquet（请先运行 weijian analytics run）") % {"folder": folder})
     fingerprint = hashlib.sha256(alerts_path.read_bytes()).hexdigest()
     report = _report(folder)
     rows = _read(folder, "alerts")
@@ -209,10 +211,10 @@ def analytics_run_load(*, folder: Path, actor: Any) -> LoadResult:
 def _audit_items(actor: Any, run: AnalyticsRun, new_items: list[WorkItem], pending: list[tuple[Alert, WorkItem]]) -> None:
     """One event per item the load created or gave new lines, so an item's history starts where it did."""
     added: dict[int, int] = {}
-    for _, item in pending:
+    for _line, item in pending:
         added[item.pk] = added.get(item.pk, 0) + 1
     created = {item.pk for item in new_items}
-    for item in sorted({item.pk: item for _, item in pending}.values(), key=lambda i: i.pk):
+    for item in sorted({item.pk: item for _line, item in pending}.values(), key=lambda i: i.pk):
         audit_record(
             actor=actor, action="alerts.item.created" if item.pk in created else "alerts.item.lines_added",
             object_type="work_item", object_id=item.pk,

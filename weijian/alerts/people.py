@@ -9,7 +9,7 @@ def person_name(user: Any) -> str:
     if user is None:
         return ""
     full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
-    if full and all("\u4e00" <= ch <= "\u9fff" for ch in full.replace(" ", "")):
+    if full and all("\u4e00" <= ch <= "\u9fff" for ch in full.replace(" ", "")):  # i18n: data (a CJK range)
         full = full.replace(" ", "")  # 王 监督 → 王监督
     return full or getattr(user, "username", "") or str(user)
 

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.alerts.models import REFERRALS, Alert, Indicator, ItemStatus, WorkItem
 from weijian.analytics.targets import indicator_target
 from weijian.core.models import Department
 from weijian.core.scope import scoped
+from weijian.i18n import localized
 from weijian.registry.models import Institution, Practitioner
 from weijian.rules.loader import RulesError
 
-# The two targets stay here, in this one spot, until the rules-backed function replaces them.
-INDICATOR_LABELS = {  # the targets live in the rules data (weijian.analytics.targets)
-    "antimicrobial_intensity": "抗菌药物使用强度（DDDs/百人天）",
-    "outpatient_antibiotic_rate": "门诊抗菌药物处方比例",
-    "inpatient_days": "住院床日数",
-    "charges_per_visit": "次均费用（元）",
-    "visits": "就诊人次",
-}
+# Indicator names (Chinese and English) are data; their targets live in the rules data (weijian.analytics.targets).
+INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.yaml"
 SEVERITY_RANK = Case(When(severity="high", then=0), When(severity="medium", then=1), default=2)
 
 # Queue tabs: what each shows.
@@ -101,7 +100,7 @@ def item_get(user: Any, pk: int) -> WorkItem:
     )
     found = items.filter(pk=pk).first()
     if found is None:
-        raise Http404("工作项不存在或不在您的数据权限范围内")
+        raise Http404(_("工作项不存在或不在您的数据权限范围内"))
     return found
 
 
@@ -207,5 +206,13 @@ def practitioner_alerts(user: Any, practitioner: Practitioner) -> list[Alert]:
     )  # fmt: skip
 
 
+@cache
+def indicator_names() -> dict[str, dict[str, str]]:
+    with INDICATORS_FILE.open(encoding="utf-8") as fh:
+        names: dict[str, dict[str, str]] = yaml.safe_load(fh)
+    return names
+
+
 def indicator_label(indicator_id: str) -> str:
-    return INDICATOR_LABELS.get(indicator_id, indicator_id)
+    """The indicator's name in the active language (its id when the data file does not name it)."""
+    return localized(indicator_names().get(indicator_id), "name", indicator_id)

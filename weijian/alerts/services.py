@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.alerts import routing
 from weijian.alerts.models import REFERRALS, ItemStatus, Outcome, WorkItem
@@ -41,7 +42,7 @@ class WorkItemNotFound(WorkItemError):
     """The item does not exist, or lies outside the actor's data scope (the two are not told apart)."""
 
     def __init__(self, item_id: Any = "") -> None:
-        super().__init__(f"工作项 {item_id} 不存在或不在您的数据权限范围内")
+        super().__init__(_("工作项 %(item)s 不存在或不在您的数据权限范围内") % {"item": item_id})
 
 
 def can_dispose(user: Any) -> bool:
@@ -106,20 +107,22 @@ def _audit(actor: Any, item: WorkItem, action: str, data: dict[str, Any]) -> Non
 def _clean_due(due_date: dt.date | None, *, required: bool) -> dt.date | None:
     if due_date is None:
         if required:
-            raise WorkItemError("承办期限：必须填写")
+            raise WorkItemError(_("承办期限：必须填写"))
         return None
     if due_date < timezone.localdate():
-        raise WorkItemError(f"承办期限：不能早于今天（{due_date:%Y-%m-%d}）")
+        raise WorkItemError(_("承办期限：不能早于今天（%(date)s）") % {"date": f"{due_date:%Y-%m-%d}"})
     return due_date
 
 
 def _dispose(item: WorkItem, *, actor: Any, status: str, reason: str, due_date: dt.date | None) -> None:
     if not may_work_on(actor, item):
-        raise WorkItemError(f"工作项 {item.pk}：该项已指派给他人，您不能处置")
+        raise WorkItemError(_("工作项 %(item)s：该项已指派给他人，您不能处置") % {"item": item.pk})
     if item.in_triage:
-        raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先由市级分派到责任部门")
+        raise WorkItemError(_("工作项 %(item)s：尚在待分派队列，须先由市级分派到责任部门") % {"item": item.pk})
     if item.status != ItemStatus.OPEN:
-        raise WorkItemError(f"工作项 {item.pk} 已处置（{item.get_status_display()}），不能重复处置")
+        raise WorkItemError(
+            _("工作项 %(item)s 已处置（%(status)s），不能重复处置") % {"item": item.pk, "status": item.get_status_display()}
+        )
     today = timezone.localdate()
     overdue = item.is_overdue(today)
     item.status = status
@@ -135,12 +138,12 @@ def _dispose(item: WorkItem, *, actor: Any, status: str, reason: str, due_date: 
 
 def _check_disposal(actor: Any, status: str, reason: str) -> str:
     if not can_dispose(actor):
-        raise WorkItemError("您的角色不能处置预警")
+        raise WorkItemError(_("您的角色不能处置预警"))
     if status not in DISPOSALS:
-        raise WorkItemError("处置方式：应为 排除、转为案源线索 或 转定向检查")
+        raise WorkItemError(_("处置方式：应为 排除、转为案源线索 或 转定向检查"))
     reason = (reason or "").strip()
     if status == ItemStatus.DISMISSED and len(reason) < MIN_REASON:
-        raise WorkItemError(f"处置说明：排除预警必须填写理由（至少{MIN_REASON}个字）")
+        raise WorkItemError(_("处置说明：排除预警必须填写理由（至少%(n)d个字）") % {"n": MIN_REASON})
     return reason
 
 
@@ -174,9 +177,11 @@ def work_items_dispose(
             raise WorkItemNotFound(raw) from None
     wanted = sorted(set(wanted))  # a fixed lock order
     if not wanted:
-        raise WorkItemError("请至少选择一个工作项")
+        raise WorkItemError(_("请至少选择一个工作项"))
     if len(wanted) > BULK_LIMIT:
-        raise WorkItemError(f"一次最多批量处置 {BULK_LIMIT} 个工作项（已选 {len(wanted)} 个）")
+        raise WorkItemError(
+            _("一次最多批量处置 %(limit)d 个工作项（已选 %(n)d 个）") % {"limit": BULK_LIMIT, "n": len(wanted)}
+        )
     done, refused = [], []
     for pk in wanted:
         item = _locked_item(actor, pk)
@@ -187,7 +192,7 @@ def work_items_dispose(
         else:
             done.append(item)
     if refused:
-        raise WorkItemError("批量处置未执行，以下工作项不能处置：" + "；".join(refused))
+        raise WorkItemError(_("批量处置未执行，以下工作项不能处置：%(reasons)s") % {"reasons": _("；").join(refused)})
     return done
 
 
@@ -195,19 +200,21 @@ def work_items_dispose(
 def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt.date | None) -> WorkItem:
     """Assign an item to a named inspector of its department and district, with the date it is due."""
     if not can_assign(actor):
-        raise WorkItemError("您的角色不能指派工作项")
+        raise WorkItemError(_("您的角色不能指派工作项"))
     due = _clean_due(due_date, required=True)
     item = _locked_item(actor, item_id)
     if item.finished:
-        raise WorkItemError(f"工作项 {item.pk} 已办结，不能再指派")
+        raise WorkItemError(_("工作项 %(item)s 已办结，不能再指派") % {"item": item.pk})
     if item.in_triage:
-        raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先分派到责任部门")
+        raise WorkItemError(_("工作项 %(item)s：尚在待分派队列，须先分派到责任部门") % {"item": item.pk})
     if item.deadline is not None and due is not None and due > item.deadline:
-        raise WorkItemError(f"承办期限：不能晚于处置期限 {item.deadline:%Y-%m-%d}（规则 alert_disposal.yaml）")
+        raise WorkItemError(
+            _("承办期限：不能晚于处置期限 %(deadline)s（规则 alert_disposal.yaml）") % {"deadline": f"{item.deadline:%Y-%m-%d}"}
+        )
     try:
         assignee = eligible_assignees(item).get(pk=int(assignee_id))
     except (TypeError, ValueError, get_user_model().DoesNotExist):
-        raise WorkItemError("承办人：应为该工作项责任部门、所属区域内的监督员") from None
+        raise WorkItemError(_("承办人：应为该工作项责任部门、所属区域内的监督员")) from None
     previous = item.assignee
     item.assignee, item.assigned_by, item.assigned_at, item.due_date = assignee, actor, timezone.now(), due
     item.save(update_fields=["assignee", "assigned_by", "assigned_at", "due_date", "updated_at"])
@@ -221,18 +228,18 @@ def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt
 def work_item_route(*, actor: Any, item_id: int, department_code: str, note: str) -> WorkItem:
     """Route an item by hand (out of triage, or to another department); the earlier routing stays in its history."""
     if not can_route(actor):
-        raise WorkItemError("只有市级管理员可以分派工作项")
+        raise WorkItemError(_("只有市级管理员可以分派工作项"))
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError("分派说明：必须填写分派依据")
+        raise WorkItemError(_("分派说明：必须填写分派依据"))
     department = Department.objects.filter(code=department_code).first()
     if department is None:
-        raise WorkItemError(f"责任部门：{department_code or '（空）'} 不存在")
+        raise WorkItemError(_("责任部门：%(code)s 不存在") % {"code": department_code or _("（空）")})
     item = _locked_item(actor, item_id)
     if item.status != ItemStatus.OPEN:
-        raise WorkItemError(f"工作项 {item.pk} 已处置，不能再分派")
+        raise WorkItemError(_("工作项 %(item)s 已处置，不能再分派") % {"item": item.pk})
     if item.department_id == department.pk:
-        raise WorkItemError(f"工作项 {item.pk} 已在 {department.name} 的队列中")
+        raise WorkItemError(_("工作项 %(item)s 已在 %(department)s 的队列中") % {"item": item.pk, "department": department.name})
     now = timezone.now()
     before = {**(item.routing or {}), "until": now.isoformat()}
     item.routing_history = [*(item.routing_history or []), before]
@@ -253,17 +260,19 @@ def work_item_route(*, actor: Any, item_id: int, department_code: str, note: str
 def work_item_record_outcome(*, actor: Any, item_id: int, outcome: str, note: str) -> WorkItem:
     """Record what came of a referred item (查实 / 未查实, with a note); the item is then finished."""
     if not can_dispose(actor):
-        raise WorkItemError("您的角色不能登记查处结果")
+        raise WorkItemError(_("您的角色不能登记查处结果"))
     if outcome not in Outcome.values:
-        raise WorkItemError("查处结果：应为 查实 或 未查实")
+        raise WorkItemError(_("查处结果：应为 查实 或 未查实"))
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError("结果说明：必须填写")
+        raise WorkItemError(_("结果说明：必须填写"))
     item = _locked_item(actor, item_id)
     if not may_work_on(actor, item):
-        raise WorkItemError(f"工作项 {item.pk}：该项已指派给他人，您不能登记结果")
+        raise WorkItemError(_("工作项 %(item)s：该项已指派给他人，您不能登记结果") % {"item": item.pk})
     if not item.awaiting_outcome:
-        raise WorkItemError(f"工作项 {item.pk} 不在等待查处结果（{item.get_status_display()}）")
+        raise WorkItemError(
+            _("工作项 %(item)s 不在等待查处结果（%(status)s）") % {"item": item.pk, "status": item.get_status_display()}
+        )
     overdue = item.is_overdue(timezone.localdate())
     item.outcome, item.outcome_note, item.outcome_at, item.outcome_by = outcome, note, timezone.now(), actor
     item.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "updated_at"])

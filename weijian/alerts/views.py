@@ -36,7 +36,9 @@ def _date(raw: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise services.WorkItemError(f"{field}：日期格式应为 YYYY-MM-DD（{raw[:20]}）") from None
+        raise services.WorkItemError(
+            _("%(field)s：日期格式应为 YYYY-MM-DD（%(value)s）") % {"field": field, "value": raw[:20]}
+        ) from None
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:

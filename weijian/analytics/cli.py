@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from weijian.analytics.io import InputError
+from weijian.i18n import gettext as _
 
 
 def _date(s: str) -> dt.date:
@@ -83,7 +84,7 @@ def run_main(argv: list[str]) -> int:
             console.print(f"[bold red]input error:[/] {exc}")
             return 2
         except RulesError as exc:
-            console.print(f"[bold red]rules data error（规则数据错误）:[/] {exc}")
+            console.print(_("[bold red]rules data error（规则数据错误）:[/] %(error)s") % {"error": exc})
             return 2
     rep = res.report
     t = Table(title=f"read ({rep['engine']['name']} {rep['engine']['version']})")

@@ -38,6 +38,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import yaml
 
+from weijian.i18n import gettext as _
 from weijian.rules import loader
 from weijian.rules.loader import RulesError
 
@@ -117,25 +118,26 @@ def rules_drug_doses() -> tuple[Dose, ...]:
     table = loader.load(RULES_FILE).get(RULES_KEY)
     where = f"{RULES_FILE}.yaml: {RULES_KEY}"
     if not isinstance(table, dict):
-        raise RulesError(f"{where}: should be a mapping drug_code → dated DDDs（应为药品代码到DDD的映射）")
+        raise RulesError(_("%(where)s: should be a mapping drug_code → dated DDDs（应为药品代码到DDD的映射）") % {"where": where})
     out: list[Dose] = []
     for code, dated in table.items():
         here = f"{where}.{code}"
         if not loader.is_dated(dated):
-            raise RulesError(f"{here}: should map effective dates to {{ddd, unit, basis}}（应按生效日期列出）")
+            raise RulesError(_("%(where)s: should map effective dates to {ddd, unit, basis}（应按生效日期列出）") % {"where": here})
         entries = loader.dated_entries(dated, here)
         for i, (since, entry) in enumerate(entries):
             until = entries[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(entries) else FAR_FUTURE
             at = f"{here}[{since.isoformat()}]"
             if not isinstance(entry, dict) or set(entry) - {"ddd", "unit", *loader.META_KEYS}:
-                raise RulesError(f"{at}: entry keys must be ddd, unit, basis (published, note)（条目键错误）")
+                raise RulesError(_("%(where)s: entry keys must be ddd, unit, basis (published, note)（条目键错误）") % {"where": at})
             value, unit = entry.get("ddd"), entry.get("unit")
             if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                raise RulesError(f"{at}: ddd {value!r} is not a positive number（DDD应为正数）")
+                raise RulesError(_("%(where)s: ddd %(value)r is not a positive number（DDD应为正数）") % {"where": at, "value": value})
             if unit not in UNITS:
-                raise RulesError(f"{at}: unit {unit!r} is not one of {', '.join(UNITS)}（单位应为 g、mg 或 MU）")
+                raise RulesError(_("%(where)s: unit %(unit)r is not one of %(units)s（单位应为 g、mg 或 MU）")
+                                 % {"where": at, "unit": unit, "units": ", ".join(UNITS)})
             if not entry.get("basis"):
-                raise RulesError(f"{at}: no basis（缺少依据 basis）")
+                raise RulesError(_("%(where)s: no basis（缺少依据 basis）") % {"where": at})
             out.append(Dose(str(code), float(value), str(unit), since, until, f"{RULES_FILE}.yaml",
                             note=str(entry["basis"])))
     return tuple(out)

@@ -28,6 +28,7 @@ import duckdb
 from stdnum.cn import uscc
 
 from weijian.analytics.schema import TABLES, Column, Table
+from weijian.i18n import gettext as _
 
 SHANGHAI_OFFSET_S = 8 * 3600
 MAX_EXAMPLES = 20
@@ -198,10 +199,10 @@ def checks(col: Column, raw: str, cast: str, invalid_uscc_table: str | None) -> 
         out.append((f"NOT regexp_full_match({cast}, '[0-9]{{15}}')", "invalid practitioner_id (not 15 digits)"))
     if col.check == "dept_code":
         out.append((f"NOT regexp_full_match({cast}, '[0-9]{{2}}(\\.[0-9]{{2}})?')",
-                    "invalid 诊疗科目 dept_code (NN or NN.NN)"))
+                    _("invalid 诊疗科目 dept_code (NN or NN.NN)")))
     if col.check == "uscc" and invalid_uscc_table:
         out.append((f"({cast}) IN (SELECT id FROM {invalid_uscc_table})",
-                    "invalid 统一社会信用代码 (GB 32100 check character)"))
+                    _("invalid 统一社会信用代码 (GB 32100 check character)")))
     return out
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from weijian.i18n import gettext as _
 from weijian.rules import loader
 from weijian.rules.loader import Resolved, RulesError
 
@@ -51,7 +52,8 @@ class Param:
             want = {"number": "a number", "integer": "a whole number", "flag": "0 or 1",
                     "atc_groups": "a non-empty list of ATC code prefixes such as [J01]",
                     "table": "a mapping"}[self.kind]
-            raise RulesError(f"{self}: {where}: {value!r} is not {want}（参数取值类型错误）")
+            raise RulesError(_("%(param)s: %(where)s: %(value)r is not %(want)s（参数取值类型错误）")
+                             % {"param": self, "where": where, "value": value, "want": want})
 
 
 def window_start(start: dt.date) -> dt.date:
@@ -114,7 +116,7 @@ class Schedule:
         ``d`` must be a date of the run's window (a subject's anchoring date always is).
         """
         if self.empty:
-            raise RulesError(f"{self.param}: no value in force in the run's period（期间内无生效值）")
+            raise RulesError(_("%(param)s: no value in force in the run's period（期间内无生效值）") % {"param": self.param})
         branches, default, has_default = self._branches(fn)
         values = [v for _, v in branches] + ([default] if has_default else [])
         typ = dtype or ("int64" if all(isinstance(v, int) and not isinstance(v, bool) for v in values)
@@ -128,7 +130,7 @@ class Schedule:
     def sql(self, date_sql: str, fn: Callable[[Any], Any] | None = None) -> str:
         """The same as :meth:`at` as DuckDB SQL over the date expression ``date_sql`` (for local post steps)."""
         if self.empty:
-            raise RulesError(f"{self.param}: no value in force in the run's period（期间内无生效值）")
+            raise RulesError(_("%(param)s: no value in force in the run's period（期间内无生效值）") % {"param": self.param})
         branches, default, has_default = self._branches(fn)
         tail = repr(float(default)) if has_default else "NULL"
         if not branches:

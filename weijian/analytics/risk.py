@@ -30,6 +30,7 @@ import pyarrow as pa
 from weijian.analytics import targets
 from weijian.analytics.output import RISK_SCHEMA
 from weijian.analytics.params import Param
+from weijian.i18n import gettext as _
 from weijian.rules import loader
 from weijian.rules.loader import RulesError
 
@@ -85,7 +86,7 @@ def config(on: dt.date, rule_ids: Iterable[str]) -> Config:
         t_rec[ind] = {k: v for k, v in found.record().items() if k != "as_of"}
     cuts = [(g, float(grades[g])) for g in GRADES]
     if [m for _, m in cuts] != sorted(m for _, m in cuts):
-        raise RulesError(f"{FILE}.yaml: grades must rise from A to D, got {cuts}（分级界值应递增）")
+        raise RulesError(_("%(file)s.yaml: grades must rise from A to D, got %(cuts)s（分级界值应递增）") % {"file": FILE, "cuts": cuts})
     used = {"alert_weights": {"value": alerts, **a_rec}, "indicator_weights": {"value": weights, **w_rec},
             "grades": {"value": grades, **g_rec}, "targets": t_rec}
     return Config(on, alerts, {k: float(v) for k, v in weights.items()}, tgt, cuts, used)

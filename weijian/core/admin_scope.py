@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from weijian.core.models import Department, Region, Role
 from weijian.core.records import record_delete, record_save
@@ -141,7 +142,7 @@ class ScopedAdmin(ScopedForeignKeys, AuditedAdmin):
         except (ValueError, TypeError):
             visible = False
         if not visible:
-            raise Http404("记录不存在或不在您的数据权限范围内")
+            raise Http404(_("记录不存在或不在您的数据权限范围内"))
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -207,4 +208,4 @@ class RequirePrimaryInScopeFormSet(BaseInlineFormSet):
         if not primary:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError("新增执业人员须同时登记其在本区机构的主要执业注册")
+            raise ValidationError(_("新增执业人员须同时登记其在本区机构的主要执业注册"))

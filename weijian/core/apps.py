@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "weijian.core"
     label = "core"
-    verbose_name = "基础（区划、部门、审计）"
+    verbose_name = _("基础（区划、部门、审计）")

@@ -26,6 +26,8 @@ from typing import Any
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from weijian.i18n import gettext as _
+from weijian.i18n import gettext_noop, localized
 from weijian.rules import loader as rules
 
 PEPPER_ENV = "WEIJIAN_ID_PEPPER"
@@ -39,7 +41,8 @@ class IdentifierError(ValueError):
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.field}：{self.reason}（{self.value!s}）"
+        # the default field names are catalogued; a field name given by the caller is shown as given
+        return _("%(field)s：%(reason)s（%(value)s）") % {"field": _(self.field), "reason": self.reason, "value": self.value}
 
 
 def normalize_identifier(value: Any) -> str:
@@ -52,25 +55,28 @@ def normalize_identifier(value: Any) -> str:
 
 
 _REASONS: dict[type[ValidationError], str] = {
-    InvalidLength: "长度不正确",
-    InvalidFormat: "格式不正确",
-    InvalidChecksum: "校验位不正确",
-    InvalidComponent: "编码中含有无效的组成部分",
+    InvalidLength: gettext_noop("长度不正确"),
+    InvalidFormat: gettext_noop("格式不正确"),
+    InvalidChecksum: gettext_noop("校验位不正确"),
+    InvalidComponent: gettext_noop("编码中含有无效的组成部分"),
 }
+EMPTY = gettext_noop("不能为空")
+USCC, RIC, CERT_NO, BADGE_NO = (gettext_noop("统一社会信用代码"), gettext_noop("身份证号码"), gettext_noop("执业证书编码"),
+                                gettext_noop("执法证号"))  # fmt: skip
 
 
 def _reason(exc: ValidationError) -> str:
     for kind, text in _REASONS.items():
         if isinstance(exc, kind):
-            return text
-    return "无效"
+            return _(text)
+    return _("无效")
 
 
-def clean_uscc(value: Any, field: str = "统一社会信用代码") -> str:
+def clean_uscc(value: Any, field: str = USCC) -> str:
     """Return the 18-character code, or raise IdentifierError (GB 32100-2015)."""
     code = normalize_identifier(value)
     if not code:
-        raise IdentifierError(field, code, "不能为空")
+        raise IdentifierError(field, code, _(EMPTY))
     try:
         return uscc.validate(code)
     except ValidationError as exc:
@@ -85,7 +91,7 @@ def ric_provinces(on: dt.date | None = None) -> frozenset[str]:
     return frozenset(rules.identifier_spec("ric_provinces", on)["codes"])
 
 
-def clean_ric(value: Any, field: str = "身份证号码", today: dt.date | None = None) -> str:
+def clean_ric(value: Any, field: str = RIC, today: dt.date | None = None) -> str:
     """Return the 18-character 居民身份证号码 (GB 11643-1999), or raise IdentifierError.
 
     Checked: 18 characters, 17 digits and a digit or X, an address code whose first two digits
@@ -97,22 +103,22 @@ def clean_ric(value: Any, field: str = "身份证号码", today: dt.date | None 
     """
     number = normalize_identifier(value)
     if not number:
-        raise IdentifierError(field, "", "不能为空")
+        raise IdentifierError(field, "", _(EMPTY))
     shown = mask_ric(number)
     if len(number) != 18:
-        raise IdentifierError(field, shown, f"应为18位（现为{len(number)}位）")
+        raise IdentifierError(field, shown, _("应为18位（现为%(n)d位）") % {"n": len(number)})
     if not _RIC_SHAPE.fullmatch(number):
-        raise IdentifierError(field, shown, "前17位应为数字，第18位应为数字或X")
+        raise IdentifierError(field, shown, _("前17位应为数字，第18位应为数字或X"))
     if number[:2] not in ric_provinces(today):
-        raise IdentifierError(field, shown, f"地址码（前6位）的省级代码“{number[:2]}”不存在")
+        raise IdentifierError(field, shown, _("地址码（前6位）的省级代码“%(code)s”不存在") % {"code": number[:2]})
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdentifierError(field, shown, "出生日期（第7至14位）不是有效的日期") from exc
+        raise IdentifierError(field, shown, _("出生日期（第7至14位）不是有效的日期")) from exc
     if born > (today or dt.date.today()):
-        raise IdentifierError(field, shown, "出生日期（第7至14位）晚于今天")
+        raise IdentifierError(field, shown, _("出生日期（第7至14位）晚于今天"))
     if number[17] != ric.calc_check_digit(number):
-        raise IdentifierError(field, shown, "校验位不正确")
+        raise IdentifierError(field, shown, _("校验位不正确"))
     return number
 
 
@@ -123,34 +129,34 @@ def cert_no_formats(on: dt.date | None = None) -> dict[str, dict[str, str]]:
     return {kind: rules.as_of(spec["versions"], day, f"identifiers.cert_no.{kind}") for kind, spec in kinds.items()}
 
 
-def clean_cert_no(value: Any, field: str = "执业证书编码", kind: str | None = None, on: dt.date | None = None) -> str:
+def clean_cert_no(value: Any, field: str = CERT_NO, kind: str | None = None, on: dt.date | None = None) -> str:
     """Return a 执业证书编码 in the format of ``kind``, or — without a kind (a look-up by number) —
     in the format of any kind; else raise IdentifierError."""
     number = normalize_identifier(value)
     if not number:
-        raise IdentifierError(field, "", "不能为空")
+        raise IdentifierError(field, "", _(EMPTY))
     formats = cert_no_formats(on)
     if kind is not None:
         spec = formats.get(kind)
         if spec is None:
-            raise IdentifierError(field, number, f"未知的人员类别“{kind}”")
+            raise IdentifierError(field, number, _("未知的人员类别“%(kind)s”") % {"kind": kind})
         if not re.fullmatch(spec["pattern"], number):
-            raise IdentifierError(field, number, spec["message"])
+            raise IdentifierError(field, number, localized(spec, "message"))
         return number
     if any(re.fullmatch(spec["pattern"], number) for spec in formats.values()):
         return number
-    messages = dict.fromkeys(spec["message"] for spec in formats.values())
-    raise IdentifierError(field, number, "不符合任何类别的格式：" + "；".join(messages))
+    messages = dict.fromkeys(localized(spec, "message") for spec in formats.values())
+    raise IdentifierError(field, number, _("不符合任何类别的格式：%(formats)s") % {"formats": _("；").join(messages)})
 
 
-def clean_badge_no(value: Any, field: str = "执法证号") -> str:
+def clean_badge_no(value: Any, field: str = BADGE_NO) -> str:
     """执法证号: the pattern is rules data (``identifiers.yaml``), since provinces format it differently."""
     number = normalize_identifier(value)
     if not number:
-        raise IdentifierError(field, number, "不能为空")
+        raise IdentifierError(field, number, _(EMPTY))
     spec = rules.identifier_spec("badge_no")
     if not re.fullmatch(spec["pattern"], number):
-        raise IdentifierError(field, number, spec["message"])
+        raise IdentifierError(field, number, localized(spec, "message"))
     return number
 
 

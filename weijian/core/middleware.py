@@ -18,6 +18,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -52,8 +53,8 @@ class RejectNulMiddleware:
             values += [v for _, vs in request.POST.lists() for v in vs]
         if any("\x00" in value for value in values):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请求中含有非法字符（NUL）"}, status=400)
-            raise BadRequest("请求中含有非法字符（NUL）")
+                return JsonResponse({"detail": _("请求中含有非法字符（NUL）")}, status=400)
+            raise BadRequest(_("请求中含有非法字符（NUL）"))
         return self.get_response(request)
 
 

@@ -33,7 +33,7 @@ class Region(models.Model):
         verbose_name_plural = _("行政区划")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        return _("%(name)s（%(code)s）") % {"name": self.name, "code": self.code}
 
     @property
     def prefix(self) -> str:

@@ -17,6 +17,9 @@ from typing import Any
 
 import yaml
 
+from weijian.i18n import gettext as _
+from weijian.i18n import localized
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEVELS = ("province", "city", "district", "street")  # parents before children
 
@@ -42,9 +45,10 @@ def regions_edition() -> dict[str, Any]:
 
 def edition_line() -> str:
     e = regions_edition()["edition"]
-    return (
-        f"{e['publisher']}《{e['title']}》（截至 {e['cutoff']:%Y-%m-%d}，{e['published']:%Y-%m-%d} 发布）：{e['coverage']}"
-    )
+    return _("%(publisher)s《%(title)s》（截至 %(cutoff)s，%(published)s 发布）：%(coverage)s") % {
+        "publisher": localized(e, "publisher"), "title": localized(e, "title"), "coverage": localized(e, "coverage"),
+        "cutoff": f"{e['cutoff']:%Y-%m-%d}", "published": f"{e['published']:%Y-%m-%d}",
+    }
 
 
 @cache

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 
 from weijian.core.models import ADMINISTRATOR_ROLES, Role
 
@@ -151,8 +152,9 @@ def can_edit_registry(user: Any) -> bool:
 
 # --------------------------------------------------------------------------- the write-side guard
 
-NOT_IN_SCOPE = "记录不存在或不在您的数据权限范围内"
-ASK_CITY = "该记录已在您的数据权限范围以外登记，不能由您变更；如需变更请联系市级卫生健康监督机构"
+# Messages (translated where they are raised: OutOfScope translates its message).
+NOT_IN_SCOPE = gettext_noop("记录不存在或不在您的数据权限范围内")
+ASK_CITY = gettext_noop("该记录已在您的数据权限范围以外登记，不能由您变更；如需变更请联系市级卫生健康监督机构")
 WRITING_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR, Role.PARTNER_OFFICER,
                            Role.INSTITUTION_USER})
 
@@ -161,6 +163,7 @@ class OutOfScope(Http404):
     """A write that touches a record outside the writer's scope. Answers like a record that does not exist."""
 
     def __init__(self, message: str = NOT_IN_SCOPE) -> None:
+        message = gettext(message)  # a marked constant of this module (or any catalogued message) in the reader's language
         super().__init__(message)
         self.message = message
 

@@ -83,16 +83,16 @@ FIXED: dict[str, Callable[[], list[dict[str, str]]]] = {"registry:import_templat
 # Query strings tried on list pages (each filter, paging, search, export).
 LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "registry:institution_list": [
-        {}, {"page": "2"}, {"q": "医院"}, {"licence": "expired"}, {"licence": "expiring"}, {"status": "suspended"},
+        {}, {"page": "2"}, {"q": "医院"}, {"licence": "expired"}, {"licence": "expiring"}, {"status": "suspended"},  # i18n: data (search terms)
         {"kind": "aesthetic_clinic"}, {"level": "III"}, {"format": "xlsx"}, {"page": "9999"},
     ],
-    "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],
+    "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],  # i18n: data (search terms)
     "registry:inspector_list": [{}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}],
     "alerts:queue": [
         {}, *({"view": view} for view in ("mine", "referred", "closed", "triage", "all")), {"severity": "high"},
-        {"overdue": "1"}, {"page": "2"}, {"q": "医院"}, {"format": "xlsx"},
+        {"overdue": "1"}, {"page": "2"}, {"q": "医院"}, {"format": "xlsx"},  # i18n: data (search terms)
     ],
-    "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],
+    "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],
     "api:inspectors": [{}],
 }

@@ -13,6 +13,7 @@ from functools import cache
 
 import chinese_calendar
 
+from weijian.i18n import gettext as _
 from weijian.rules import loader as rules
 
 
@@ -22,8 +23,8 @@ class CalendarYearUnknown(LookupError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"{year}年的法定节假日和调休安排尚未录入工作日历，无法计算该年的期限；"
-            f"请在国务院公布后将其加入规则文件 calendar.yaml"
+            _("%(year)d年的法定节假日和调休安排尚未录入工作日历，无法计算该年的期限；"
+              "请在国务院公布后将其加入规则文件 calendar.yaml") % {"year": year}
         )
 
 

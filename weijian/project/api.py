@@ -1,6 +1,8 @@
 """The JSON API (django-ninja). OpenAPI 3 schema at ``/api/openapi.json``, docs at ``/api/docs``."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
@@ -9,9 +11,9 @@ from weijian.core.api import router as core_router
 from weijian.registry.api import router as registry_router
 
 api = NinjaAPI(
-    title="weijian 卫监 API",
+    title=gettext_lazy("weijian 卫监 API"),
     version="1",
-    description="医疗卫生行业综合监管平台接口。所有数据按调用者的部门与区域权限过滤；越权的记录一律返回 404。",
+    description=gettext_lazy("医疗卫生行业综合监管平台接口。所有数据按调用者的部门与区域权限过滤；越权的记录一律返回 404。"),
     auth=django_auth,
     urls_namespace="api",
 )
@@ -24,7 +26,7 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or str(e.get("loc")), "reason": e.get("msg", "")}
         for e in exc.errors
     ]
-    return api.create_response(request, {"detail": "请求参数有误", "errors": details}, status=422)
+    return api.create_response(request, {"detail": _("请求参数有误"), "errors": details}, status=422)
 
 
 api.add_router("/", core_router)

@@ -32,6 +32,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from weijian import keep_files_private
+from weijian.i18n import gettext as _
 
 keep_files_private()
 
@@ -69,7 +70,8 @@ def _secret_key() -> str:
         key = path.read_text().strip()
     if hashlib.sha256(key.encode()).hexdigest() in SECRET_KEY_DENYLIST:
         raise ImproperlyConfigured(
-            f"密钥（{source}）已经公开过，不能使用：请删除该文件让系统重新生成，或设置新的 WEIJIAN_SECRET_KEY"
+            _("密钥（%(source)s）已经公开过，不能使用：请删除该文件让系统重新生成，或设置新的 WEIJIAN_SECRET_KEY")
+            % {"source": source}
         )
     return key
 
@@ -83,7 +85,7 @@ def _number(name: str, default: float) -> float:
     try:
         return float(raw) if raw else default
     except ValueError as exc:
-        raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是数字") from exc
+        raise ImproperlyConfigured(_("环境变量 %(name)s=%(value)r 不是数字") % {"name": name, "value": raw}) from exc
 
 
 _private(DATA_DIR, 0o700)
@@ -236,7 +238,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 SESSION_COOKIE_AGE = 8 * 3600
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # i18n: data (each language in its own words)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from weijian.project.api import api
 
-admin.site.site_header = "卫监 · 后台管理"
-admin.site.site_title = "卫监后台"
+admin.site.site_header = _("卫监 · 后台管理")
+admin.site.site_title = _("卫监后台")
 
 urlpatterns = [
     path("", include("weijian.core.urls")),

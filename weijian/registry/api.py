@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -93,7 +95,7 @@ def _institution_out(i) -> dict:  # type: ignore[no-untyped-def]
     }  # fmt: skip
 
 
-@router.get("/institutions", response=InstitutionPage, summary="医疗机构列表（可按繁简体名称搜索）")
+@router.get("/institutions", response=InstitutionPage, summary=gettext_lazy("医疗机构列表（可按繁简体名称搜索）"))
 def institutions(request: HttpRequest, filters: Query[InstitutionFilter]) -> dict:
     qs = selectors.institution_list(
         request.user, q=filters.q, district=filters.district, kind=filters.kind, status=filters.status, level=filters.level
@@ -102,7 +104,7 @@ def institutions(request: HttpRequest, filters: Query[InstitutionFilter]) -> dic
     return {"count": qs.count(), "items": [_institution_out(i) for i in items]}
 
 
-@router.get("/institutions/{uscc}", response=InstitutionDetail, summary="医疗机构详情")
+@router.get("/institutions/{uscc}", response=InstitutionDetail, summary=gettext_lazy("医疗机构详情"))
 def institution(request: HttpRequest, uscc: str) -> dict:
     i = selectors.institution_get(request.user, uscc)
     return {
@@ -149,7 +151,7 @@ class PractitionerPage(Schema):
     items: list[PractitionerOut]
 
 
-@router.get("/practitioners", response=PractitionerPage, summary="执业人员列表")
+@router.get("/practitioners", response=PractitionerPage, summary=gettext_lazy("执业人员列表"))
 def practitioners(request: HttpRequest, filters: Query[PractitionerFilter]) -> dict:
     qs = selectors.practitioner_list(
         request.user, q=filters.q, kind=filters.kind, status=filters.status, institution=filters.institution
@@ -157,7 +159,7 @@ def practitioners(request: HttpRequest, filters: Query[PractitionerFilter]) -> d
     return {"count": qs.count(), "items": list(qs[filters.offset : filters.offset + filters.limit])}
 
 
-@router.get("/practitioners/{cert_no}", response=PractitionerDetail, summary="执业人员详情（含多点执业）")
+@router.get("/practitioners/{cert_no}", response=PractitionerDetail, summary=gettext_lazy("执业人员详情（含多点执业）"))
 def practitioner(request: HttpRequest, cert_no: str) -> dict:
     p = selectors.practitioner_get(request.user, cert_no)
     regs = selectors.visible_registrations(request.user, p)
@@ -201,7 +203,7 @@ def _inspector_out(i) -> dict:  # type: ignore[no-untyped-def]
     }  # fmt: skip
 
 
-@router.get("/inspectors", response=InspectorPage, summary="执法人员名录")
+@router.get("/inspectors", response=InspectorPage, summary=gettext_lazy("执法人员名录"))
 def inspectors(request: HttpRequest, filters: Query[InspectorFilter]) -> dict:
     qs = selectors.inspector_list(
         request.user, q=filters.q, region=filters.region, department=filters.department, active=filters.active
@@ -209,7 +211,7 @@ def inspectors(request: HttpRequest, filters: Query[InspectorFilter]) -> dict:
     return {"count": qs.count(), "items": [_inspector_out(i) for i in qs[filters.offset : filters.offset + filters.limit]]}
 
 
-@router.get("/inspectors/{badge_no}", response=InspectorOut, summary="执法人员详情")
+@router.get("/inspectors/{badge_no}", response=InspectorOut, summary=gettext_lazy("执法人员详情"))
 def inspector(request: HttpRequest, badge_no: str) -> dict:
     return _inspector_out(selectors.inspector_get(request.user, badge_no))
 
@@ -233,12 +235,12 @@ class ImportOut(Schema):
     ignored_columns: list[str]
 
 
-@router.post("/imports/{kind}", response={200: ImportOut, 400: dict, 403: dict}, summary="导入表格（.xlsx / .csv）")
+@router.post("/imports/{kind}", response={200: ImportOut, 400: dict, 403: dict}, summary=gettext_lazy("导入表格（.xlsx / .csv）"))
 def import_file(request: HttpRequest, kind: ImportKind, file: File[UploadedFile]) -> Status[dict]:
     if not can_edit_registry(request.user):
-        raise HttpError(403, "无导入权限")
+        raise HttpError(403, _("无导入权限"))
     if kind not in SPECS:
-        raise HttpError(400, f"未知的导入类型 {kind}")
+        raise HttpError(400, _("未知的导入类型 %(kind)s") % {"kind": kind})
     try:
         result = import_upload(kind=kind, upload=file, actor=request.user)
     except ImportFileError as exc:

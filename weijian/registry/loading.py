@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from weijian.core.scope import Scope
 from weijian.registry.imports.readers import ImportFileError, read_path
 from weijian.registry.imports.service import ImportResult, import_sheet
@@ -49,7 +51,7 @@ def _table_file(folder: Path, table: str) -> Path | None:
 
 def load_registry(folder: Path, actor: Any = "cli", progress: Callable[[str], None] | None = None) -> list[LoadStep]:
     if not folder.is_dir():
-        raise ImportFileError(f"找不到目录 {folder}")
+        raise ImportFileError(_("找不到目录 %(folder)s") % {"folder": folder})
     steps: list[LoadStep] = []
     for table in ORDER:
         path = _table_file(folder, table)

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from weijian.core.identifiers import normalize_identifier
 from weijian.core.scope import scoped
 from weijian.core.text import search_key
+from weijian.i18n import is_english, localized
 from weijian.registry.models import (
     DeptCode,
     ImportBatch,
@@ -23,6 +25,7 @@ from weijian.registry.models import (
     Practitioner,
     Registration,
 )
+from weijian.registry.reference import dept_catalogue
 
 LICENCE_WARNING_DAYS = 90  # how far ahead the dashboard warns of licences running out
 
@@ -87,7 +90,7 @@ def institution_get(user: Any, uscc: str) -> Institution:
         .first()
     )
     if institution is None:
-        raise Http404("机构不存在或不在您的数据权限范围内")
+        raise Http404(_("机构不存在或不在您的数据权限范围内"))
     return institution
 
 
@@ -122,7 +125,7 @@ def practitioner_get(user: Any, cert_no: str) -> Practitioner:
         .first()
     )
     if practitioner is None:
-        raise Http404("人员不存在或不在您的数据权限范围内")
+        raise Http404(_("人员不存在或不在您的数据权限范围内"))
     return practitioner
 
 
@@ -151,12 +154,17 @@ def inspector_get(user: Any, badge_no: str) -> Inspector:
     qs = scoped(user, Inspector.objects.select_related("department", "region"))
     inspector = qs.filter(badge_no=normalize_identifier(badge_no)).first()
     if inspector is None:
-        raise Http404("执法人员不存在或不在您的数据权限范围内")
+        raise Http404(_("执法人员不存在或不在您的数据权限范围内"))
     return inspector
 
 
 def dept_names() -> dict[str, str]:
-    return dict(DeptCode.objects.values_list("code", "name"))
+    """code → 诊疗科目 name in the active language (the shipped English name where there is one)."""
+    names = dict(DeptCode.objects.values_list("code", "name"))
+    if not is_english():
+        return names
+    shipped = dept_catalogue()
+    return {code: localized(shipped.get(code), "name", name) for code, name in names.items()}
 
 
 def dept_label(code: str, names: dict[str, str]) -> str:
@@ -183,7 +191,7 @@ def import_batch_list(user: Any) -> QuerySet[ImportBatch]:
 def import_batch_get(user: Any, pk: int) -> ImportBatch:
     batch = import_batch_list(user).filter(pk=pk).first()
     if batch is None:
-        raise Http404("导入批次不存在")
+        raise Http404(_("导入批次不存在"))
     return batch
 
 

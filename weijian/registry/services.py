@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from weijian.core.scope import OutOfScope, writable
 from weijian.registry.models import Registration
 
-PRIMARY_ELSEWHERE = "该人员的主要执业机构在您的数据权限范围以外；变更主要执业机构请联系市级卫生健康监督机构"
+PRIMARY_ELSEWHERE = gettext_noop("该人员的主要执业机构在您的数据权限范围以外；变更主要执业机构请联系市级卫生健康监督机构")
 
 
 def registration_primary_check(*, user: Any, registration: Registration) -> None:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RiskConfig(AppConfig):
     name = "weijian.risk"
     label = "risk"
-    verbose_name = "综合监管风险等级"
+    verbose_name = _("综合监管风险等级")

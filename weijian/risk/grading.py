@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weijian.analytics import risk as analytics_risk
+from weijian.i18n import gettext as _
+from weijian.i18n import gettext_noop, in_language, pgettext
 from weijian.risk.sources import Signal, Source
 from weijian.rules import loader
 
@@ -26,8 +28,8 @@ EPSILON = 0.0005
 
 
 # The A–D cut-offs are the analytics score's (rules/data/risk_score.yaml): one scale for both grades.
-GRADE_LABELS = {"A": ("低风险", "Low risk"), "B": ("较低风险", "Moderate risk"), "C": ("较高风险", "Elevated risk"),
-                "D": ("高风险", "High risk")}  # fmt: skip
+GRADE_LABELS = {"A": gettext_noop("低风险"), "B": gettext_noop("较低风险"), "C": gettext_noop("较高风险"),
+                "D": gettext_noop("高风险")}  # fmt: skip
 
 
 def cutoffs(on: dt.date) -> loader.Resolved:
@@ -111,24 +113,25 @@ def round_to_total(values: Sequence[float], total: float, digits: int = 1) -> li
     return [f / scale for f in floors]
 
 
-def _source_parts(source: Source, signal: Signal, w: float, en: bool) -> list[tuple[Part, float]]:
+def _source_parts(source: Source, signal: Signal, w: float) -> list[tuple[Part, float]]:
     parts = []
     listed = 0.0
     for reason in signal.reasons:
         listed += reason.points
-        parts.append((Part(source.key, reason.label_en if en else reason.label, 0.0,
-                           reason.detail_en if en else reason.detail, reason.internal), w * reason.points))  # fmt: skip
+        parts.append((Part(source.key, in_language(reason.label, reason.label_en), 0.0,
+                           in_language(reason.detail, reason.detail_en), reason.internal), w * reason.points))  # fmt: skip
     rest = _clamp(signal.points) - listed
     if rest > EPSILON:
-        label = "Other contributions" if en else "其他"
-        parts.append((Part(source.key, label if len(parts) else (source.label_en if en else source.label), 0.0), w * rest))
+        label = pgettext("grade part", "其他") if parts else in_language(source.label, source.label_en)
+        parts.append((Part(source.key, label, 0.0), w * rest))
     elif rest < -EPSILON:
-        parts.append((Part(source.key, "Capped at the source's maximum" if en else "超出该来源上限的部分", 0.0), w * rest))
+        parts.append((Part(source.key, _("超出该来源上限的部分"), 0.0), w * rest))
     return parts
 
 
-def combine(signals: Sequence[tuple[Source, Signal]], *, en: bool = False) -> Grade | None:
-    """The grade of one institution from the signals of its sources; None when no source knows it."""
+def combine(signals: Sequence[tuple[Source, Signal]]) -> Grade | None:
+    """The grade of one institution from the signals of its sources, labelled in the active language; None when
+    no source knows it."""
     if not signals:
         return None
     as_of = min(signal.as_of for _, signal in signals)
@@ -137,11 +140,12 @@ def combine(signals: Sequence[tuple[Source, Signal]], *, en: bool = False) -> Gr
     uses = []
     for source, signal in signals:
         w = float(weights[source.key].value)
-        uses.append(SourceUse(source.key, source.label_en if en else source.label, w, _clamp(signal.points), signal.as_of))
-        raw.extend(_source_parts(source, signal, w, en))
+        uses.append(SourceUse(source.key, in_language(source.label, source.label_en), w, _clamp(signal.points),
+                              signal.as_of))
+        raw.extend(_source_parts(source, signal, w))
     total = sum(points for _, points in raw)
     if total > MAX_SCORE + EPSILON:
-        raw.append((Part("cap", "Total capped at 100" if en else "总分封顶 100 分", 0.0), MAX_SCORE - total))
+        raw.append((Part("cap", _("总分封顶 100 分"), 0.0), MAX_SCORE - total))
         total = MAX_SCORE
     raw = [(part, points) for part, points in raw if abs(points) > EPSILON]
     shown = round_to_total([p for _, p in raw], total)
@@ -150,8 +154,8 @@ def combine(signals: Sequence[tuple[Source, Signal]], *, en: bool = False) -> Gr
     grade = grade_for(total, as_of)
     legend, low = [], 0.0
     for band in bands_rule.value:
-        zh, english_label = GRADE_LABELS.get(str(band["grade"]), ("", ""))
-        legend.append(Band(str(band["grade"]), low, float(band["max"]), english_label if en else zh))
+        label = GRADE_LABELS.get(str(band["grade"]))
+        legend.append(Band(str(band["grade"]), low, float(band["max"]), _(label) if label else ""))
         low = float(band["max"])
     return Grade(
         score=round(total, 1), grade=grade, grade_label=next((b.label for b in legend if b.grade == grade), ""),

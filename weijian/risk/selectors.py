@@ -10,20 +10,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from weijian.alerts.evidence import english
-from weijian.alerts.selectors import indicator_label, institution_alerts_since
+from weijian.alerts.selectors import indicator_names, institution_alerts_since
 from weijian.analytics.registry import RULES
 from weijian.core.scope import scoped
 from weijian.registry.models import Institution, InstitutionStatus
 from weijian.risk import grading
 from weijian.risk.models import AnalyticsScore
 from weijian.risk.sources import Reason, Signal, sources
-
-INDICATOR_EN = {
-    "antimicrobial_intensity": "Antibacterial use density",
-    "outpatient_antibiotic_rate": "Outpatient antibiotic prescription rate",
-}
 
 
 def _number(value: Any) -> str:
@@ -47,21 +42,23 @@ def analytics_reason(raw: Any) -> Reason:
         rule = RULES.get(rule_id)
         n = raw.get("alerts")
         return Reason(
-            rule.name_zh if rule else f"规则 {rule_id}", rule.name_en if rule else f"Rule {rule_id}", points,
-            f"{n} 条预警" if n is not None else "", f"alerts: {n}" if n is not None else "", internal=True,
+            label=rule.name_zh if rule else f"规则 {rule_id}", label_en=rule.name_en if rule else f"Rule {rule_id}",
+            points=points, detail=f"{n} 条预警" if n is not None else "",
+            detail_en=f"alerts: {n}" if n is not None else "", internal=True,
         )  # fmt: skip
     if raw.get("indicator_id") is not None or source == "indicator":
         indicator = str(raw.get("indicator_id") or "")
-        label = indicator_label(indicator)
+        names = indicator_names().get(indicator) or {}
         mean, target = raw.get("mean_value"), raw.get("target")
         return Reason(
-            f"{label}超过目标", f"{INDICATOR_EN.get(indicator, indicator)} above target", points,
-            f"均值 {_number(mean)}，目标 {_number(target)}" if mean is not None else "",
-            f"mean {_number(mean)}, target {_number(target)}" if mean is not None else "",
+            label=f"{names.get('name', indicator)}超过目标", label_en=f"{names.get('name_en', indicator)} above target",
+            points=points, detail=f"均值 {_number(mean)}，目标 {_number(target)}" if mean is not None else "",
+            detail_en=f"mean {_number(mean)}, target {_number(target)}" if mean is not None else "",
         )  # fmt: skip
     detail = str(raw.get("detail") or "")
-    name = str(source or raw.get("label") or "其他来源")
-    return Reason(name, str(source or raw.get("label") or "Other source"), points, detail, detail)
+    name = source or raw.get("label")
+    return Reason(label=str(name or "其他来源"), label_en=str(name or "Other source"), points=points, detail=detail,
+                  detail_en=detail)
 
 
 def analytics_signals(institution_ids: Sequence[int]) -> dict[int, Signal]:
@@ -89,10 +86,9 @@ def institution_grades(user: Any, institutions: Iterable[Any]) -> dict[int, grad
         for pk, signal in source.load()(ids).items():
             if pk in per_institution:
                 per_institution[pk].append((source, signal))
-    en = english()
     grades = {}
     for pk, signals in per_institution.items():
-        combined = grading.combine(signals, en=en)
+        combined = grading.combine(signals)
         if combined is not None:
             grades[pk] = combined
     return grades
@@ -108,28 +104,20 @@ def institution_grade(user: Any, institution: Institution) -> grading.Grade | No
 
 def grade_warnings(user: Any, institution: Institution, as_of: dt.date) -> list[str]:
     """Facts newer than the grade's data that it does not reflect: an expired licence, a suspension, new alerts."""
-    en = english()
     today = timezone.localdate()
     notes = []
     expiry = institution.licence_valid_to
     if expiry is not None and expiry < today:
-        notes.append(
-            f"The institution's licence expired on {expiry:%Y-%m-%d} (grade data as of {as_of:%Y-%m-%d})" if en
-            else f"执业许可证已于 {expiry:%Y-%m-%d} 到期（评级数据截至 {as_of:%Y-%m-%d}）"
-        )  # fmt: skip
+        notes.append(_("执业许可证已于 %(expiry)s 到期（评级数据截至 %(as_of)s）")
+                     % {"expiry": f"{expiry:%Y-%m-%d}", "as_of": f"{as_of:%Y-%m-%d}"})
     if institution.status != InstitutionStatus.ACTIVE:
         since = f"{institution.status_since:%Y-%m-%d}" if institution.status_since else "?"
         status = institution.get_status_display()
-        notes.append(
-            f"The institution is now {status} (since {since})" if en
-            else f"机构现为“{status}”状态（自 {since}）"
-        )  # fmt: skip
+        notes.append(_("机构现为“%(status)s”状态（自 %(since)s）") % {"status": status, "since": since})
     newer = institution_alerts_since(user, institution, as_of)
     if newer["lines"]:
-        notes.append(
-            f"{newer['lines']} alert lines ({newer['items']} work items) are dated after {as_of:%Y-%m-%d}" if en
-            else f"评级数据截至 {as_of:%Y-%m-%d}，此后又有 {newer['lines']} 条预警明细（{newer['items']} 个工作项）"
-        )  # fmt: skip
+        notes.append(_("评级数据截至 %(as_of)s，此后又有 %(lines)d 条预警明细（%(items)d 个工作项）")
+                     % {"as_of": f"{as_of:%Y-%m-%d}", "lines": newer["lines"], "items": newer["items"]})
     return notes
 
 
@@ -140,7 +128,7 @@ def grade_for_reader(grade: grading.Grade, *, official: bool) -> grading.Grade:
     if official or not any(p.internal for p in grade.parts):
         return grade
     internal = [p for p in grade.parts if p.internal]
-    label = "Risk analysis of claims and activity data" if english() else "业务数据风险分析"
+    label = _("业务数据风险分析")
     merged = grading.Part(internal[0].source, label, round(sum(p.points for p in internal), 1))
     parts = [p for p in grade.parts if not p.internal]
     return dataclasses.replace(grade, parts=[merged, *parts])

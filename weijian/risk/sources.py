@@ -51,7 +51,7 @@ class Source:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("analytics", "风险分析", "Risk analytics", "weijian.risk.selectors.analytics_signals"),
+    Source("analytics", label="风险分析", label_en="Risk analytics", selector="weijian.risk.selectors.analytics_signals"),
     # Source("credit", "信用等级", "Credit grade", "weijian.credit.selectors.credit_signals"),
     # Source("complaints", "投诉举报", "Complaints", "weijian.complaints.selectors.complaint_signals"),
     # Source("inspections", "检查结果", "Inspection results", "weijian.inspections.selectors.finding_signals"),

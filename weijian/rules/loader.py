@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from weijian.i18n import gettext as _
+
 BUNDLED_DIR = Path(__file__).resolve().parent / "data"
 META_KEYS = frozenset({"basis", "published", "note"})  # what a dated entry may carry besides its values
 
@@ -168,7 +170,7 @@ def resolve(name: str, key: str, on: dt.date) -> Resolved:
     for part in key.split(".") if key else []:
         node = enter_dated(node)
         if not isinstance(node, dict) or part not in node:
-            raise RulesError(f"{where}: no key {'.'.join([*walked, part])!r}（规则文件中没有该参数）")
+            raise RulesError(_("%(file)s: no key %(key)r（规则文件中没有该参数）") % {"file": where, "key": ".".join([*walked, part])})
         walked.append(part)
         node = node[part]
     node = enter_dated(node)
@@ -240,31 +242,32 @@ def _check(node: Any, trie: dict[str, Any], path: str, problems: list[str]) -> N
         for since, entry in dated_entries(node, path or "(root)"):
             here = f"{path}[{since.isoformat()}]"
             if not isinstance(entry, dict):
-                problems.append(f"entry {here!r} is not a mapping with a basis（应为含 basis 的条目）")
+                problems.append(_("entry %(entry)r is not a mapping with a basis（应为含 basis 的条目）") % {"entry": here})
                 continue
             if not entry.get("basis"):
-                problems.append(f"entry {here!r} has no basis（缺少法律依据 basis）")
+                problems.append(_("entry %(entry)r has no basis（缺少法律依据 basis）") % {"entry": here})
             if "published" in entry and (not isinstance(entry["published"], dt.date)
                                          or isinstance(entry["published"], dt.datetime)):
-                problems.append(f"entry {here!r}: published is not a date (YYYY-MM-DD)（published 应为日期）")
+                problems.append(_("entry %(entry)r: published is not a date (YYYY-MM-DD)（published 应为日期）") % {"entry": here})
             body = {k: v for k, v in entry.items() if k not in META_KEYS}
             if not trie:
                 if set(body) != {"value"}:
                     extra = sorted(set(body) - {"value"})
-                    problems.append(f"entry {here!r} needs exactly one 'value'"
-                                    + (f", found {extra}" if extra else "") + "（叶子参数应写 value）")
+                    found = _(", found %(keys)s") % {"keys": extra} if extra else ""
+                    problems.append(_("entry %(entry)r needs exactly one 'value'%(found)s（叶子参数应写 value）")
+                                    % {"entry": here, "found": found})
                 continue
             _check(body, trie, here, problems)
         return
     if not trie:
         return
     if not isinstance(node, dict):
-        problems.append(f"key {path or '(root)'!r} is not a mapping（应为映射）")
+        problems.append(_("key %(key)r is not a mapping（应为映射）") % {"key": path or "(root)"})
         return
     for k in sorted(set(node) - set(trie), key=str):
-        problems.append(f"unknown key {_join(path, k)!r}（未知的参数名，是否拼写错误？）")
+        problems.append(_("unknown key %(key)r（未知的参数名，是否拼写错误？）") % {"key": _join(path, k)})
     for k in sorted(set(trie) - set(node)):
-        problems.append(f"missing key {_join(path, k)!r}（缺少参数）")
+        problems.append(_("missing key %(key)r（缺少参数）") % {"key": _join(path, k)})
     for k in sorted(set(trie) & set(node)):
         _check(node[k], trie[k], _join(path, k), problems)
 

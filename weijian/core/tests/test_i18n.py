@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-import gettext
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
-
-LOCALE_EN = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
 
 def _client(user: Any) -> Client:
@@ -63,37 +57,6 @@ def test_english_from_the_language_cookie(make_user: Any, registry: dict[str, st
     cert_no = "110310101000001"
     page = client.get(f"/registry/practitioners/{cert_no}/").content.decode()
     assert "Practising certificate number" in page and "Licensed physician" in page
-
-
-def _po_entries(path: Path) -> tuple[set[str], list[str]]:
-    """msgids of a .po file (header excluded) and its flags lines; just enough parsing for a consistency check."""
-    msgids: set[str] = set()
-    flags: list[str] = []
-    current: list[str] | None = None
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if line.startswith("#,"):
-            flags.append(line)
-        if line.startswith("msgid "):
-            current = [ast.literal_eval(line[len("msgid ") :])]
-        elif current is not None and line.startswith('"'):
-            current.append(ast.literal_eval(line))
-        elif current is not None:
-            if "".join(current):
-                msgids.add("".join(current))
-            current = None
-    return msgids, flags
-
-
-def test_english_catalogue_is_complete_and_compiled() -> None:
-    po_ids, flags = _po_entries(LOCALE_EN / "django.po")
-    assert not [f for f in flags if "fuzzy" in f], "fuzzy entries left in the English catalogue"
-    with (LOCALE_EN / "django.mo").open("rb") as fh:
-        catalogue = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
-    mo_ids = {key[0] if isinstance(key, tuple) else key for key in catalogue} - {""}
-    assert mo_ids == po_ids, "django.mo is out of date: run `django-admin compilemessages`"
-    cjk = re.compile(r"[\u4e00-\u9fff]")
-    untranslated = [k for k, v in catalogue.items() if k and (not v or cjk.search(v))]
-    assert not untranslated
 
 
 @pytest.mark.django_db

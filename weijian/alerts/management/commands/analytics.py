@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from weijian.alerts.loading import analytics_run_load
 
 
 class Command(BaseCommand):
-    help = "风险分析：load 把 analytics run 的输出目录导入平台（重复导入不会新增）"
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked
+        return _("风险分析：load 把 analytics run 的输出目录导入平台（重复导入不会新增）")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["load"])
@@ -27,12 +30,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"分析批次 #{result.run.pk}（{result.run.period_start}–{result.run.period_end}）："
-                f"新增预警明细 {result.alerts_created}，已存在 {result.alerts_existing}，"
-                f"新增工作项 {result.items_created}（待分派 {result.items_in_triage}），"
-                f"指标 {result.indicators}，风险分析评分 {result.grades}"
-                + (f"，{result.unknown_institutions} 家机构不在主体库" if result.unknown_institutions else "")
-                + (f"，{result.without_region} 个工作项无法确定所属区域（仅无区域限制的管理员可见）"
+                _(
+                    "分析批次 #%(run)s（%(start)s–%(end)s）：新增预警明细 %(created)s，已存在 %(existing)s，"
+                    "新增工作项 %(items)s（待分派 %(triage)s），指标 %(indicators)s，风险分析评分 %(grades)s"
+                ) % {"run": result.run.pk, "start": result.run.period_start, "end": result.run.period_end,
+                     "created": result.alerts_created, "existing": result.alerts_existing,
+                     "items": result.items_created, "triage": result.items_in_triage,
+                     "indicators": result.indicators, "grades": result.grades}
+                + (_("，%(n)s 家机构不在主体库") % {"n": result.unknown_institutions}
+                   if result.unknown_institutions else "")
+                + (_("，%(n)s 个工作项无法确定所属区域（仅无区域限制的管理员可见）") % {"n": result.without_region}
                    if result.without_region else "")
             )
         )

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from weijian.core.audit import audit_verify
 
 
 class Command(BaseCommand):
-    help = "审计链：verify 校验整条哈希链（被修改、删除或重排的事件会被指出）"
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked
+        return _("审计链：verify 校验整条哈希链（被修改、删除或重排的事件会被指出）")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])
@@ -18,5 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_verify()
         if not result.ok:
-            raise CommandError(f"审计链校验失败：{result.broken}（此前 {result.checked} 条事件完好）", returncode=1)
-        self.stdout.write(self.style.SUCCESS(f"审计链完好：共 {result.checked} 条事件"))
+            raise CommandError(_("审计链校验失败：%(broken)s（此前 %(n)d 条事件完好）") % {"broken": result.broken, "n": result.checked},
+                               returncode=1)
+        self.stdout.write(self.style.SUCCESS(_("审计链完好：共 %(n)d 条事件") % {"n": result.checked}))

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from weijian.cli import main as cli_main
 from weijian.core.demo import DEMO_PASSWORD, demo_accounts_setup
@@ -24,21 +25,23 @@ DEMO_YEAR = 2025
 
 
 class Command(BaseCommand):
-    help = "演示：build 生成并导入演示城市、一年的业务数据和风险分析结果；setup 创建每种角色的演示账号并打印"
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked
+        return _("演示：build 生成并导入演示城市、一年的业务数据和风险分析结果；setup 创建每种角色的演示账号并打印")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["build", "setup"])
-        parser.add_argument("--seed", type=int, default=DEMO_SEED, help="演示数据的随机种子")
-        parser.add_argument("--months", type=int, default=12, help="业务数据的月数（自 2025 年 1 月起）")
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help=_("演示数据的随机种子"))
+        parser.add_argument("--months", type=int, default=12, help=_("业务数据的月数（自 2025 年 1 月起）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "build":
             self._build(options["seed"], options["months"])
         accounts = demo_accounts_setup()
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write("\n" + _("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role:<12} {account.description}")
-        self.stdout.write("\n打开 http://127.0.0.1:8000 登录。\n")
+        self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
     def _build(self, seed: int, months: int) -> None:
         data = Path(settings.DATA_DIR)
@@ -61,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(f"weijian {' '.join(argv[:2])} …")
             if argv[0] in ("sim", "analytics") and argv[1] in ("city", "activity", "run"):
                 if cli_main(argv) != 0:
-                    raise CommandError(f"weijian {' '.join(argv[:2])} 失败", returncode=1)
+                    raise CommandError(_("weijian %(command)s 失败") % {"command": " ".join(argv[:2])}, returncode=1)
             else:
                 call_command(*argv)
 
