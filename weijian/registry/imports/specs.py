@@ -32,7 +32,9 @@ from weijian.core.identifiers import (
 )
 from weijian.core.models import Department, Region, Role
 from weijian.core.scope import ASK_CITY, Scope, department_writable, region_writable
+from weijian.registry import kinds
 from weijian.registry import models as m
+from weijian.registry.fields import FieldCodeError, normalize_fields
 from weijian.registry.imports import cells
 from weijian.registry.services import PRIMARY_ELSEWHERE
 
@@ -111,6 +113,25 @@ class Problems:
 
 
 @dataclass
+class Accounts:
+    """监督员 accounts an inspector row may link: username → (pk, region code, department code), and which
+    inspector (执法证号) each account is linked to already (stored, or by an earlier row of the file)."""
+
+    by_username: dict[str, tuple[int, str | None, str | None]]
+    linked: dict[int, str]
+
+    @classmethod
+    def load(cls) -> Accounts:
+        from django.contrib.auth import get_user_model
+
+        rows = get_user_model().objects.filter(profile__role=Role.INSPECTOR).values_list(
+            "pk", "username", "profile__region__code", "profile__department__code"
+        )
+        linked = dict(m.Inspector.objects.filter(user__isnull=False).values_list("user_id", "badge_no"))
+        return cls({username: (pk, region, dept) for pk, username, region, dept in rows}, linked)
+
+
+@dataclass
 class Context:
     """Look-ups shared by the rows of one import, loaded once."""
 
@@ -126,6 +147,8 @@ class Context:
     registered: set[tuple[int, int]] = field(default_factory=set)  # (practitioner pk, institution pk) registrations
     new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
     region_names: dict[str, list[Region]] | None = None  # name → regions, built on first use
+    accounts: Accounts | None = None  # 监督员 accounts, loaded by the first inspector row that names one
+    inspectors: dict[str, tuple[int, str, str]] | None = None  # badge_no → (pk, region, department), loaded on use
 
     def in_scope(self, region_code: str | None) -> bool:
         """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
@@ -173,6 +196,14 @@ def _fields(obj: dict[str, Any]) -> dict[str, Any]:
 def _ask_city(column: str, value: Any) -> RowError:
     """A key that exists outside the user's scope: say whom to ask, show nothing of the record."""
     return RowError(column, value, ASK_CITY)
+
+
+def _fields(value: str) -> str:
+    """执法领域 codes or names, separated by ";" or "、", as the stored ";"-joined codes."""
+    try:
+        return normalize_fields(value)
+    except FieldCodeError as exc:
+        raise RowError("fields", value, str(exc)) from exc
 
 
 def _check_period(row: dict[str, Any], start: str, end: str) -> None:
@@ -226,8 +257,11 @@ class KindSpec:
         return result
 
 
+LICENCE_HINT = "医疗机构填执业许可证登记号；公共场所、供水单位、消毒产品生产企业填卫生许可证号；放射、职业卫生用人单位填备案号；学校不填"
+
+
 class InstitutionSpec(KindSpec):
-    kind, title, model = "institutions", "医疗机构", m.Institution
+    kind, title, model = "institutions", "被监督单位（医疗机构、公共场所等）", m.Institution
     columns = [
         Column("institution_id", "统一社会信用代码", USCC, example=lambda s: s.new_uscc),
         Column("name", "机构名称", cells.text(200), example="示例诊所"),
@@ -239,7 +273,8 @@ class InstitutionSpec(KindSpec):
         Column("beds", "核定床位", cells.non_negative_int, False, 0),
         Column("ownership", "举办性质", cells.choice(m.Ownership), False, "private"),
         Column("profit", "经营性质", cells.choice(m.ProfitStatus), False, "forprofit"),
-        Column("licence_no", "执业许可证登记号", cells.text(40), False, "", example="PDY00001231011517A1002"),
+        Column("licence_no", "许可证（备案）编号", cells.text(40), False, "", hint=LICENCE_HINT,
+               aliases=("执业许可证登记号",), example="PDY00001231011517A1002"),
         Column("licence_valid_from", "许可证有效期起", cells.date, False),
         Column("licence_valid_to", "许可证有效期止", cells.date, False, hint="不早于有效期起",
                example=dt.date(2028, 12, 31)),
@@ -268,6 +303,11 @@ class InstitutionSpec(KindSpec):
             if street is not None and district is not None and street.parent_id != district.pk:
                 p.add(RowError("street_code", row["street_code"], "该街道不属于所填的区"))
         p.run(_check_period, row, "licence_valid_from", "licence_valid_to", needs=("licence_valid_from", "licence_valid_to"))
+        if "kind" in row and kinds.licence_of(row["kind"]) == m.LicenceKind.NONE and (
+            row.get("licence_no") or row.get("licence_valid_from") or row.get("licence_valid_to")
+        ):
+            label = m.InstitutionKind(row["kind"]).label
+            p.add(RowError("licence_no", row.get("licence_no"), f"{label}没有卫生健康部门核发的许可证或备案，许可证各列应留空"))
         p.done()
         assert district is not None
         obj = {
@@ -455,11 +495,16 @@ class InspectorSpec(KindSpec):
                example=lambda s: s.department),
         Column("region_code", "所属区划", cells.region(("province", "city", "district"), r"\d{6}", "应为6位区划代码", "区划"),
                aliases=("所属区划代码",)),
-        Column("fields", "执法领域", cells.text(300), False, "", hint="多个领域用“;”或“、”分隔", example="医疗机构;传染病防治"),
+        Column("fields", "执法领域", cells.text(300), False, "", hint="执法领域代码或名称，多个用“;”或“、”分隔",
+               example="医疗服务;传染病防治"),
         Column("active", "在岗", cells.boolean, False, True),
+        Column("badge_valid_from", "执法证有效期起", cells.date, False),
+        Column("badge_valid_to", "执法证有效期止", cells.date, False),
+        Column("username", "平台账号", cells.text(150), False, hint="已开通的监督员账号用户名；留空则不变"),
     ]
     key_fields = ("badge_no",)
-    compare_fields = ("name", "department_id", "region_id", "fields", "active")
+    compare_fields = ("name", "department_id", "region_id", "fields", "active", "badge_valid_from", "badge_valid_to",
+                      "user_id")  # fmt: skip
 
     def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
         if stored is not None and not (
@@ -479,15 +524,82 @@ class InspectorSpec(KindSpec):
             p.add(RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）"))
         region = p.run(_region, ctx, row.get("region_code"), "region_code", ("province", "city", "district"),
                        needs=("region_code",))  # fmt: skip
+        fields = p.run(_fields, row.get("fields"), needs=("fields",))
+        p.run(_check_period, row, "badge_valid_from", "badge_valid_to", needs=("badge_valid_from", "badge_valid_to"))
+        user_id = None
+        if row.get("username"):  # a blank cell leaves the stored link as it is
+            user_id = p.run(self._account, ctx, row["username"], row.get("badge_no"), needs=("badge_no",))
         p.done()
-        assert department is not None and region is not None
-        fields = ";".join(f.strip() for f in row["fields"].replace("；", ";").replace("、", ";").split(";") if f.strip())
-        obj = {
+        assert department is not None and region is not None and fields is not None
+        obj: dict[str, Any] = {
             "badge_no": row["badge_no"], "name": row["name"], "department_id": department.pk,
             "region_id": region.pk, "fields": fields, "active": row["active"],
+            "badge_valid_from": row.get("badge_valid_from"), "badge_valid_to": row.get("badge_valid_to"),
         }  # fmt: skip
+        if user_id is not None:
+            obj["user_id"] = user_id
         obj["search_text"] = m.search_text_of(m.Inspector, obj)
         return obj
+
+    def _account(self, ctx: Context, username: str, badge_no: str) -> int:
+        if ctx.accounts is None:
+            ctx.accounts = Accounts.load()
+        account = ctx.accounts.by_username.get(username)
+        if account is None:
+            raise RowError("username", username, "没有该用户名的监督员账号（平台账号须先由系统管理员开通，角色为监督员）")
+        pk, account_region, account_department = account
+        if not (region_writable(ctx.scope, account_region) and department_writable(ctx.scope, account_department)):
+            raise RowError("username", username, "该账号不在您的数据权限范围内")
+        other = ctx.accounts.linked.get(pk)
+        if other is not None and other != badge_no:
+            raise RowError("username", username, f"该账号已关联执法证号 {other} 的执法人员，一个账号只能关联一名执法人员")
+        ctx.accounts.linked[pk] = badge_no
+        return pk
+
+
+class InspectorConflictSpec(KindSpec):
+    """申报回避: kept by whoever keeps the inspector (region and department); the institution must exist."""
+
+    kind, title, model = "inspector_conflicts", "执法人员申报回避", m.InspectorConflict
+    columns = [
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no)),
+        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc)),
+        Column("reason", "回避事由", cells.text(200)),
+        Column("declared_on", "申报日期", cells.date),
+        Column("ended_on", "终止日期", cells.date, False, hint="回避情形消除之日；留空表示仍须回避"),
+    ]
+    key_fields = ("inspector_id", "institution_id", "declared_on")
+    compare_fields = ("reason", "ended_on")
+
+    def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        if ctx.inspectors is None:
+            ctx.inspectors = {
+                badge: (pk, region, department)
+                for pk, badge, region, department in m.Inspector.objects.values_list(
+                    "pk", "badge_no", "region__code", "department__code"
+                ).iterator(chunk_size=5000)
+            }
+            ctx.institutions = dict(m.Institution.objects.values_list("uscc", "pk").iterator(chunk_size=5000))
+        p = Problems(row, self)
+        inspector = ctx.inspectors.get(row["badge_no"]) if "badge_no" in row else None
+        if inspector is None and "badge_no" in row:
+            p.add(RowError("badge_no", row["badge_no"], "执法人员名录中没有该执法证号，请先导入执法人员"))
+        institution = ctx.institutions.get(row["institution_id"]) if "institution_id" in row else None
+        if institution is None and "institution_id" in row:  # any district's institution may be related
+            p.add(RowError("institution_id", row["institution_id"], "主体库中没有该统一社会信用代码"))
+        if row.get("ended_on") and row.get("declared_on") and row["ended_on"] < row["declared_on"]:
+            p.add(RowError("ended_on", row["ended_on"], "终止日期早于申报日期"))
+        p.done()
+        assert inspector is not None and institution is not None
+        return {"inspector_id": inspector[0], "institution_id": institution, "reason": row["reason"],
+                "declared_on": row["declared_on"], "ended_on": row.get("ended_on"), "_badge": row["badge_no"]}  # fmt: skip
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """The inspector is part of the key, so stored and new rows share it."""
+        assert ctx.inspectors is not None
+        _pk, region, department = ctx.inspectors[obj["_badge"]]
+        if not (ctx.in_scope(region) and department_writable(ctx.scope, department)):
+            raise RowError("badge_no", obj["_badge"], "该执法人员不在您的数据权限范围内")
 
 
 class RegionLevel(models.TextChoices):
@@ -575,5 +687,6 @@ SPECS: dict[str, KindSpec] = {
         PractitionerScopeSpec(),
         RegistrationSpec(),
         InspectorSpec(),
+        InspectorConflictSpec(),
     )
 }
