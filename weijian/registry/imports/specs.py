@@ -198,7 +198,7 @@ def _ask_city(column: str, value: Any) -> RowError:
     return RowError(column, value, ASK_CITY)
 
 
-def _fields(value: str) -> str:
+def _field_codes(value: str) -> str:
     """执法领域 codes or names, separated by ";" or "、", as the stored ";"-joined codes."""
     try:
         return normalize_fields(value)
@@ -524,7 +524,7 @@ class InspectorSpec(KindSpec):
             p.add(RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）"))
         region = p.run(_region, ctx, row.get("region_code"), "region_code", ("province", "city", "district"),
                        needs=("region_code",))  # fmt: skip
-        fields = p.run(_fields, row.get("fields"), needs=("fields",))
+        fields = p.run(_field_codes, row.get("fields"), needs=("fields",))
         p.run(_check_period, row, "badge_valid_from", "badge_valid_to", needs=("badge_valid_from", "badge_valid_to"))
         user_id = None
         if row.get("username"):  # a blank cell leaves the stored link as it is

@@ -32,7 +32,7 @@ from weijian.registry.models import Institution, Practitioner
 
 NOTES_TITLE, EXAMPLE_TITLE = "填写说明", "示例"
 NOTES_HEADERS = ["列名", "字段名（也可作列名）", "是否必填", "含义与格式", "可选值", "示例", "说明"]
-LISTED_IN_NOTES = 12  # allowed values written out in 填写说明 when there are at most this many
+LISTED_IN_NOTES = 20  # a longer list (regions, departments) is summarised: the drop-down holds it
 GENERAL_NOTES = [
     "只读取第一个工作表；第一行为列名（可用中文列名或字段名），每行一条记录，空行跳过。",
     "加粗的列为必填列；其余列可以没有，或留空（留空时新增记录取默认值，更新时保留原值的除外见各列说明）。",
