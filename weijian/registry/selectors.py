@@ -189,3 +189,9 @@ def import_batch_get(user: Any, pk: int) -> ImportBatch:
 def import_reject_list(user: Any, batch: ImportBatch) -> QuerySet[ImportReject]:
     """The rejected rows of a batch, in row order (paginate or stream them; never load them all)."""
     return scoped(user, ImportReject.objects.filter(batch=batch)).order_by("row", "pk")
+
+
+def recent_batches_with_rejects(user: Any, *, latest: int) -> list[ImportBatch]:
+    """Of the ``latest`` import batches the user may see (the import page's list), those that rejected rows."""
+    recent = list(import_batch_list(user).order_by("-created_at", "-pk")[:latest])
+    return [batch for batch in recent if batch.rejected]
