@@ -34,6 +34,7 @@ system-deps:
 	fi
 
 demo: $(STAMP)
+	$(BIN)/weijian collectstatic --no-input -v 0
 	$(BIN)/weijian migrate --no-input -v 0
 	$(BIN)/weijian demo build --seed $(DEMO_SEED)
 	$(BIN)/weijian runserver 127.0.0.1:8000 --noreload

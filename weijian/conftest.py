@@ -24,6 +24,13 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _static_files_as_found(settings: Any) -> None:
+    """Tests serve static files from the app folders under their own names: no collectstatic before each run.
+    The hashed, compressed storage of production has its own test (weijian/core/tests/test_static.py)."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 def make_uscc(district: str, body: str, prefix: str = "91") -> str:
     """A valid 统一社会信用代码 for tests: prefix + district + 9-char body + check character."""
     base = f"{prefix}{district}{body}"

@@ -216,3 +216,45 @@ def indicator_names() -> dict[str, dict[str, str]]:
 def indicator_label(indicator_id: str) -> str:
     """The indicator's name in the active language (its id when the data file does not name it)."""
     return localized(indicator_names().get(indicator_id), "name", indicator_id)
+
+
+# --------------------------------------------------------------------------- the workbench's counts
+
+
+def due_soon_until(today: dt.date) -> dt.date:
+    """The last day of "due soon": the rules data's number of working days after ``today``
+    (raises :class:`weijian.core.workdays.CalendarYearUnknown` past the published calendar)."""
+    from weijian.core.workdays import add_working_days
+    from weijian.rules.loader import resolve
+
+    days = resolve("registry_display", "work_item_due_soon_working_days", today).value
+    return add_working_days(today, int(days))
+
+
+def _due_between(first: dt.date, last: dt.date) -> Q:
+    """Items whose date to be late after (:attr:`WorkItem.effective_due`) falls in ``[first, last]``."""
+    window = (first, last)
+    open_due = Q(status=ItemStatus.OPEN, department__isnull=False) & (
+        Q(due_date__range=window) | Q(due_date__isnull=True, deadline__range=window)
+    )
+    return open_due | Q(status__in=REFERRALS, outcome="", due_date__range=window)
+
+
+def item_due_counts(user: Any, *, mine: bool, today: dt.date, soon_until: dt.date | None) -> dict[str, int | None]:
+    """Work items the user may see (``mine``: assigned to them) still to finish, due soon and overdue.
+
+    ``soon_until`` None (the calendar does not reach that far): "due soon" is not counted.
+    """
+    base = scoped(user, WorkItem.objects.all())
+    if mine:
+        base = base.filter(assignee_id=getattr(user, "pk", None)).exclude(_finished())
+    return {
+        "assigned": base.count() if mine else None,
+        "soon": base.filter(_due_between(today, soon_until)).count() if soon_until else None,
+        "overdue": base.filter(_overdue(today)).count(),
+    }
+
+
+def items_about_institution(user: Any, institution_id: int) -> QuerySet[WorkItem]:
+    """Unfinished work items about one institution that the user may see (an institution user: those it is shown)."""
+    return scoped(user, WorkItem.objects.filter(institution_id=institution_id)).exclude(_finished())

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "weijian.core"
     label = "core"
     verbose_name = _("基础（区划、部门、审计）")
+
+    def ready(self) -> None:
+        from weijian.core import checks, workbench, workbench_links  # noqa: F401  (registers checks and cards)
+
+        workbench.autodiscover()  # every app's workbench.py registers its cards

@@ -1,21 +1,27 @@
-"""The landing page: what is in the user's scope at a glance (the alert counts come from the alerts app's tag)."""
+"""The landing page: the user's workbench (工作台), cards from every app (:mod:`weijian.core.workbench`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
-from weijian.core.models import ADMINISTRATOR_ROLES
+from weijian.core.people import person_name
 from weijian.core.scope import scope_of
-from weijian.registry.models import InstitutionKind
-from weijian.registry.selectors import registry_counts
+from weijian.core.workbench import workbench_sections
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     role = scope_of(request.user).role
-    if role in ADMINISTRATOR_ROLES:  # administrators see no business record: their work is in the back-office
-        return render(request, "core/administrator_home.html", {"role": role})
-    counts = registry_counts(request.user)
-    labels = dict(InstitutionKind.choices)
-    by_kind = [{"label": labels.get(row["kind"], row["kind"]), "n": row["n"]} for row in counts["by_kind"]]
-    return render(request, "core/home.html", {"counts": counts, "by_kind": by_kind})
+    return render(
+        request,
+        "core/home.html",
+        {"sections": workbench_sections(request.user, role), "name": person_name(request.user), "role": role},
+    )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico`` for browsers and tools that ask for it: the SVG icon that base.html links."""
+    return redirect(static("weijian/favicon.svg"), permanent=True)

@@ -1,5 +1,7 @@
-"""The JSON API (django-ninja). OpenAPI 3 schema at ``/api/openapi.json``, docs at ``/api/docs``."""
+"""The JSON API (django-ninja). OpenAPI 3 schema at ``/api/openapi.json``, docs at ``/api/docs`` (signed in; the
+Swagger UI files come from django-ninja's own static files, as the CSP allows this site only)."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +18,7 @@ api = NinjaAPI(
     description=gettext_lazy("医疗卫生行业综合监管平台接口。所有数据按调用者的部门与区域权限过滤；越权的记录一律返回 404。"),
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=login_required,  # the docs and the schema for signed-in users; Swagger UI from ninja's static files
 )
 
 

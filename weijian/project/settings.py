@@ -101,7 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "weijian.core.axes_app.AxesConfig",  # django-axes, named in Chinese in the back office
     "ninja",  # the API docs page from its own static files (no CDN: the CSP allows this site only)
     "weijian.core",
     "weijian.registry",
@@ -250,15 +250,16 @@ if not STATIC_ROOT.exists():
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     STATIC_ROOT.chmod(0o755)  # public files, for a proxy to serve (see STORAGES)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-# WhiteNoise serves static files from the app folders directly (no collectstatic needed for the
-# demo); behind a reverse proxy an office may run `weijian collectstatic` and serve STATIC_ROOT.
+# `weijian collectstatic` (run by `make demo`; required before serving) writes every static file under a
+# hashed name with gzip and Brotli copies (weijian.core.static); WhiteNoise serves them compressed and cached
+# for a year (a new version gets a new name). Behind a reverse proxy an office may serve STATIC_ROOT itself.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "BACKEND": "weijian.core.static.StaticStorage",
         "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }

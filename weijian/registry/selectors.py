@@ -235,3 +235,7 @@ def import_reject_list(user: Any, batch: ImportBatch) -> QuerySet[ImportReject]:
 def import_original_rows(user: Any, batch: ImportBatch) -> QuerySet[ImportRejectedRow]:
     """The rejected rows of a batch as uploaded, in row order (stream them)."""
     return scoped(user, ImportRejectedRow.objects.filter(batch=batch)).order_by("row")
+def recent_batches_with_rejects(user: Any, *, latest: int) -> list[ImportBatch]:
+    """Of the ``latest`` import batches the user may see (the import page's list), those that rejected rows."""
+    recent = list(import_batch_list(user).order_by("-created_at", "-pk")[:latest])
+    return [batch for batch in recent if batch.rejected]

@@ -132,3 +132,12 @@ def grade_for_reader(grade: grading.Grade, *, official: bool) -> grading.Grade:
     merged = grading.Part(internal[0].source, label, round(sum(p.points for p in internal), 1))
     parts = [p for p in grade.parts if not p.internal]
     return dataclasses.replace(grade, parts=[merged, *parts])
+
+
+def grade_counts(user: Any) -> dict[str, int]:
+    """How many institutions the user may see are in each grade (A–D); institutions no source knows are left out."""
+    ids = scoped(user, Institution.objects.all()).values_list("pk", flat=True)
+    counts: dict[str, int] = {}
+    for grade in institution_grades(user, ids).values():
+        counts[grade.grade] = counts.get(grade.grade, 0) + 1
+    return counts

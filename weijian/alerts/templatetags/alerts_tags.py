@@ -11,13 +11,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from weijian.alerts import charts
 from weijian.alerts.evidence import english
 from weijian.alerts.models import ItemStatus, Severity
 from weijian.alerts.people import person_name
 from weijian.alerts.selectors import (
     institution_indicators,
     institution_items,
-    item_counts,
     practitioner_alerts,
 )
 from weijian.analytics.registry import RULES
@@ -34,13 +34,7 @@ def institution_analytics_panel(context: dict[str, Any], institution: Any) -> di
     series = institution_indicators(user, institution)
     show_items = scope_of(user).role not in (Role.INSTITUTION_USER, Role.PUBLIC)
     items = institution_items(user, institution) if show_items else {"items": [], "total": 0}
-    return {**items, "series": series, "show_items": show_items}
-
-
-@register.inclusion_tag("alerts/_home_cards.html", takes_context=True)
-def alert_count_cards(context: dict[str, Any]) -> dict[str, Any]:
-    """The dashboard's cards: open items, the user's own, triage, overdue (each links to its queue)."""
-    return {"items": item_counts(context["request"].user)}
+    return {**items, "series": charts.chart_data(series), "charts": charts.chart_series(series), "show_items": show_items}
 
 
 @register.inclusion_tag("alerts/_alert_rows.html", takes_context=True)

@@ -148,6 +148,7 @@ class Listing:
 OTHER = "other"  # pages without records of their own (login, docs, language, templates)
 URL_CASES: dict[str, Detail | Listing | str] = {
     "home": OTHER,
+    "favicon": OTHER,
     "login": OTHER,
     "logout": OTHER,
     "set_language": OTHER,

@@ -1,0 +1,24 @@
+"""Start-up checks of the core: the static files must have been collected before the site is served."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.checks import CheckMessage, Warning, register
+from django.core.files.storage import storages
+
+
+@register()
+def static_files_collected(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With the hashed storage, a page can name its scripts only once ``collectstatic`` wrote the manifest."""
+    storage = storages["staticfiles"]
+    if isinstance(storage, ManifestFilesMixin) and not storage.exists(storage.manifest_name):
+        return [
+            Warning(
+                f"静态文件尚未收集（{storage.location} 中没有 {storage.manifest_name}），页面将无法显示",
+                hint="先运行 weijian collectstatic --no-input（make demo 会自动运行）",
+                id="weijian.W001",
+            )
+        ]
+    return []
