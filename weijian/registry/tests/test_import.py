@@ -155,7 +155,7 @@ def test_import_page_shows_rejects_and_offers_workbook(make_user: Any) -> None:
     batch = ImportBatch.objects.get()
     workbook = load_workbook(io.BytesIO(client.get(f"/registry/import/{batch.pk}/rejects.xlsx").content))
     line, header, rejected = list(workbook.active.iter_rows(values_only=True))
-    assert line[0].startswith("导出：") and "导入类型=医疗机构" in line[0]
+    assert line[0].startswith("导出：") and "导入类型=被监督单位" in line[0]
     assert header[:2] == ("原行号", "未导入原因") and rejected[0] == 3 and "未知的区划代码" in rejected[1]
     assert rejected[header.index("district_code")] == "999999"
     template = load_workbook(io.BytesIO(client.get("/registry/import/template/institutions.xlsx").content))
