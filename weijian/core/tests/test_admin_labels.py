@@ -101,7 +101,7 @@ def test_every_written_audit_action_has_a_label() -> None:
     missing = sorted(code for code in codes if not action_label(code))
     assert missing == [], "audit actions without a label in weijian.core.audit.ACTION_LABELS"
     assert action_label("alerts.item.dismissed") == "排除预警"
-    assert action_label("admin.registry.institution.change") == "后台修改：医疗机构"
+    assert action_label("admin.registry.institution.change") == "后台修改：被监督单位"
     assert action_label("no.such.action") is None
 
 

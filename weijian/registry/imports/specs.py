@@ -562,11 +562,11 @@ class InspectorConflictSpec(KindSpec):
 
     kind, title, model = "inspector_conflicts", "执法人员申报回避", m.InspectorConflict
     columns = [
-        Column("badge_no", "执法证号", cells.identifier(clean_badge_no)),
-        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc)),
-        Column("reason", "回避事由", cells.text(200)),
-        Column("declared_on", "申报日期", cells.date),
-        Column("ended_on", "终止日期", cells.date, False, hint="回避情形消除之日；留空表示仍须回避"),
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no), example=lambda s: s.inspector),
+        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc), example=lambda s: s.institution),
+        Column("reason", "回避事由", cells.text(200), example="近亲属在该单位任职"),
+        Column("declared_on", "申报日期", cells.date, example=dt.date(2026, 1, 5)),
+        Column("ended_on", "终止日期", cells.date, False, hint="回避情形消除之日；留空表示仍须回避", example=""),
     ]
     key_fields = ("inspector_id", "institution_id", "declared_on")
     compare_fields = ("reason", "ended_on")

@@ -28,7 +28,7 @@ from weijian.core.selectors import regions_writable
 from weijian.core.xlsx import Choices, SheetData, workbook_of
 from weijian.registry.imports import cells
 from weijian.registry.imports.specs import SPECS, Column, KindSpec
-from weijian.registry.models import Institution, Practitioner
+from weijian.registry.models import Inspector, Institution, Practitioner
 
 NOTES_TITLE, EXAMPLE_TITLE = "填写说明", "示例"
 NOTES_HEADERS = ["列名", "字段名（也可作列名）", "是否必填", "含义与格式", "可选值", "示例", "说明"]
@@ -83,6 +83,12 @@ class Samples:
         found = scoped(self.user, Institution.objects.filter(district__code__startswith=self.district_code))
         first = found.order_by("uscc").values_list("uscc", flat=True).first()
         return first or self.new_uscc
+
+    @cached_property
+    def inspector(self) -> str:
+        found = scoped(self.user, Inspector.objects.filter(region__code__startswith=self.district_code[:4]))
+        first = found.order_by("badge_no").values_list("badge_no", flat=True).first()
+        return first or "31011500009999"
 
     @cached_property
     def practitioner(self) -> str:
