@@ -343,7 +343,7 @@ class _Block:
                hint: Mapping[int, list[int]]) -> tuple[dict[int, list[int]], str]:
         from ortools.sat.python import cp_model
 
-        Sum = cp_model.LinearExpr.sum  # noqa: N806 (much faster than Python's sum over model variables)
+        Sum = cp_model.LinearExpr.sum
 
         problem = self.problem
         size = problem.team_size
