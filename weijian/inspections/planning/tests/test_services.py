@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from weijian.core.models import AuditEvent
-from weijian.inspections.models import Assignment, Draw, DrawStatus, DrawTarget, GradeOverride, Plan, PlanStatus
+from weijian.inspections.models import (
+    Assignment,
+    Draw,
+    DrawStatus,
+    DrawTarget,
+    GradeOverride,
+    Plan,
+    PlanStatus,
+)
 from weijian.inspections.planning import draw, services, verify
 from weijian.inspections.planning.tests.conftest import PERIOD, City
 from weijian.registry.models import InspectorConflict
