@@ -32,6 +32,7 @@ from weijian.inspections.models import (
     TargetMode,
 )
 from weijian.inspections.planning import assign, draw, rules, selectors
+from weijian.inspections.planning.record import complete_record
 from weijian.registry.models import Institution
 
 PLANNING_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER})
@@ -394,27 +395,6 @@ def assignment_problem(plan: Plan, record: Mapping[str, Any], targets: Sequence[
         },
         seed=seed,
     )
-
-
-def complete_record(record: dict[str, Any], *, secret: str, public_value: str, witnesses: str, seed: str,
-                    targets: Sequence[draw.Selected], problem: assign.Problem, result: assign.Result,
-                    drawn_at: dt.datetime) -> dict[str, Any]:
-    """The full draw record: the pre-record plus the revealed secret, the public value, the seed, the targets
-    and their inspectors, the assignment's inputs and the solver."""
-    return {
-        **record,
-        "secret": secret,
-        "public_value": public_value,
-        "witnesses": witnesses,
-        "seed": seed,
-        "drawn_at": drawn_at.isoformat(),
-        "targets": [t.as_record() for t in targets],
-        "assignment_inputs": assign.problem_record(problem),
-        "assignment": [{"id": t.id, "inspectors": result.assignment[t.id]} for t in targets if t.id in result.assignment],
-        "unstaffed": [b.as_record() for b in result.unstaffed],
-        "excluded_inspectors": [{"id": i, "reason": why} for i, why in sorted(result.excluded_officers.items())],
-        "solver": result.solver,
-    }
 
 
 @transaction.atomic
