@@ -237,3 +237,34 @@ def registered_pairs(inspectors: Sequence[Inspector], institution_ids: Iterable[
         .values_list("practitioner__name", "institution_id")
     )  # fmt: skip
     return frozenset((officer, institution) for name, institution in rows for officer in by_name.get(name, ()))
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass
+class Overview:
+    plan: Plan
+    items: list[catalog.CheckItem]
+    population: Population
+    counts: dict[str, int]
+    achieved: draw.Achieved
+    key_members: list[Member]
+    overridden: list[Member]
+    draws: list[Draw]
+
+
+def plan_overview(user: Any, plan: Plan) -> Overview:
+    """What the plan page shows: items with names, the population per grade, the ratios and what they achieve
+    against the overall target (with the warning), the key targets apart, the grade overrides and the draws."""
+    population = plan_population(user, plan)
+    counts = population.counts()
+    on = plan.period_start
+    target = plan.overall_target if plan.overall_target is not None else rules.value("overall_target", on)
+    achieved = draw.achieved(counts, plan.ratios, target, rules.value("warning_gap_points", on))
+    return Overview(
+        plan=plan, items=plan_items(plan), population=population, counts=counts, achieved=achieved,
+        key_members=[m for m in population.members if m.stratum == draw.KEY],
+        overridden=[m for m in population.members if m.override_reason],
+        draws=list(draw_list(user, plan).order_by("-sequence")),
+    )  # fmt: skip
