@@ -63,3 +63,14 @@ def test_evaluate_ranks_high_risk_first() -> None:
     assert result.per_year == 20 + 9
     assert result.lift is not None and result.lift > 2
     assert result.plan.first_half_share > result.uniform.first_half_share
+
+
+def test_a_misspelt_key_in_an_office_rules_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weijian.inspections.planning.checks import random_checks_file
+    from weijian.rules import loader
+
+    bundled = (loader.BUNDLED_DIR / "random_checks.yaml").read_text(encoding="utf-8")
+    (tmp_path / "random_checks.yaml").write_text(bundled.replace("min_inspectors:", "min_inspector:"), encoding="utf-8")
+    monkeypatch.setenv("WEIJIAN_RULES_DIR", str(tmp_path))
+    errors = random_checks_file()
+    assert errors and "min_inspector" in errors[0].msg
