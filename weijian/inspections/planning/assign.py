@@ -352,9 +352,12 @@ class _Block:
         y: dict[int, Any] = {}
         per_officer: dict[int, list[Any]] = {}
         objective_terms: list[tuple[Any, int]] = []
+        hint_vars: list[int] = []
+        hint_values: list[int] = []
         for t in targets:
             y[t.id] = model.new_bool_var("")
-            model.add_hint(y[t.id], t.id in hint)
+            hint_vars.append(y[t.id].index)
+            hint_values.append(int(t.id in hint))
             chosen = set(hint.get(t.id, ()))
             by_group: list[list[Any]] = [[] for _ in range(self.n_groups)]
             row = []
@@ -362,7 +365,8 @@ class _Block:
                 v = model.new_bool_var("")
                 x[t.id, o.id] = v
                 row.append(v)
-                model.add_hint(v, o.id in chosen)
+                hint_vars.append(v.index)
+                hint_values.append(int(o.id in chosen))
                 per_officer.setdefault(o.id, []).append(v)
                 for k in self.membership[o.id]:
                     by_group[k].append(v)
@@ -370,7 +374,8 @@ class _Block:
                 objective_terms.append((v, 16 * (o.district != t.district) + self.ties.pair(t.id, o.id) % 4))
             model.add(Sum(row) == size * y[t.id])
             for members in by_group:
-                model.add(Sum(members) >= y[t.id])
+                if len(members) < len(row):  # a group every offered inspector belongs to is met by the team size
+                    model.add(Sum(members) >= y[t.id])
         hinted_load = {i: 0 for i in per_officer}
         for team in hint.values():
             for i in team:
@@ -378,7 +383,8 @@ class _Block:
         cap = max(left[i] for i in per_officer)
         average = -(-size * len(targets) // len(per_officer))
         max_load = model.new_int_var(0, cap, "")
-        model.add_hint(max_load, max(hinted_load.values()))
+        hint_vars.append(max_load.index)
+        hint_values.append(max(hinted_load.values()))
         over_terms = []
         for i, vs in per_officer.items():
             load = Sum(vs)
@@ -386,12 +392,15 @@ class _Block:
             model.add(load <= max_load)
             over = model.new_int_var(0, cap, "")
             model.add(over >= load - average)
-            model.add_hint(over, max(0, hinted_load[i] - average))
+            hint_vars.append(over.index)
+            hint_values.append(max(0, hinted_load[i] - average))
             over_terms.append(over)
         secondary = 64 * cap + 8 * cap * len(per_officer) + 20 * size * len(targets)
         variables = [*y.values(), max_load, *over_terms, *(v for v, _ in objective_terms)]
         weights = [secondary + 1] * len(y) + [-64] + [-8] * len(over_terms) + [-c for _, c in objective_terms]
         model.maximize(cp_model.LinearExpr.weighted_sum(variables, weights))
+        model.proto.solution_hint.vars.extend(hint_vars)  # one call instead of one per variable
+        model.proto.solution_hint.values.extend(hint_values)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = SOLVER_SEED
