@@ -23,6 +23,8 @@ DJANGO_FREE: dict[tuple[str, str], str] = {
     ("sim", "activity"): "weijian.sim.activity:main",
     ("analytics", "run"): "weijian.analytics.cli:run_main",
     ("analytics", "evaluate"): "weijian.analytics.cli:evaluate_main",
+    ("sim", "truth"): "weijian.sim.inspection_truth:main",
+    ("draw", "verify"): "weijian.inspections.planning.verify:main",
 }
 
 

@@ -14,15 +14,17 @@ from weijian.core.models import Role
 _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscope", "registration", "inspector",
              "inspectorconflict")
 _ALL = ("view", "add", "change", "delete")
+_PLANNING = ("inspections.view_plan", "inspections.view_draw")
 _ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CITY_ADMIN: (
         *(f"registry.{a}_{m}" for m in _REGISTRY for a in _ALL), "registry.view_deptcode",
-        *_ANALYTICS, "alerts.view_analyticsrun",
+        *_ANALYTICS, "alerts.view_analyticsrun", *_PLANNING,
     ),
     Role.DISTRICT_MANAGER: (
         *(f"registry.{a}_{m}" for m in _REGISTRY for a in _ALL), "registry.view_deptcode", *_ANALYTICS,
+        *_PLANNING,
     ),
     Role.SYSTEM_ADMIN: (
         "auth.view_user", "auth.add_user", "auth.change_user",

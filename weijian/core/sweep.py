@@ -73,6 +73,16 @@ SHAPES: dict[str, Shape] = {
     "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
     "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
     "api:inspector": Shape("registry.Inspector", "badge_no", "badge_no", sample=50),
+    "plans:detail": Shape("inspections.Plan", "pk"),
+    "plans:edit": Shape("inspections.Plan", "pk", sample=5),
+    "plans:commit": Shape("inspections.Plan", "pk", sample=2),  # POST only: a GET answers 405
+    "plans:override": Shape("inspections.Plan", "pk", sample=2),  # POST only
+    "plans:draw": Shape("inspections.Draw", "pk"),
+    "plans:draw_run": Shape("inspections.Draw", "pk", sample=2),  # POST only
+    "plans:draw_record": Shape("inspections.Draw", "pk", sample=5),
+    "api:plan": Shape("inspections.Plan", "pk", sample=10),
+    "api:draw": Shape("inspections.Draw", "pk", sample=10),
+    "api:draw_record": Shape("inspections.Draw", "pk", sample=5),
 }
 
 

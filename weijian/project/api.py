@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from weijian.core.api import router as core_router
+from weijian.inspections.planning.api import router as planning_router
 from weijian.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -34,3 +35,4 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", planning_router)

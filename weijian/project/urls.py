@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("weijian.core.urls")),
     path("registry/", include("weijian.registry.urls")),
     path("alerts/", include("weijian.alerts.urls")),
+    path("inspections/plans/", include("weijian.inspections.planning.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

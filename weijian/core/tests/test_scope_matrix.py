@@ -177,6 +177,20 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "api:inspectors": Listing(Inspector),
     "api:inspector": Detail(Inspector, "badge_no", "badge_no", (WANG, ZHAO, QIAN)),
     "api:import_file": OTHER,  # a write path: covered by the import tests below
+    "plans:list": Listing(apps.get_model("inspections", "Plan")),
+    "plans:create": OTHER,  # a write path: planning roles only (planning tests)
+    "plans:figures": Listing(apps.get_model("inspections", "Plan")),
+    "plans:detail": Detail(apps.get_model("inspections", "Plan"), "pk", "pk", ("plan_a", "plan_b")),
+    "plans:edit": OTHER,  # planning roles only; out of scope 404 (planning tests)
+    "plans:commit": OTHER,  # POST only (planning tests)
+    "plans:override": OTHER,  # POST only (planning tests)
+    "plans:draw": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
+    "plans:draw_run": OTHER,  # POST only (planning tests)
+    "plans:draw_record": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
+    "api:plans": Listing(apps.get_model("inspections", "Plan")),
+    "api:plan": Detail(apps.get_model("inspections", "Plan"), "pk", "pk", ("plan_a", "plan_b")),
+    "api:draw": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
+    "api:draw_record": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
 }
 
 
@@ -225,7 +239,24 @@ def _samples(world: World) -> dict[str, Model]:
     found["item_a"] = _item(codes, "a1")
     found["item_b"] = _item(codes, "b1")
     found["item_triage"] = _item(codes, "a2", department=None)
+    for key, district in (("a", DISTRICT_A), ("b", DISTRICT_B)):
+        found[f"plan_{key}"], found[f"draw_{key}"] = _plan(district)
     return found
+
+
+def _plan(district: str) -> tuple[Model, Model]:
+    """A plan of the district's health office, committed (its draw published, not drawn yet)."""
+    from django.utils import timezone
+
+    Plan, Draw = apps.get_model("inspections", "Plan"), apps.get_model("inspections", "Draw")
+    plan = Plan.objects.create(
+        name=f"计划{district}", year=2026, period_start="2026-01-01", period_end="2026-12-31",
+        region=Region.objects.get(code=district), lead_department=Department.objects.get(code="health"),
+        item_codes=["CC00227"], ratios={"A": "5", "B": "20", "C": "50", "D": "100"}, status="committed",
+    )  # fmt: skip
+    made = Draw.objects.create(plan=plan, algorithm="weijian-draw-v1", population_hash="0" * 64, commitment="1" * 64,
+                               secret="2" * 64, committed_at=timezone.now(), record={"secret": None})  # fmt: skip
+    return plan, made
 
 
 def _visible(user: Any, obj: Model) -> bool:
@@ -479,6 +510,8 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "alerts.indicator": {"city", "manager_a"},
     "alerts.analyticsrun": {"city"},
     "risk.analyticsscore": {"city", "manager_a"},
+    "inspections.plan": {"city", "manager_a"},
+    "inspections.draw": {"city", "manager_a"},
 }
 
 

@@ -57,16 +57,20 @@ class Command(BaseCommand):
             (out / "alerts.parquet", ["analytics", "run", str(activity), "--start", f"{DEMO_YEAR}-01-01",
                                       "--end", _period_end(months).isoformat(), "--out", str(out)]),
             (None, ["analytics", "load", str(out)]),
+            (activity / "inspection_truth.parquet", ["sim", "truth", str(activity)]),
         ]  # fmt: skip
         for done, argv in steps:
             if done is not None and done.exists():
                 continue
             self.stdout.write(f"weijian {' '.join(argv[:2])} …")
-            if argv[0] in ("sim", "analytics") and argv[1] in ("city", "activity", "run"):
+            if argv[0] in ("sim", "analytics") and argv[1] in ("city", "activity", "run", "truth"):
                 if cli_main(argv) != 0:
                     raise CommandError(_("weijian %(command)s 失败") % {"command": " ".join(argv[:2])}, returncode=1)
             else:
                 call_command(*argv)
+        from weijian.inspections.planning.demo import demo_plan_ready
+
+        demo_plan_ready(self.stdout.write, seed=seed)
 
 
 
