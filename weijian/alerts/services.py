@@ -34,7 +34,12 @@ MIN_REASON = 4
 
 
 class WorkItemError(ValueError):
-    """A change the workflow does not allow; the message says why (in Chinese)."""
+    """A change the workflow does not allow; the message says why (in Chinese), ``field`` which input it is
+    about (the form's field name, where there is one), so a page can show it beside that field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class WorkItemNotFound(WorkItemError):
@@ -106,10 +111,10 @@ def _audit(actor: Any, item: WorkItem, action: str, data: dict[str, Any]) -> Non
 def _clean_due(due_date: dt.date | None, *, required: bool) -> dt.date | None:
     if due_date is None:
         if required:
-            raise WorkItemError("承办期限：必须填写")
+            raise WorkItemError("承办期限：必须填写", "due_date")
         return None
     if due_date < timezone.localdate():
-        raise WorkItemError(f"承办期限：不能早于今天（{due_date:%Y-%m-%d}）")
+        raise WorkItemError(f"承办期限：不能早于今天（{due_date:%Y-%m-%d}）", "due_date")
     return due_date
 
 
@@ -137,10 +142,10 @@ def _check_disposal(actor: Any, status: str, reason: str) -> str:
     if not can_dispose(actor):
         raise WorkItemError("您的角色不能处置预警")
     if status not in DISPOSALS:
-        raise WorkItemError("处置方式：应为 排除、转为案源线索 或 转定向检查")
+        raise WorkItemError("处置方式：应为 排除、转为案源线索 或 转定向检查", "status")
     reason = (reason or "").strip()
     if status == ItemStatus.DISMISSED and len(reason) < MIN_REASON:
-        raise WorkItemError(f"处置说明：排除预警必须填写理由（至少{MIN_REASON}个字）")
+        raise WorkItemError(f"处置说明：排除预警必须填写理由（至少{MIN_REASON}个字）", "reason")
     return reason
 
 
@@ -203,11 +208,11 @@ def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt
     if item.in_triage:
         raise WorkItemError(f"工作项 {item.pk}：尚在待分派队列，须先分派到责任部门")
     if item.deadline is not None and due is not None and due > item.deadline:
-        raise WorkItemError(f"承办期限：不能晚于处置期限 {item.deadline:%Y-%m-%d}（规则 alert_disposal.yaml）")
+        raise WorkItemError(f"承办期限：不能晚于处置期限 {item.deadline:%Y-%m-%d}（规则 alert_disposal.yaml）", "due_date")
     try:
         assignee = eligible_assignees(item).get(pk=int(assignee_id))
     except (TypeError, ValueError, get_user_model().DoesNotExist):
-        raise WorkItemError("承办人：应为该工作项责任部门、所属区域内的监督员") from None
+        raise WorkItemError("承办人：应为该工作项责任部门、所属区域内的监督员", "assignee") from None
     previous = item.assignee
     item.assignee, item.assigned_by, item.assigned_at, item.due_date = assignee, actor, timezone.now(), due
     item.save(update_fields=["assignee", "assigned_by", "assigned_at", "due_date", "updated_at"])
@@ -224,10 +229,10 @@ def work_item_route(*, actor: Any, item_id: int, department_code: str, note: str
         raise WorkItemError("只有市级管理员可以分派工作项")
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError("分派说明：必须填写分派依据")
+        raise WorkItemError("分派说明：必须填写分派依据", "note")
     department = Department.objects.filter(code=department_code).first()
     if department is None:
-        raise WorkItemError(f"责任部门：{department_code or '（空）'} 不存在")
+        raise WorkItemError(f"责任部门：{department_code or '（空）'} 不存在", "department")
     item = _locked_item(actor, item_id)
     if item.status != ItemStatus.OPEN:
         raise WorkItemError(f"工作项 {item.pk} 已处置，不能再分派")
@@ -255,10 +260,10 @@ def work_item_record_outcome(*, actor: Any, item_id: int, outcome: str, note: st
     if not can_dispose(actor):
         raise WorkItemError("您的角色不能登记查处结果")
     if outcome not in Outcome.values:
-        raise WorkItemError("查处结果：应为 查实 或 未查实")
+        raise WorkItemError("查处结果：应为 查实 或 未查实", "outcome")
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError("结果说明：必须填写")
+        raise WorkItemError("结果说明：必须填写", "note")
     item = _locked_item(actor, item_id)
     if not may_work_on(actor, item):
         raise WorkItemError(f"工作项 {item.pk}：该项已指派给他人，您不能登记结果")
