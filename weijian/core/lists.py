@@ -1,4 +1,4 @@
-"""The list component: every list page declares its columns, filters and page sizes once, here's shape.
+"""The list component: every list page declares its columns, filters and page sizes once, in one shape.
 
 A :class:`ListSpec` says what a list may be sorted by (whitelisted sort keys: a column's ORM ordering, or a
 function for computed orders), filtered by (each filter's label and choices), and how many rows a page may

@@ -119,7 +119,11 @@ def grade_ids(user: Any, institutions: QuerySet[Institution]) -> dict[str, list[
 
     ids = list(institutions.order_by().values_list("pk", flat=True))
     found: dict[str, list[int]] = {}
-    for pk, grade in institution_grades(user, ids).items():
+    try:
+        grades = institution_grades(user, ids)
+    except loader.RulesError:  # a broken rules file: no grades (the profile's grade panel names the error)
+        return found
+    for pk, grade in grades.items():
         found.setdefault(grade.grade, []).append(pk)
     return found
 
@@ -139,7 +143,10 @@ def attach_grades(user: Any, institutions: list[Institution]) -> None:
     """Set ``grade`` (the platform grade, or None) on each institution of a page, in one bulk read."""
     from weijian.risk.selectors import institution_grades
 
-    grades = institution_grades(user, institutions)
+    try:
+        grades = institution_grades(user, institutions)
+    except loader.RulesError:  # as in :func:`grade_ids`
+        grades = {}
     for institution in institutions:
         institution.grade = grades.get(institution.pk)  # type: ignore[attr-defined]
 
