@@ -18,13 +18,17 @@ from weijian.alerts.models import REFERRALS, Alert, Indicator, ItemStatus, WorkI
 from weijian.analytics.targets import indicator_target
 from weijian.core.models import Department
 from weijian.core.scope import scoped
+from weijian.core.workdays import add_working_days
 from weijian.i18n import localized
 from weijian.registry.models import Institution, Practitioner
+from weijian.rules import loader
 from weijian.rules.loader import RulesError
 
 # Indicator names (Chinese and English) are data; their targets live in the rules data (weijian.analytics.targets).
 INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.yaml"
 SEVERITY_RANK = Case(When(severity="high", then=0), When(severity="medium", then=1), default=2)
+DUE = Coalesce(F("due_date"), F("deadline"))  # the queue's order: the assignment's due date, else the deadline
+DISPLAY_FILE = "alert_display"  # rules data: how many working days ahead an item counts as due soon
 
 # Queue tabs: what each shows.
 VIEWS = ("open", "mine", "referred", "closed", "triage", "all")
@@ -42,6 +46,26 @@ def _overdue(today: dt.date) -> Q:
     return open_late | referred_late
 
 
+def due_soon_until(today: dt.date) -> dt.date:
+    """The last day of the 即将到期 window that starts today (``alert_display.yaml``, in working days).
+
+    Raises :class:`weijian.core.workdays.CalendarYearUnknown` when the window reaches a year whose working days
+    are not published yet: the window is never guessed.
+    """
+    return add_working_days(today, int(loader.value(DISPLAY_FILE, "due_soon_working_days", today)))
+
+
+def _due_soon(today: dt.date) -> Q:
+    """Not late yet, and due within the window: open items by their due date (else deadline), referred ones
+    awaiting their outcome by the due date of the result."""
+    until = due_soon_until(today)
+    open_soon = Q(status=ItemStatus.OPEN, department__isnull=False) & (
+        Q(due_date__gte=today, due_date__lte=until) | Q(due_date__isnull=True, deadline__gte=today, deadline__lte=until)
+    )
+    referred_soon = Q(status__in=REFERRALS, outcome="", due_date__gte=today, due_date__lte=until)
+    return open_soon | referred_soon
+
+
 def item_queue(
     user: Any,
     *,
@@ -51,8 +75,14 @@ def item_queue(
     district: str | None = None,
     q: str | None = None,
     overdue: bool = False,
+    assignee: str | None = None,
+    due: str | None = None,
 ) -> QuerySet[WorkItem]:
-    """The work items a user may see, filtered; ``view`` is one of :data:`VIEWS`."""
+    """The work items a user may see, filtered; ``view`` is one of :data:`VIEWS`.
+
+    ``assignee="me"``: assigned to the user; ``due``: ``overdue`` (as ``overdue=True``) or ``soon`` (not late,
+    due within the working days of ``alert_display.yaml``).
+    """
     qs = scoped(user, WorkItem.objects.select_related("institution", "department", "region", "assignee"))
     if view == "open":
         qs = qs.filter(status=ItemStatus.OPEN, department__isnull=False)
@@ -73,9 +103,13 @@ def item_queue(
     if q:
         text = q.strip()
         qs = qs.filter(Q(institution_code__contains=text) | Q(institution__name__contains=text) | Q(group_key=text))
-    if overdue:
+    if overdue or due == "overdue":
         qs = qs.filter(_overdue(timezone.localdate()))
-    return qs.order_by(Coalesce(F("due_date"), F("deadline")).asc(nulls_last=True), SEVERITY_RANK, "pk")
+    elif due == "soon":
+        qs = qs.filter(_due_soon(timezone.localdate()))
+    if assignee == "me":
+        qs = qs.filter(assignee_id=getattr(user, "pk", None))
+    return qs.order_by(DUE.asc(nulls_last=True), SEVERITY_RANK, "pk")
 
 
 def item_counts(user: Any) -> dict[str, int]:
@@ -221,25 +255,6 @@ def indicator_label(indicator_id: str) -> str:
 # --------------------------------------------------------------------------- the workbench's counts
 
 
-def due_soon_until(today: dt.date) -> dt.date:
-    """The last day of "due soon": the rules data's number of working days after ``today``
-    (raises :class:`weijian.core.workdays.CalendarYearUnknown` past the published calendar)."""
-    from weijian.core.workdays import add_working_days
-    from weijian.rules.loader import resolve
-
-    days = resolve("registry_display", "work_item_due_soon_working_days", today).value
-    return add_working_days(today, int(days))
-
-
-def _due_between(first: dt.date, last: dt.date) -> Q:
-    """Items whose date to be late after (:attr:`WorkItem.effective_due`) falls in ``[first, last]``."""
-    window = (first, last)
-    open_due = Q(status=ItemStatus.OPEN, department__isnull=False) & (
-        Q(due_date__range=window) | Q(due_date__isnull=True, deadline__range=window)
-    )
-    return open_due | Q(status__in=REFERRALS, outcome="", due_date__range=window)
-
-
 def item_due_counts(user: Any, *, mine: bool, today: dt.date, soon_until: dt.date | None) -> dict[str, int | None]:
     """Work items the user may see (``mine``: assigned to them) still to finish, due soon and overdue.
 
@@ -250,7 +265,7 @@ def item_due_counts(user: Any, *, mine: bool, today: dt.date, soon_until: dt.dat
         base = base.filter(assignee_id=getattr(user, "pk", None)).exclude(_finished())
     return {
         "assigned": base.count() if mine else None,
-        "soon": base.filter(_due_between(today, soon_until)).count() if soon_until else None,
+        "soon": base.filter(_due_soon(today)).count() if soon_until else None,
         "overdue": base.filter(_overdue(today)).count(),
     }
 

@@ -35,7 +35,12 @@ MIN_REASON = 4
 
 
 class WorkItemError(ValueError):
-    """A change the workflow does not allow; the message says why (in Chinese)."""
+    """A change the workflow does not allow; the message says why (in Chinese), ``field`` which input it is
+    about (the form's field name, where there is one), so a page can show it beside that field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class WorkItemNotFound(WorkItemError):
@@ -107,10 +112,10 @@ def _audit(actor: Any, item: WorkItem, action: str, data: dict[str, Any]) -> Non
 def _clean_due(due_date: dt.date | None, *, required: bool) -> dt.date | None:
     if due_date is None:
         if required:
-            raise WorkItemError(_("承办期限：必须填写"))
+            raise WorkItemError(_("承办期限：必须填写"), "due_date")
         return None
     if due_date < timezone.localdate():
-        raise WorkItemError(_("承办期限：不能早于今天（%(date)s）") % {"date": f"{due_date:%Y-%m-%d}"})
+        raise WorkItemError(_("承办期限：不能早于今天（%(date)s）") % {"date": f"{due_date:%Y-%m-%d}"}, "due_date")
     return due_date
 
 
@@ -140,10 +145,10 @@ def _check_disposal(actor: Any, status: str, reason: str) -> str:
     if not can_dispose(actor):
         raise WorkItemError(_("您的角色不能处置预警"))
     if status not in DISPOSALS:
-        raise WorkItemError(_("处置方式：应为 排除、转为案源线索 或 转定向检查"))
+        raise WorkItemError(_("处置方式：应为 排除、转为案源线索 或 转定向检查"), "status")
     reason = (reason or "").strip()
     if status == ItemStatus.DISMISSED and len(reason) < MIN_REASON:
-        raise WorkItemError(_("处置说明：排除预警必须填写理由（至少%(n)d个字）") % {"n": MIN_REASON})
+        raise WorkItemError(_("处置说明：排除预警必须填写理由（至少%(n)d个字）") % {"n": MIN_REASON}, "reason")
     return reason
 
 
@@ -209,12 +214,13 @@ def work_item_assign(*, actor: Any, item_id: int, assignee_id: Any, due_date: dt
         raise WorkItemError(_("工作项 %(item)s：尚在待分派队列，须先分派到责任部门") % {"item": item.pk})
     if item.deadline is not None and due is not None and due > item.deadline:
         raise WorkItemError(
-            _("承办期限：不能晚于处置期限 %(deadline)s（规则 alert_disposal.yaml）") % {"deadline": f"{item.deadline:%Y-%m-%d}"}
+            _("承办期限：不能晚于处置期限 %(deadline)s（规则 alert_disposal.yaml）") % {"deadline": f"{item.deadline:%Y-%m-%d}"},
+            "due_date",
         )
     try:
         assignee = eligible_assignees(item).get(pk=int(assignee_id))
     except (TypeError, ValueError, get_user_model().DoesNotExist):
-        raise WorkItemError(_("承办人：应为该工作项责任部门、所属区域内的监督员")) from None
+        raise WorkItemError(_("承办人：应为该工作项责任部门、所属区域内的监督员"), "assignee") from None
     previous = item.assignee
     item.assignee, item.assigned_by, item.assigned_at, item.due_date = assignee, actor, timezone.now(), due
     item.save(update_fields=["assignee", "assigned_by", "assigned_at", "due_date", "updated_at"])
@@ -231,10 +237,10 @@ def work_item_route(*, actor: Any, item_id: int, department_code: str, note: str
         raise WorkItemError(_("只有市级管理员可以分派工作项"))
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError(_("分派说明：必须填写分派依据"))
+        raise WorkItemError(_("分派说明：必须填写分派依据"), "note")
     department = Department.objects.filter(code=department_code).first()
     if department is None:
-        raise WorkItemError(_("责任部门：%(code)s 不存在") % {"code": department_code or _("（空）")})
+        raise WorkItemError(_("责任部门：%(code)s 不存在") % {"code": department_code or _("（空）")}, "department")
     item = _locked_item(actor, item_id)
     if item.status != ItemStatus.OPEN:
         raise WorkItemError(_("工作项 %(item)s 已处置，不能再分派") % {"item": item.pk})
@@ -262,10 +268,10 @@ def work_item_record_outcome(*, actor: Any, item_id: int, outcome: str, note: st
     if not can_dispose(actor):
         raise WorkItemError(_("您的角色不能登记查处结果"))
     if outcome not in Outcome.values:
-        raise WorkItemError(_("查处结果：应为 查实 或 未查实"))
+        raise WorkItemError(_("查处结果：应为 查实 或 未查实"), "outcome")
     note = (note or "").strip()
     if len(note) < 2:
-        raise WorkItemError(_("结果说明：必须填写"))
+        raise WorkItemError(_("结果说明：必须填写"), "note")
     item = _locked_item(actor, item_id)
     if not may_work_on(actor, item):
         raise WorkItemError(_("工作项 %(item)s：该项已指派给他人，您不能登记结果") % {"item": item.pk})

@@ -17,16 +17,18 @@ from weijian.alerts import selectors, services
 from weijian.alerts.disclosure import sees_personal_data
 from weijian.alerts.evidence import Presenter, english
 from weijian.alerts.exports import item_lines_export, item_queue_export
-from weijian.alerts.models import ItemStatus, Outcome, Severity
+from weijian.alerts.lists import WORK_ITEMS
+from weijian.alerts.models import ItemStatus, Outcome
 from weijian.alerts.people import person_name
 from weijian.analytics.registry import RULES
 from weijian.core.models import Department
 from weijian.core.scope import scope_of
-from weijian.core.selectors import districts_in_scope
+from weijian.core.workdays import CalendarYearUnknown
 from weijian.core.xlsx import XLSX_MIME
 from weijian.registry.selectors import dept_names
 
 LINES_PER_PAGE = 20
+FORMS = ("dispose", "assign", "route", "outcome")  # the item page's forms, by their ``action``
 
 
 def _date(raw: str | None, field: str) -> dt.date | None:
@@ -37,7 +39,7 @@ def _date(raw: str | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise services.WorkItemError(
-            _("%(field)s：日期格式应为 YYYY-MM-DD（%(value)s）") % {"field": field, "value": raw[:20]}
+            _("%(field)s：日期格式应为 YYYY-MM-DD（%(value)s）") % {"field": field, "value": raw[:20]}, "due_date"
         ) from None
 
 
@@ -47,36 +49,42 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _queue_filters(request: HttpRequest) -> dict[str, Any]:
+def _queue(request: HttpRequest) -> tuple[Any, Any]:
+    """The queue's validated list state and its work items (a window the calendar cannot count is said, not guessed)."""
     view = request.GET.get("view", "open")
-    return {
-        "view": view if view in selectors.VIEWS else "open",
-        "rule_id": request.GET.get("rule") or None,
-        "severity": request.GET.get("severity") if request.GET.get("severity") in Severity.values else None,
-        "district": request.GET.get("district") or None,
-        "q": (request.GET.get("q") or "")[:100] or None,
-        "overdue": request.GET.get("overdue") == "1",
-    }
+    state = WORK_ITEMS.read(request, view=view if view in selectors.VIEWS else "open")
+    values = state.values
+    filters = {
+        "view": state.kept["view"], "rule_id": values["rule"], "severity": values["severity"],
+        "district": values["district"], "q": values["q"], "overdue": values["overdue"] == "1",
+        "assignee": values["assignee"], "due": values["due"],
+    }  # fmt: skip
+    try:
+        qs = selectors.item_queue(request.user, **filters)
+    except CalendarYearUnknown as exc:
+        messages.warning(request, str(exc))
+        state.values["due"] = None
+        qs = selectors.item_queue(request.user, **{**filters, "due": None})
+    return state, qs
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk(request)
-    filters = _queue_filters(request)
-    qs = selectors.item_queue(request.user, **filters)
+    state, qs = _queue(request)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(item_queue_export(actor=request.user, queryset=qs, query=request.GET.dict()), "alert-items")
-    can_dispose = services.can_dispose(request.user)
+        return _xlsx(item_queue_export(actor=request.user, queryset=state.order(qs), query=request.GET.dict()),
+                     "alert-items")  # fmt: skip
+    view = state.kept["view"]
+    can_bulk = services.can_dispose(request.user) and view in ("open", "mine")
     return render(
         request,
         "alerts/queue.html",
         {
-            "page": Paginator(qs, 30).get_page(request.GET.get("page")), "params": request.GET, "view": filters["view"],
-            "counts": selectors.item_counts(request.user), "severities": Severity.choices,
-            "rules": selectors.item_rule_counts(request.user, filters["view"]),
-            "districts": districts_in_scope(request.user), "today": timezone.localdate(), "exportable": True,
-            "can_bulk": can_dispose and filters["view"] in ("open", "mine"), "can_route": services.can_route(request.user),
+            "listing": state.page(qs, select=("items", "bulk") if can_bulk else None), "view": view,
+            "counts": selectors.item_counts(request.user), "today": timezone.localdate(),
+            "can_bulk": can_bulk, "can_route": services.can_route(request.user),
             "choices": [(s.value, s.label) for s in services.DISPOSALS_ORDER], "en": english(),
         },
     )  # fmt: skip
@@ -105,6 +113,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(request.user, pk)
     if request.method == "POST":
         return _act(request, item)
+    return render(request, "alerts/detail.html", _detail_context(request, item))
+
+
+def _detail_context(request: HttpRequest, item: Any) -> dict[str, Any]:
     lines = selectors.item_lines(request.user, item)
     presenter = Presenter(mask=not sees_personal_data(request.user, item), dept_names=dept_names())
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
@@ -114,28 +126,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     en = english()
     today = timezone.localdate()
     can_assign = services.can_assign(request.user) and not item.finished and not item.in_triage
-    return render(
-        request,
-        "alerts/detail.html",
-        {
-            "item": item, "rule": rule, "rule_name": (rule.name_en if en and rule else item.rule_name),
-            "required": presenter.required(item.rule_id, first.threshold if first else None,
-                                           first.evidence if first else None),
-            "value_label": presenter.value_label(item.rule_id), "page": page,
-            "lines": views, "params": request.GET, "masked_any": presenter.masked_any,
-            "has_values": any(view.value for _, view in views), "history": selectors.item_history(item), "rules_used": selectors.item_rules_used(item),
-            "today": today, "overdue": item.is_overdue(today),
-            "can_dispose": item.status == ItemStatus.OPEN and not item.in_triage and services.may_work_on(request.user, item),
-            "can_outcome": item.awaiting_outcome and services.may_work_on(request.user, item),
-            "can_assign": can_assign, "can_route": services.can_route(request.user) and item.status == ItemStatus.OPEN,
-            "candidates": [(u.pk, person_name(u)) for u in services.eligible_assignees(item)] if can_assign else [],
-            "departments": Department.objects.all() if services.can_route(request.user) else [],
-            "choices": [(s.value, s.label) for s in services.DISPOSALS_ORDER], "outcomes": Outcome.choices,
-            "assignee": person_name(item.assignee), "assigned_by": person_name(item.assigned_by),
-            "disposed_by": person_name(item.disposed_by), "outcome_by": person_name(item.outcome_by),
-            "scope_role": scope_of(request.user).role,
-        },
-    )  # fmt: skip
+    return {
+        "item": item, "rule": rule, "rule_name": (rule.name_en if en and rule else item.rule_name),
+        "required": presenter.required(item.rule_id, first.threshold if first else None,
+                                       first.evidence if first else None),
+        "value_label": presenter.value_label(item.rule_id), "page": page,
+        "lines": views, "params": request.GET, "masked_any": presenter.masked_any,
+        "has_values": any(view.value for _, view in views), "history": selectors.item_history(item), "rules_used": selectors.item_rules_used(item),
+        "today": today, "overdue": item.is_overdue(today),
+        "can_dispose": item.status == ItemStatus.OPEN and not item.in_triage and services.may_work_on(request.user, item),
+        "can_outcome": item.awaiting_outcome and services.may_work_on(request.user, item),
+        "can_assign": can_assign, "can_route": services.can_route(request.user) and item.status == ItemStatus.OPEN,
+        "candidates": [(u.pk, person_name(u)) for u in services.eligible_assignees(item)] if can_assign else [],
+        "departments": Department.objects.all() if services.can_route(request.user) else [],
+        "choices": [(s.value, s.label) for s in services.DISPOSALS_ORDER], "outcomes": Outcome.choices,
+        "assignee": person_name(item.assignee), "assigned_by": person_name(item.assigned_by),
+        "disposed_by": person_name(item.disposed_by), "outcome_by": person_name(item.outcome_by),
+        "scope_role": scope_of(request.user).role, "form_errors": {}, "posted": {},
+    }  # fmt: skip
 
 
 def _act(request: HttpRequest, item: Any) -> HttpResponse:
@@ -167,6 +175,10 @@ def _act(request: HttpRequest, item: Any) -> HttpResponse:
         else:
             messages.error(request, _("未知的操作"))
     except services.WorkItemError as exc:
+        if exc.field and action in FORMS:  # beside its field, with what was typed and chosen kept
+            context = _detail_context(request, item)
+            context.update(form_errors={action: {exc.field: str(exc)}}, posted={action: post})
+            return render(request, "alerts/detail.html", context)
         messages.error(request, str(exc))
     return redirect("alerts:detail", pk=item.pk)
 

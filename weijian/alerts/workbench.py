@@ -36,7 +36,7 @@ def _soon(today: dt.date) -> tuple[dt.date | None, str]:
 
 
 def _soon_title(today: dt.date) -> str:
-    days = resolve("registry_display", "work_item_due_soon_working_days", today).value
+    days = resolve(selectors.DISPLAY_FILE, "due_soon_working_days", today).value
     return _("%(n)s个工作日内到期") % {"n": days}
 
 

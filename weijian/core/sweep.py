@@ -100,12 +100,23 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
         {}, {"page": "2"}, {"q": "医院"}, {"licence": "expired"}, {"licence": "expiring"}, {"status": "suspended"},  # i18n: data (search terms)
         {"kind": "aesthetic_clinic"}, {"level": "III"}, {"format": "xlsx"}, {"page": "9999"},
         {"sector": "public_place"}, {"sector": "school", "licence": "expired"}, {"kind": "hotel"},
+        {"licence": "valid"}, {"licence": "none"}, *({"grade": g} for g in "ABCD"), {"sort": "-grade"},
+        {"sort": "grade", "grade": "D", "page": "2"}, {"sort": "-licence", "size": "100"}, {"sort": "district"},
+        {"sort": "no_such_key", "size": "7"}, {"format": "xlsx", "sort": "-grade"},
     ],
-    "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],  # i18n: data (search terms)
-    "registry:inspector_list": [{}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}],
+    "registry:practitioner_list": [
+        {}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}, {"sort": "-name", "size": "50"},  # i18n: data
+        {"sort": "licence_valid_to"}, {"institution": "no-such-code"},
+    ],
+    "registry:inspector_list": [
+        {}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}, {"sort": "-region"}, {"sort": "active"},
+    ],
+    "registry:import": [{}, {"kind": "institutions"}, {"rejected": "1", "sort": "-rejected"}],
     "alerts:queue": [
         {}, *({"view": view} for view in ("mine", "referred", "closed", "triage", "all")), {"severity": "high"},
-        {"overdue": "1"}, {"page": "2"}, {"q": "医院"}, {"format": "xlsx"},  # i18n: data (search terms)
+        {"overdue": "1"}, {"page": "2"}, {"q": "医院"}, {"format": "xlsx"}, {"due": "soon"},  # i18n: data
+        {"view": "all", "due": "overdue"}, {"assignee": "me"}, {"sort": "-severity"}, {"sort": "institution"},
+        {"sort": "-lines", "size": "100"}, {"sort": "x", "size": "x"},
     ],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],

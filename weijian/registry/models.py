@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import Department, Region
+from weijian.core.pinyin import sort_key
 from weijian.core.scope import ScopeRule
 from weijian.core.text import search_key
 from weijian.registry import kinds
@@ -26,13 +27,31 @@ def search_text_of(model: type[models.Model], values: dict[str, object]) -> str:
     return search_key(*(str(values.get(f) or "") for f in model.SEARCH_FIELDS))  # type: ignore[attr-defined]
 
 
+def name_sort_of(model: type[models.Model], name: object) -> str:
+    """The stored pinyin sort key of a record's name (see ``core.pinyin``); people's names read as surnames."""
+    field = model._meta.get_field("name_sort")
+    return sort_key(str(name or ""), person=getattr(model, "PERSON_NAMES", False), max_length=field.max_length or 200)
+
+
+def derived_of(model: type[models.Model], values: dict[str, object]) -> dict[str, str]:
+    """The stored derived fields of a record (search key, pinyin sort key), for paths that bypass ``save()``."""
+    return {"search_text": search_text_of(model, values), "name_sort": name_sort_of(model, values.get("name"))}
+
+
 class Searchable:
-    """Records with a stored search key keep it in step with their fields on every save path."""
+    """Records with a stored search key and pinyin sort key keep them in step with their fields on every save
+    path: ``save()`` refreshes them, and the importer's bulk writes take them from :func:`derived_of`."""
 
     SEARCH_FIELDS: tuple[str, ...] = ()
+    PERSON_NAMES = False
 
     def refresh_derived(self) -> None:
-        self.search_text = search_text_of(type(self), vars(self))  # type: ignore[attr-defined,arg-type]
+        for name, value in derived_of(type(self), vars(self)).items():  # type: ignore[arg-type]
+            setattr(self, name, value)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_derived()
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
 class InstitutionKind(models.TextChoices):
@@ -151,6 +170,7 @@ class Institution(Searchable, models.Model):
         _("污水排放类别"), max_length=20, choices=WastewaterClass.choices, blank=True, default=""
     )
     search_text = models.CharField(max_length=600, editable=False, default="")
+    name_sort = models.CharField(_("名称拼音"), max_length=600, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(region="district__code", institution="pk")
@@ -159,7 +179,10 @@ class Institution(Searchable, models.Model):
         ordering = ["district__code", "name"]
         verbose_name = _("被监督单位")
         verbose_name_plural = _("被监督单位")
-        indexes = [models.Index(fields=["district", "kind"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["district", "kind"]), models.Index(fields=["name"]),
+            models.Index(fields=["name_sort", "id"], name="registry_inst_name_sort"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.name
@@ -233,6 +256,7 @@ class Practitioner(Searchable, models.Model):
     """A licensed practitioner. The 身份证 number is kept only masked, with a keyed hash for matching."""
 
     SEARCH_FIELDS = ("name", "cert_no")
+    PERSON_NAMES = True
 
     cert_no = models.CharField(_("执业证书编码"), max_length=30, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -243,6 +267,7 @@ class Practitioner(Searchable, models.Model):
     status_since = models.DateField(_("状态起始日"), null=True, blank=True)
     licence_valid_to = models.DateField(_("执业证有效期止"), null=True, blank=True)
     search_text = models.CharField(max_length=200, editable=False, default="")
+    name_sort = models.CharField(_("姓名拼音"), max_length=200, editable=False, default="", db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(
@@ -343,6 +368,7 @@ class Inspector(Searchable, models.Model):
     """A law-enforcement officer of the 执法人员名录库."""
 
     SEARCH_FIELDS = ("name", "badge_no")
+    PERSON_NAMES = True
 
     badge_no = models.CharField(_("执法证号"), max_length=30, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -360,6 +386,7 @@ class Inspector(Searchable, models.Model):
         verbose_name=_("平台账号"),
     )
     search_text = models.CharField(max_length=200, editable=False, default="")
+    name_sort = models.CharField(_("姓名拼音"), max_length=200, editable=False, default="", db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(region="region__code", department="department__code")

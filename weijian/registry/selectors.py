@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weijian.core.identifiers import normalize_identifier
@@ -29,8 +30,35 @@ from weijian.registry.models import (
     Registration,
 )
 from weijian.registry.reference import dept_catalogue
+from weijian.rules import loader
 
-LICENCE_WARNING_DAYS = 90  # how far ahead the dashboard warns of licences running out
+DISPLAY_FILE = "registry_display"  # rules data: how far ahead the lists warn of licences running out
+LICENCE_STATES = ("valid", "expiring", "expired", "none")
+GRADES = ("A", "B", "C", "D")
+
+
+def licence_warning_days(on: dt.date) -> int:
+    """How many days ahead of its end a licence shows as 即将到期 (``registry_display.yaml``)."""
+    return int(loader.value(DISPLAY_FILE, "licence_expiring_days", on))
+
+
+def licence_warning_until(on: dt.date) -> dt.date:
+    """The last day of the 即将到期 window that starts on ``on``."""
+    return on + dt.timedelta(days=licence_warning_days(on))
+
+
+def with_licence_state(queryset: QuerySet[Institution], today: dt.date | None = None) -> QuerySet[Institution]:
+    """Annotate ``licence_state``: ``none`` (no end date), ``expired``, ``expiring`` (within the window), ``valid``."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        licence_state=Case(
+            When(licence_valid_to__isnull=True, then=Value("none")),
+            When(licence_valid_to__lt=today, then=Value("expired")),
+            When(licence_valid_to__lte=licence_warning_until(today), then=Value("expiring")),
+            default=Value("valid"),
+            output_field=CharField(),
+        )
+    )
 
 
 _IDENTIFIER_LIKE = re.compile(r"(?=.*\d)[0-9A-Z]{6,30}")
@@ -61,15 +89,22 @@ def institution_list(
     level: str | None = None,
     licence: str | None = None,
     sector: str | None = None,
+    grade: str | None = None,
 ) -> QuerySet[Institution]:
-    """``licence``: ``expired`` (still active with an expired licence) or ``expiring`` (within 90 days);
-    ``sector``: one 监督专业 (``medical``, ``public_place`` …, see ``registry.kinds``), all when empty."""
-    qs = _search(scoped(user, Institution.objects.select_related("district", "street")), q)
-    today = dt.date.today()
+    """The institutions a user sees, filtered, annotated with ``licence_state``, in pinyin order of their names.
+
+    ``licence``: ``expired`` (still active with an expired licence: what the dashboard counts), ``expiring``
+    (ends within the window of ``registry_display.yaml``), ``valid`` (beyond it) or ``none`` (no end date
+    registered). ``sector``: one 监督专业 (``medical``, ``public_place`` …, see ``registry.kinds``), all when empty.
+    ``grade``: the platform grade (A–D) as :func:`weijian.risk.selectors.institution_grades` gives it to this
+    user, over every matching institution (not only one page).
+    """
+    today = timezone.localdate()
+    qs = with_licence_state(_search(scoped(user, Institution.objects.select_related("district", "street")), q), today)
     if licence == "expired":
-        qs = qs.filter(licence_valid_to__lt=today, status="active")
-    elif licence == "expiring":
-        qs = qs.filter(licence_valid_to__gte=today, licence_valid_to__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
+        qs = qs.filter(licence_state="expired", status="active")
+    elif licence in LICENCE_STATES:
+        qs = qs.filter(licence_state=licence)
     if district:
         qs = qs.filter(district__code=normalize_identifier(district))
     if kind:
@@ -80,25 +115,88 @@ def institution_list(
         qs = qs.filter(status=status)
     if level:
         qs = qs.filter(level=level)
-    return qs.order_by("district__code", "name")
+    if grade in GRADES:
+        qs = qs.filter(pk__in=grade_ids(user, qs).get(grade, []))
+    return qs.order_by("name_sort", "name", "pk")
+
+
+def grade_ids(user: Any, institutions: QuerySet[Institution]) -> dict[str, list[int]]:
+    """Grade letter → the ids of ``institutions`` with that platform grade for ``user`` (one bulk read).
+
+    Measured on the demo city (``small``): about 0.06 s for a district's 122 institutions, 0.15 s for the
+    city's 200 — so the lists compute it only when a grade filter or the grade order asks for it.
+    """
+    from weijian.risk.selectors import institution_grades  # the risk app reads the registry: import on use
+
+    ids = list(institutions.order_by().values_list("pk", flat=True))
+    found: dict[str, list[int]] = {}
+    try:
+        grades = institution_grades(user, ids)
+    except loader.RulesError:  # a broken rules file: no grades (the profile's grade panel names the error)
+        return found
+    for pk, grade in grades.items():
+        found.setdefault(grade.grade, []).append(pk)
+    return found
+
+
+def order_by_grade(user: Any, institutions: QuerySet[Institution], descending: bool) -> QuerySet[Institution]:
+    """``institutions`` by platform grade (A first, or D first when ``descending``), those without one last."""
+    ids = grade_ids(user, institutions)
+    rank = Case(
+        *(When(pk__in=ids[g], then=Value(n)) for n, g in enumerate(GRADES, start=1) if ids.get(g)),
+        default=Value(None), output_field=IntegerField(),
+    )  # fmt: skip
+    order = rank.desc(nulls_last=True) if descending else rank.asc(nulls_last=True)
+    return institutions.order_by(order, "name_sort", "pk")
+
+
+def attach_grades(user: Any, institutions: list[Institution]) -> None:
+    """Set ``grade`` (the platform grade, or None) on each institution of a page, in one bulk read."""
+    from weijian.risk.selectors import institution_grades
+
+    try:
+        grades = institution_grades(user, institutions)
+    except loader.RulesError:  # as in :func:`grade_ids`
+        grades = {}
+    for institution in institutions:
+        institution.grade = grades.get(institution.pk)  # type: ignore[attr-defined]
 
 
 def institution_get(user: Any, uscc: str) -> Institution:
     institution = (
         scoped(user, Institution.objects.select_related("district", "street"))
-        .prefetch_related(
-            Prefetch("depts", queryset=InstitutionDept.objects.order_by("dept_code")),
-            Prefetch(
-                "registrations",
-                queryset=Registration.objects.select_related("practitioner").order_by("-is_primary", "practitioner__name"),
-            ),
-        )
+        .prefetch_related(Prefetch("depts", queryset=InstitutionDept.objects.order_by("dept_code")))
         .filter(uscc=normalize_identifier(uscc))
         .first()
     )
     if institution is None:
         raise Http404(_("机构不存在或不在您的数据权限范围内"))
     return institution
+
+
+def institution_registrations(institution: Institution) -> QuerySet[Registration]:
+    """The registrations at one (already scope-checked) institution: primary ones first, then in pinyin order.
+
+    A large hospital has hundreds: page them or summarise them (:func:`registration_summary`), never list all.
+    """
+    return (
+        Registration.objects.filter(institution=institution)
+        .select_related("practitioner")
+        .order_by("-is_primary", "practitioner__name_sort", "practitioner__cert_no", "pk")
+    )
+
+
+def registration_summary(institution: Institution) -> dict[str, int]:
+    """How many registrations one (already scope-checked) institution has: in all, primary, 多点执业."""
+    counts = Registration.objects.filter(institution=institution).aggregate(
+        total=Count("pk"), primary=Count("pk", filter=Q(is_primary=True))
+    )
+    return {"total": counts["total"], "primary": counts["primary"], "other": counts["total"] - counts["primary"]}
+
+
+def institution_name(user: Any, uscc: str) -> str | None:
+    """The name of an institution the user sees, given its code (None when it is not one)."""
+    return scoped(user, Institution.objects.filter(uscc=normalize_identifier(uscc))).values_list("name", flat=True).first()
 
 
 def practitioner_list(
@@ -113,7 +211,7 @@ def practitioner_list(
         qs = qs.filter(
             pk__in=Registration.objects.filter(institution__uscc=normalize_identifier(institution)).values("practitioner_id")
         )
-    return qs.order_by("cert_no")
+    return qs.order_by("name_sort", "cert_no")
 
 
 def practitioner_get(user: Any, cert_no: str) -> Practitioner:
@@ -154,7 +252,7 @@ def inspector_list(
         qs = qs.filter(department__code=department)
     if active is not None:
         qs = qs.filter(active=active)
-    return qs.order_by("region__code", "badge_no")
+    return qs.order_by("name_sort", "badge_no")
 
 
 def inspector_get(user: Any, badge_no: str) -> Inspector:
@@ -216,8 +314,16 @@ def registry_counts(user: Any) -> dict[str, Any]:
     }
 
 
-def import_batch_list(user: Any) -> QuerySet[ImportBatch]:
-    return scoped(user, ImportBatch.objects.all())
+def import_batch_list(
+    user: Any, *, kind: str | None = None, rejected: bool = False
+) -> QuerySet[ImportBatch]:
+    """The import batches a user sees, newest first; ``rejected``: only those with rows not imported."""
+    qs = scoped(user, ImportBatch.objects.all())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if rejected:
+        qs = qs.filter(rejected__gt=0)
+    return qs.order_by("-created_at", "-pk")
 
 
 def import_batch_get(user: Any, pk: int) -> ImportBatch:

@@ -5,40 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weijian.core.models import Department
+from weijian.core.lists import ListState
 from weijian.core.scope import can_edit_registry
-from weijian.core.selectors import districts_in_scope
 from weijian.core.xlsx import XLSX_MIME
 from weijian.registry import exports, selectors
 from weijian.registry.imports.readers import ImportFileError, Limits
 from weijian.registry.imports.service import import_upload
 from weijian.registry.imports.specs import SPECS
-from weijian.registry.models import (
-    Inspector,
-    Institution,
-    InstitutionKind,
-    InstitutionLevel,
-    InstitutionStatus,
-    Practitioner,
-    PractitionerKind,
-    PractitionerStatus,
-    Sector,
-)
+from weijian.registry.lists import IMPORT_BATCHES, INSPECTORS, INSTITUTIONS, PRACTITIONERS
+from weijian.registry.models import Inspector, Institution, Practitioner
 
-PAGE_SIZE = 30
-
-
-def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+PROFILE_REGISTRATIONS = 20  # registrations shown on an institution's profile; the rest behind a link
 
 
 def _xlsx(request: HttpRequest, model: type, qs: QuerySet[Any], title: str) -> HttpResponse:
@@ -49,40 +35,30 @@ def _xlsx(request: HttpRequest, model: type, qs: QuerySet[Any], title: str) -> H
     return response
 
 
-def _clean(value: str | None, allowed: Any) -> str | None:
-    return value if value in set(allowed) else None
+def _exported(request: HttpRequest, state: ListState, model: type, qs: QuerySet[Any], title: str) -> HttpResponse | None:
+    """The filtered list as a workbook, in the order shown, when ``?format=xlsx`` asks for it."""
+    if request.GET.get("format") != "xlsx":
+        return None
+    return _xlsx(request, model, state.order(qs), title)
 
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "").strip()[:100]
-    qs = selectors.institution_list(
-        request.user,
-        q=q,
-        district=request.GET.get("district") or None,
-        kind=_clean(request.GET.get("kind"), InstitutionKind.values),
-        status=_clean(request.GET.get("status"), InstitutionStatus.values),
-        level=_clean(request.GET.get("level"), InstitutionLevel.values),
-        licence=_clean(request.GET.get("licence"), ("expired", "expiring")),
-        sector=_clean(request.GET.get("sector"), Sector.values),
-    )
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(request, Institution, qs, "医疗机构")
-    return render(
-        request,
-        "registry/institution_list.html",
-        {
-            "page": _page(request, qs), "q": q, "districts": districts_in_scope(request.user), "kinds": InstitutionKind.choices,
-            "sectors": Sector.choices, "statuses": InstitutionStatus.choices, "levels": InstitutionLevel.choices, "params": request.GET, "exportable": True,
-        },
-    )  # fmt: skip
+    state = INSTITUTIONS.read(request)
+    qs = selectors.institution_list(request.user, **state.values)  # the filters' keys are the selector's arguments
+    exported = _exported(request, state, Institution, qs, "被监督单位")
+    if exported is not None:
+        return exported
+    listing = state.page(qs)
+    selectors.attach_grades(request.user, listing.rows)
+    return render(request, "registry/institution_list.html", {"listing": listing})
 
 
 @login_required
 def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     institution = selectors.institution_get(request.user, uscc)
     names = selectors.dept_names()
-    today = dt.date.today()
+    today = timezone.localdate()
     depts = [
         {"label": selectors.dept_label(d.dept_code, names), "dept": d,
          "valid": d.valid_from <= today and (d.valid_to is None or today <= d.valid_to)}
@@ -91,27 +67,22 @@ def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(
         request,
         "registry/institution_detail.html",
-        {"i": institution, "depts": depts, "registrations": list(institution.registrations.all()), "today": today},
-    )
+        {
+            "i": institution, "depts": depts, "today": today,
+            "registrations": list(selectors.institution_registrations(institution)[:PROFILE_REGISTRATIONS]),
+            "registration_counts": selectors.registration_summary(institution),
+        },
+    )  # fmt: skip
 
 
 @login_required
 def practitioner_list(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "").strip()[:100]
-    qs = selectors.practitioner_list(
-        request.user,
-        q=q,
-        kind=_clean(request.GET.get("kind"), PractitionerKind.values),
-        status=_clean(request.GET.get("status"), PractitionerStatus.values),
-    )
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(request, Practitioner, qs, "执业人员")
-    return render(
-        request,
-        "registry/practitioner_list.html",
-        {"page": _page(request, qs), "q": q, "kinds": PractitionerKind.choices, "statuses": PractitionerStatus.choices,
-         "params": request.GET, "exportable": True},
-    )  # fmt: skip
+    state = PRACTITIONERS.read(request)
+    qs = selectors.practitioner_list(request.user, **state.values)
+    exported = _exported(request, state, Practitioner, qs, "执业人员")
+    if exported is not None:
+        return exported
+    return render(request, "registry/practitioner_list.html", {"listing": state.page(qs)})
 
 
 @login_required
@@ -133,20 +104,16 @@ def practitioner_detail(request: HttpRequest, cert_no: str) -> HttpResponse:
 
 @login_required
 def inspector_list(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "").strip()[:100]
-    active = {"1": True, "0": False}.get(request.GET.get("active", ""))
+    state = INSPECTORS.read(request)
+    values = state.values
     qs = selectors.inspector_list(
-        request.user, q=q, region=request.GET.get("region") or None, department=request.GET.get("department") or None,
-        active=active,
+        request.user, q=values["q"], region=values["region"], department=values["department"],
+        active={"1": True, "0": False}.get(values["active"] or ""),
     )  # fmt: skip
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(request, Inspector, qs, "执法人员")
-    return render(
-        request,
-        "registry/inspector_list.html",
-        {"page": _page(request, qs), "q": q, "regions": districts_in_scope(request.user), "departments": Department.objects.all(),
-         "params": request.GET, "exportable": True},
-    )  # fmt: skip
+    exported = _exported(request, state, Inspector, qs, "执法人员")
+    if exported is not None:
+        return exported
+    return render(request, "registry/inspector_list.html", {"listing": state.page(qs)})
 
 
 @login_required
@@ -163,26 +130,35 @@ def inspector_detail(request: HttpRequest, badge_no: str) -> HttpResponse:
 def import_page(request: HttpRequest) -> HttpResponse:
     if not can_edit_registry(request.user):
         raise PermissionDenied(_("无导入权限"))
+    form: dict[str, Any] = {"errors": {}, "chosen_kind": ""}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
-        if kind not in SPECS:
-            messages.error(request, _("请选择导入类型"))
-        elif upload is None:
-            messages.error(request, _("请选择要导入的文件"))
-        else:
+        form["chosen_kind"] = kind if kind in SPECS else ""
+        if kind not in SPECS:  # each error is shown beside its field, the choice made stays selected
+            form["errors"]["kind"] = _("请选择导入类型")
+        if upload is None:
+            form["errors"]["file"] = _("请选择要导入的文件")
+        if not form["errors"]:
             try:
                 result = import_upload(kind=kind, upload=upload, actor=request.user)
             except ImportFileError as exc:
-                messages.error(request, str(exc))
+                form["errors"]["file"] = str(exc)
             else:
                 return redirect("registry:import_batch", pk=result.batch_id)
+        form["upload_name"] = getattr(upload, "name", "")
     limits = Limits.from_settings()
+    state = IMPORT_BATCHES.read(request)
+    batches = state.page(
+        selectors.import_batch_list(request.user, kind=state.values["kind"], rejected=bool(state.values["rejected"]))
+    )
+    for batch in batches.rows:
+        batch.kind_title = SPECS[batch.kind].title if batch.kind in SPECS else batch.kind
     return render(
         request,
         "registry/import.html",
-        {"specs": SPECS.values(), "batches": selectors.import_batch_list(request.user)[:20],
-         "max_mb": f"{limits.max_bytes / 1048576:g}", "max_rows": f"{limits.max_rows:,}"},
+        {"specs": SPECS.values(), "batches": batches, "max_mb": f"{limits.max_bytes / 1048576:g}",
+         "max_rows": f"{limits.max_rows:,}", **form},
     )  # fmt: skip
 
 

@@ -34,7 +34,8 @@ def institution_analytics_panel(context: dict[str, Any], institution: Any) -> di
     series = institution_indicators(user, institution)
     show_items = scope_of(user).role not in (Role.INSTITUTION_USER, Role.PUBLIC)
     items = institution_items(user, institution) if show_items else {"items": [], "total": 0}
-    return {**items, "series": charts.chart_data(series), "charts": charts.chart_series(series), "show_items": show_items}
+    return {**items, "series": charts.chart_data(series), "charts": charts.chart_series(series), "show_items": show_items,
+            "institution": institution}
 
 
 @register.inclusion_tag("alerts/_alert_rows.html", takes_context=True)

@@ -318,7 +318,7 @@ class InstitutionSpec(KindSpec):
             "licence_valid_to": row.get("licence_valid_to"), "status": row["status"],
             "status_since": row.get("status_since"), "wastewater_class": row["wastewater_class"] or "",
         }  # fmt: skip
-        obj["search_text"] = m.search_text_of(m.Institution, obj)
+        obj.update(m.derived_of(m.Institution, obj))
         return obj
 
 
@@ -384,7 +384,7 @@ class PractitionerSpec(KindSpec):
             "cert_no": row["practitioner_id"], "name": row["name"], "kind": row["kind"], "status": row["status"],
             "status_since": row.get("status_since"), "licence_valid_to": row.get("licence_valid_to"),
         }  # fmt: skip
-        obj["search_text"] = m.search_text_of(m.Practitioner, obj)
+        obj.update(m.derived_of(m.Practitioner, obj))
         if row.get("id_number"):  # a row without a number leaves the stored masked number and digest as they are
             obj["id_masked"], obj["id_digest"] = mask_ric(row["id_number"]), id_digest(row["id_number"])
         if registration is not None:
@@ -538,7 +538,7 @@ class InspectorSpec(KindSpec):
         }  # fmt: skip
         if user_id is not None:
             obj["user_id"] = user_id
-        obj["search_text"] = m.search_text_of(m.Inspector, obj)
+        obj.update(m.derived_of(m.Inspector, obj))
         return obj
 
     def _account(self, ctx: Context, username: str, badge_no: str) -> int:
