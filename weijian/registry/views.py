@@ -152,8 +152,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
     batches = state.page(
         selectors.import_batch_list(request.user, kind=state.values["kind"], rejected=bool(state.values["rejected"]))
     )
-    for batch in batches.rows:
-        batch.kind_title = SPECS[batch.kind].title if batch.kind in SPECS else batch.kind
     return render(
         request,
         "registry/import.html",
