@@ -99,9 +99,9 @@ def registry(db: Any) -> dict[str, str]:
         ),
         "inspectors": (
             "badge_no,name,department,region_code,fields,active\n"
-            "31010100000001,王监督,health,310101,医疗机构;传染病防治,true\n"
-            "31010400000002,赵监督,health,310104,医疗机构,true\n"
-            "31010400000003,钱市场,market,310104,价格,true\n"
+            "31010100000001,王监督,health,310101,medical;infectious,true\n"
+            "31010400000002,赵监督,health,310104,medical,true\n"
+            "31010400000003,钱市场,market,310104,price,true\n"
         ),
     }
     for kind, content in files.items():

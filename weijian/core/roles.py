@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, Permission
 
 from weijian.core.models import Role
 
-_REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscope", "registration", "inspector")
+_REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscope", "registration", "inspector",
+             "inspectorconflict")
 _ALL = ("view", "add", "change", "delete")
 _ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore")
 

@@ -18,16 +18,18 @@ from weijian.core.admin_scope import (
 from weijian.core.models import Role
 from weijian.core.records import record_save
 from weijian.core.scope import REGISTRY_EDITORS, require_writable, scope_of, writable
-from weijian.registry.forms import InspectorForm, InstitutionForm, PractitionerForm
+from weijian.registry.forms import InspectorConflictForm, InspectorForm, InstitutionForm, PractitionerForm
 from weijian.registry.models import (
     DeptCode,
     Inspector,
+    InspectorConflict,
     Institution,
     InstitutionDept,
     Practitioner,
     PractitionerScope,
     Registration,
 )
+from weijian.registry.selectors import linkable_users
 from weijian.registry.services import registration_primary_check
 
 
@@ -127,13 +129,35 @@ class RegistrationAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ConflictInline(ScopedTabularInline):
+    model = InspectorConflict
+    form = InspectorConflictForm
+    raw_id_fields = ("institution",)
+
+
 @admin.register(Inspector)
 class InspectorAdmin(ScopedAdmin):
     form = InspectorForm
-    list_display = ("name", "badge_no", "department", "region", "active")
+    list_display = ("name", "badge_no", "department", "region", "badge_valid_to", "active")
     list_filter = ("department", "active")
     search_fields = ("badge_no", "search_text")
     raw_id_fields = ("region",)
+    inlines = [ConflictInline]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":  # only accounts of the user's own scope can be linked (no list of all users)
+            kwargs["queryset"] = linkable_users(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(InspectorConflict)
+class InspectorConflictAdmin(ScopedAdmin):
+    """申报回避: declared by (or for) the inspector, kept by whoever keeps the inspector."""
+
+    form = InspectorConflictForm
+    list_display = ("inspector", "institution", "reason", "declared_on", "ended_on")
+    search_fields = ("inspector__badge_no", "inspector__name", "institution__name", "institution__uscc")
+    raw_id_fields = ("inspector", "institution")
 
 
 @admin.register(DeptCode)

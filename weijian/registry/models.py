@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from weijian.core.models import Department, Region
 from weijian.core.scope import ScopeRule
 from weijian.core.text import search_key
+from weijian.registry import kinds
+from weijian.registry.fields import field_names, split_codes, validate_field_codes
 
 
 def search_text_of(model: type[models.Model], values: dict[str, object]) -> str:
@@ -39,6 +42,36 @@ class InstitutionKind(models.TextChoices):
     CLINIC = "clinic", _("诊所/门诊部")
     AESTHETIC_CLINIC = "aesthetic_clinic", _("医疗美容机构")
     OTHER = "other", _("其他")
+    HOTEL = "hotel", _("住宿场所（宾馆、旅店）")
+    BATH = "bath", _("沐浴场所")
+    SWIMMING_POOL = "swimming_pool", _("游泳场所")
+    BEAUTY_SALON = "beauty_salon", _("美容美发场所")
+    WATER_SUPPLIER = "water_supplier", _("生活饮用水供水单位")
+    SCHOOL = "school", _("学校")
+    DISINFECTION_MAKER = "disinfection_maker", _("消毒产品生产企业")
+    RADIOLOGICAL_EMPLOYER = "radiological_employer", _("放射工作单位")
+    OCCUPATIONAL_EMPLOYER = "occupational_employer", _("存在职业病危害的用人单位")
+
+
+class Sector(models.TextChoices):
+    """监督专业: which part of health supervision a kind of supervised unit belongs to (``data/institution_kinds.yaml``)."""
+
+    MEDICAL = "medical", _("医疗机构")
+    PUBLIC_PLACE = "public_place", _("公共场所")
+    WATER = "water", _("生活饮用水")
+    SCHOOL = "school", _("学校卫生")
+    DISINFECTION = "disinfection", _("消毒产品")
+    RADIATION = "radiation", _("放射卫生")
+    OCCUPATIONAL = "occupational", _("职业卫生")
+
+
+class LicenceKind(models.TextChoices):
+    """The document a kind of supervised unit holds (``data/institution_kinds.yaml``)."""
+
+    PRACTICE = "practice", _("执业许可证")
+    HYGIENE = "hygiene", _("卫生许可证")
+    FILING = "filing", _("备案")
+    NONE = "none", _("无")
 
 
 class InstitutionLevel(models.TextChoices):
@@ -101,7 +134,9 @@ class Institution(Searchable, models.Model):
     )
     address = models.CharField(_("地址"), max_length=300, blank=True)
     beds = models.PositiveIntegerField(_("核定床位"), default=0)
-    licence_no = models.CharField(_("执业许可证登记号"), max_length=40, blank=True)
+    licence_no = models.CharField(
+        _("许可证（备案）编号"), max_length=40, blank=True, help_text=_("医疗机构填执业许可证登记号，公共场所等填卫生许可证号或备案号")
+    )
     licence_valid_from = models.DateField(_("许可证有效期起"), null=True, blank=True)
     licence_valid_to = models.DateField(_("许可证有效期止"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=InstitutionStatus.choices, default=InstitutionStatus.ACTIVE)
@@ -116,12 +151,26 @@ class Institution(Searchable, models.Model):
 
     class Meta:
         ordering = ["district__code", "name"]
-        verbose_name = _("医疗机构")
-        verbose_name_plural = _("医疗机构")
+        verbose_name = _("被监督单位")
+        verbose_name_plural = _("被监督单位")
         indexes = [models.Index(fields=["district", "kind"]), models.Index(fields=["name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sector(self) -> str:
+        """The 监督专业 of this unit's kind (a :class:`Sector` value)."""
+        return kinds.sector_of(self.kind)
+
+    @property
+    def licence_kind(self) -> str:
+        """The document this unit's kind holds (a :class:`LicenceKind` value)."""
+        return kinds.licence_of(self.kind)
+
+    @property
+    def is_medical(self) -> bool:
+        return self.sector == Sector.MEDICAL
 
     def licence_valid_on(self, day: dt.date) -> bool:
         return bool(
@@ -284,8 +333,17 @@ class Inspector(Searchable, models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="inspectors", verbose_name=_("部门"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspectors", verbose_name=_("所属区域"))
-    fields = models.CharField(_("执法领域"), max_length=300, blank=True, help_text=_("以分号分隔"))
+    fields = models.CharField(
+        _("执法领域"), max_length=300, blank=True, validators=[validate_field_codes],
+        help_text=_("执法领域代码，以分号分隔（如 medical;infectious）"),
+    )
     active = models.BooleanField(_("在岗"), default=True)
+    badge_valid_from = models.DateField(_("执法证有效期起"), null=True, blank=True)
+    badge_valid_to = models.DateField(_("执法证有效期止"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspector",
+        verbose_name=_("平台账号"),
+    )
     search_text = models.CharField(max_length=200, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -300,8 +358,53 @@ class Inspector(Searchable, models.Model):
         return f"{self.name}（{self.badge_no}）"
 
     @property
+    def field_codes(self) -> frozenset[str]:
+        """The 执法领域 codes (responsibility list) this inspector may enforce."""
+        return frozenset(split_codes(self.fields))
+
+    @property
     def field_list(self) -> list[str]:
-        return [f for f in self.fields.split(";") if f]
+        """The 执法领域 as Chinese names, in the catalogue's order (for display)."""
+        return field_names(self.fields)
+
+    def badge_valid_on(self, day: dt.date) -> bool:
+        """The 执法证 is in force on ``day``: an open end counts as valid, a missing start as not yet issued."""
+        return bool(self.badge_valid_from and self.badge_valid_from <= day and (
+            self.badge_valid_to is None or day <= self.badge_valid_to
+        ))
+
+
+class InspectorConflict(models.Model):
+    """A declared conflict of interest (申报回避): the inspector is not drawn for the institution while it lasts."""
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("执法人员"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="inspector_conflicts", verbose_name=_("被监督单位")
+    )
+    reason = models.CharField(_("回避事由"), max_length=200)
+    declared_on = models.DateField(_("申报日期"))
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_rule = ScopeRule(region="inspector__region__code", department="inspector__department__code")
+
+    class Meta:
+        ordering = ["inspector", "-declared_on"]
+        verbose_name = _("申报回避")
+        verbose_name_plural = _("申报回避")
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "institution", "declared_on"], name="uniq_inspector_conflict"),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("declared_on")),
+                name="conflict_ends_after_declared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector} · {self.institution}"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.declared_on <= day and (self.ended_on is None or day <= self.ended_on)
 
 
 class ImportBatch(models.Model):

@@ -10,13 +10,16 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from weijian.core.identifiers import normalize_identifier
-from weijian.core.scope import scoped
+from weijian.core.models import Role
+from weijian.core.scope import department_writable, region_writable, scope_of, scoped
 from weijian.core.text import search_key
+from weijian.registry import kinds
 from weijian.registry.models import (
     DeptCode,
     ImportBatch,
     ImportReject,
     Inspector,
+    InspectorConflict,
     Institution,
     InstitutionDept,
     Practitioner,
@@ -53,8 +56,10 @@ def institution_list(
     status: str | None = None,
     level: str | None = None,
     licence: str | None = None,
+    sector: str | None = None,
 ) -> QuerySet[Institution]:
-    """``licence``: ``expired`` (still active with an expired licence) or ``expiring`` (within 90 days)."""
+    """``licence``: ``expired`` (still active with an expired licence) or ``expiring`` (within 90 days);
+    ``sector``: one 监督专业 (``medical``, ``public_place`` …, see ``registry.kinds``), all when empty."""
     qs = _search(scoped(user, Institution.objects.select_related("district", "street")), q)
     today = dt.date.today()
     if licence == "expired":
@@ -65,6 +70,8 @@ def institution_list(
         qs = qs.filter(district__code=normalize_identifier(district))
     if kind:
         qs = qs.filter(kind=kind)
+    if sector:
+        qs = qs.filter(kind__in=kinds.kinds_of(sector))
     if status:
         qs = qs.filter(status=status)
     if level:
@@ -152,6 +159,31 @@ def inspector_get(user: Any, badge_no: str) -> Inspector:
     if inspector is None:
         raise Http404("执法人员不存在或不在您的数据权限范围内")
     return inspector
+
+
+def inspector_conflicts(user: Any, inspector: Inspector, *, on: dt.date | None = None) -> QuerySet[InspectorConflict]:
+    """The declared conflicts (申报回避) of an inspector; with ``on``, only those in force that day."""
+    qs = scoped(user, InspectorConflict.objects.filter(inspector=inspector).select_related("institution"))
+    if on is not None:
+        qs = qs.filter(declared_on__lte=on).exclude(ended_on__lt=on)
+    return qs.order_by("-declared_on")
+
+
+def linkable_users(user: Any) -> QuerySet[Any]:
+    """Accounts an Inspector record may be linked to by ``user``: 监督员 accounts of the regions and the department
+    the user may write to (never the list of every account)."""
+    from django.contrib.auth import get_user_model
+
+    scope = scope_of(user)
+    profiles = [
+        (pk, region, department)
+        for pk, region, department in get_user_model().objects.filter(profile__role=Role.INSPECTOR).values_list(
+            "pk", "profile__region__code", "profile__department__code"
+        )
+    ]
+    allowed = [pk for pk, region, department in profiles
+               if region_writable(scope, region) and department_writable(scope, department)]  # fmt: skip
+    return get_user_model().objects.filter(pk__in=allowed).order_by("username")
 
 
 def dept_names() -> dict[str, str]:

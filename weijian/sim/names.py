@@ -113,7 +113,7 @@ DEPTS: dict[str, str] = {
     "30": "医学检验科", "31": "病理科", "32": "医学影像科", "50": "中医科", "52": "中西医结合科",
 }
 
-# 执法领域 of an inspector, in display order.
+# 执法领域 codes of an inspector (rules/data/responsibilities.yaml ``fields``), in the order of the odds in city.py.
 INSPECTION_FIELDS: tuple[str, ...] = (
-    "医疗机构", "传染病防治", "公共场所", "职业卫生", "放射卫生", "生活饮用水", "学校卫生", "医疗废物", "母婴保健",
+    "medical", "infectious", "public_place", "occupational", "radiation", "water", "school", "disinfection", "maternal",
 )

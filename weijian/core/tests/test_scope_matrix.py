@@ -461,6 +461,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "registry.practitioner": {"city", "manager_a"},
     "registry.registration": {"city", "manager_a"},
     "registry.inspector": {"city", "manager_a"},
+    "registry.inspectorconflict": {"city", "manager_a"},
     "registry.deptcode": {"city", "manager_a", "system"},
     "core.region": {"system"},
     "core.department": {"system"},

@@ -24,7 +24,9 @@ from weijian.core.identifiers import (
 )
 from weijian.core.models import Department, Region, Role
 from weijian.core.scope import ASK_CITY, Scope, department_writable, region_writable
+from weijian.registry import kinds
 from weijian.registry import models as m
+from weijian.registry.fields import FieldCodeError, normalize_fields
 from weijian.registry.imports import cells
 from weijian.registry.services import PRIMARY_ELSEWHERE
 
@@ -49,12 +51,32 @@ class Column:
     default: Any = None
     hint: str = ""
     sensitive: bool = False  # a personal identifier: masked wherever it is reported back
+    aliases: tuple[str, ...] = ()  # earlier headers of the column, still accepted
 
 
 class RowError(ValueError):
     def __init__(self, column: str, value: Any, reason: str) -> None:
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
+
+
+@dataclass
+class Accounts:
+    """监督员 accounts an inspector row may link: username → (pk, region code, department code), and which
+    inspector (执法证号) each account is linked to already (stored, or by an earlier row of the file)."""
+
+    by_username: dict[str, tuple[int, str | None, str | None]]
+    linked: dict[int, str]
+
+    @classmethod
+    def load(cls) -> Accounts:
+        from django.contrib.auth import get_user_model
+
+        rows = get_user_model().objects.filter(profile__role=Role.INSPECTOR).values_list(
+            "pk", "username", "profile__region__code", "profile__department__code"
+        )
+        linked = dict(m.Inspector.objects.filter(user__isnull=False).values_list("user_id", "badge_no"))
+        return cls({username: (pk, region, dept) for pk, username, region, dept in rows}, linked)
 
 
 @dataclass
@@ -72,6 +94,7 @@ class Context:
     practitioner_owners: dict[int, str] = field(default_factory=dict)  # pk → district of the primary registration
     registered: set[tuple[int, int]] = field(default_factory=set)  # (practitioner pk, institution pk) registrations
     new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
+    accounts: Accounts | None = None  # 监督员 accounts, loaded by the first inspector row that names one
 
     def in_scope(self, region_code: str | None) -> bool:
         """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
@@ -169,11 +192,16 @@ class KindSpec:
         for column in self.columns:
             result[column.key] = column
             result[column.header] = column
+            for alias in column.aliases:
+                result[alias] = column
         return result
 
 
+LICENCE_HINT = "医疗机构填执业许可证登记号；公共场所、供水单位、消毒产品生产企业填卫生许可证号；放射、职业卫生用人单位填备案号；学校不填"
+
+
 class InstitutionSpec(KindSpec):
-    kind, title, model = "institutions", "医疗机构", m.Institution
+    kind, title, model = "institutions", "被监督单位（医疗机构、公共场所等）", m.Institution
     columns = [
         Column("institution_id", "统一社会信用代码", cells.identifier(clean_uscc)),
         Column("name", "机构名称", cells.text(200)),
@@ -185,7 +213,7 @@ class InstitutionSpec(KindSpec):
         Column("beds", "核定床位", cells.non_negative_int, False, 0),
         Column("ownership", "举办性质", cells.choice(m.Ownership), False, "private"),
         Column("profit", "经营性质", cells.choice(m.ProfitStatus), False, "forprofit"),
-        Column("licence_no", "执业许可证登记号", cells.text(40), False, ""),
+        Column("licence_no", "许可证（备案）编号", cells.text(40), False, "", hint=LICENCE_HINT, aliases=("执业许可证登记号",)),
         Column("licence_valid_from", "许可证有效期起", cells.date, False),
         Column("licence_valid_to", "许可证有效期止", cells.date, False),
         Column("status", "状态", cells.choice(m.InstitutionStatus), False, "active"),
@@ -212,6 +240,11 @@ class InstitutionSpec(KindSpec):
             if street.parent_id != district.pk:
                 raise RowError("street_code", row["street_code"], "该街道不属于所填的区")
         _check_period(row, "licence_valid_from", "licence_valid_to")
+        if kinds.licence_of(row["kind"]) == m.LicenceKind.NONE and (
+            row["licence_no"] or row.get("licence_valid_from") or row.get("licence_valid_to")
+        ):
+            label = m.InstitutionKind(row["kind"]).label
+            raise RowError("licence_no", row["licence_no"], f"{label}没有卫生健康部门核发的许可证或备案，许可证各列应留空")
         obj = {
             "uscc": row["institution_id"], "name": row["name"], "kind": row["kind"], "level": row["level"],
             "ownership": row["ownership"], "profit": row["profit"], "district_id": district.pk,
@@ -374,11 +407,15 @@ class InspectorSpec(KindSpec):
         Column("name", "姓名", cells.text(50)),
         Column("department", "部门", cells.text(60)),
         Column("region_code", "所属区划代码", REGION_CODE),
-        Column("fields", "执法领域", cells.text(300), False, ""),
+        Column("fields", "执法领域", cells.text(300), False, "", hint="执法领域代码或名称，以分号分隔"),
         Column("active", "在岗", cells.boolean, False, True),
+        Column("badge_valid_from", "执法证有效期起", cells.date, False),
+        Column("badge_valid_to", "执法证有效期止", cells.date, False),
+        Column("username", "平台账号", cells.text(150), False, hint="已开通的监督员账号用户名；留空则不变"),
     ]
     key_fields = ("badge_no",)
-    compare_fields = ("name", "department_id", "region_id", "fields", "active")
+    compare_fields = ("name", "department_id", "region_id", "fields", "active", "badge_valid_from", "badge_valid_to",
+                      "user_id")  # fmt: skip
 
     def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
         if stored is not None and not (
@@ -396,13 +433,36 @@ class InspectorSpec(KindSpec):
         if department is None:
             raise RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）")
         region = _region(ctx, row["region_code"], "region_code", ("province", "city", "district"))
-        fields = ";".join(f.strip() for f in row["fields"].replace("；", ";").replace("、", ";").split(";") if f.strip())
-        obj = {
+        try:
+            fields = normalize_fields(row["fields"])
+        except FieldCodeError as exc:
+            raise RowError("fields", row["fields"], str(exc)) from exc
+        _check_period(row, "badge_valid_from", "badge_valid_to")
+        obj: dict[str, Any] = {
             "badge_no": row["badge_no"], "name": row["name"], "department_id": department.pk,
             "region_id": region.pk, "fields": fields, "active": row["active"],
+            "badge_valid_from": row.get("badge_valid_from"), "badge_valid_to": row.get("badge_valid_to"),
         }  # fmt: skip
+        if row.get("username"):  # a blank cell leaves the stored link as it is
+            obj["user_id"] = self._account(ctx, row["username"], row["badge_no"])
         obj["search_text"] = m.search_text_of(m.Inspector, obj)
         return obj
+
+
+    def _account(self, ctx: Context, username: str, badge_no: str) -> int:
+        if ctx.accounts is None:
+            ctx.accounts = Accounts.load()
+        account = ctx.accounts.by_username.get(username)
+        if account is None:
+            raise RowError("username", username, "没有该用户名的监督员账号（平台账号须先由系统管理员开通，角色为监督员）")
+        pk, account_region, account_department = account
+        if not (region_writable(ctx.scope, account_region) and department_writable(ctx.scope, account_department)):
+            raise RowError("username", username, "该账号不在您的数据权限范围内")
+        other = ctx.accounts.linked.get(pk)
+        if other is not None and other != badge_no:
+            raise RowError("username", username, f"该账号已关联执法证号 {other} 的执法人员，一个账号只能关联一名执法人员")
+        ctx.accounts.linked[pk] = badge_no
+        return pk
 
 
 class RegionLevel(models.TextChoices):
