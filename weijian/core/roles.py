@@ -14,7 +14,8 @@ from weijian.core.models import Role
 _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscope", "registration", "inspector",
              "inspectorconflict")
 _ALL = ("view", "add", "change", "delete")
-_ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore")
+_ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore",
+              "clues.view_clue")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CITY_ADMIN: (
