@@ -71,7 +71,7 @@ def test_inspector_fills_the_checklist_on_a_phone_and_the_team_closes_it(
     page.unroute("**/finding/")
     page.route("**/finding/", lambda route: route.fulfill(status=500, body="server error"))  # the server fails
     first.get_by_role("button", name="保存本项").click()
-    page.wait_for_function("document.querySelector('form.line-form .line-error').textContent.includes('500')")
+    first.locator(".line-error", has_text="500").wait_for()
     page.unroute("**/finding/")
     assert not inspection.findings.exclude(outcome="").exists(), "nothing reached the server"
 
