@@ -20,7 +20,7 @@ def declared_keys() -> dict[str, list[str]]:
     return {
         routing.DISPOSAL_FILE: [f"deadline_working_days.{s}" for s in Severity.values],
         # a rule may have no route (its items wait in triage); a route for a rule that does not exist is a typo
-        routing.ROUTING_FILE: [f"routes.{rule}.department" for rule in RULES if rule in routes],
+        routing.ROUTING_FILE: [f"routes.{rule}.duty" for rule in RULES if rule in routes],
     }
 
 
@@ -31,6 +31,9 @@ def alerts_rules_files(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     for rule in sorted(set(routes) - set(RULES)):
         errors.append(Error(f"{routing.ROUTING_FILE}.yaml: routes.{rule} 不是已知的分析规则（是否拼写错误？）",
                             hint="规则编号见 weijian.analytics.registry.RULES", id="weijian.E002"))  # fmt: skip
+    for bad in routing.unknown_duties():
+        errors.append(Error(f"{routing.ROUTING_FILE}.yaml: {bad} 不是责任清单中的职责代码",
+                            hint="职责代码见 weijian/rules/data/responsibilities.yaml", id="weijian.E003"))  # fmt: skip
     for name, keys in declared_keys().items():
         try:
             loader.check_keys(name, keys)

@@ -74,6 +74,30 @@ def demo_accounts_setup() -> list[DemoAccount]:
         Profile.objects.update_or_create(
             user=user, defaults={"role": role, "department": department, "region": region, "institution": inst}
         )
+        if role == Role.INSPECTOR and department is not None and region is not None:
+            _link_inspector(user, department, region)
         accounts.append(DemoAccount(username, Role(role).label, description))
     audit_record(actor="demo", action="core.demo_accounts.setup", data={"users": [a.username for a in accounts]})
     return accounts
+
+
+def _link_inspector(user: object, department: Department, region: Region) -> None:
+    """The demo 监督员 is an officer of the 执法人员名录: the first active inspector of the district and department
+    whose 执法证 is valid today (linked once; the record takes the account's name so pages agree)."""
+    import datetime as dt
+
+    from weijian.registry.models import Inspector
+
+    if Inspector.objects.filter(user=user).exists():
+        return
+    today = dt.date.today()
+    candidates = Inspector.objects.filter(
+        department=department, region=region, active=True, user__isnull=True, badge_valid_from__lte=today
+    ).exclude(badge_valid_to__lt=today).order_by("badge_no")
+    inspector = candidates.first()
+    if inspector is None:
+        return
+    inspector.user = user
+    inspector.name = getattr(user, "first_name", "") or inspector.name
+    inspector.refresh_derived()
+    inspector.save(update_fields=["user", "name", "search_text", "updated_at"])

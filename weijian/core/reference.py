@@ -1,4 +1,5 @@
-"""Reference data shipped with weijian: regions (行政区划) and departments with their duties.
+"""Reference data shipped with weijian: regions (行政区划) and departments with their duties (the latter from the
+responsibility list, ``rules/data/responsibilities.yaml``).
 
 Regions come from one file, ``data/regions-shanghai-wuxi-2023.csv`` (国家统计局 统计用区划代码, down
 to 乡镇/街道), whose edition ``data/regions-edition.yaml`` records; :func:`edition_line` is how the
@@ -83,15 +84,19 @@ def sync_regions(region_model: Any) -> int:
 
 
 def sync_departments(department_model: Any, duty_model: Any) -> int:
+    """Upsert the departments of the responsibility list in force today and replace their duties' texts."""
+    import datetime as dt
+
+    from weijian.core.responsibility import departments
+
     count = 0
-    for entry in _load("departments.yaml"):
+    for entry in departments(dt.date.today()).values():
         department, _ = department_model.objects.update_or_create(
-            code=entry["code"],
-            defaults={"name": entry["name"], "is_lead": bool(entry.get("lead")), "basis": entry.get("basis", "")},
+            code=entry.code, defaults={"name": entry.name, "is_lead": entry.lead, "basis": entry.basis}
         )
         duty_model.objects.filter(department=department).delete()
         duty_model.objects.bulk_create(
-            duty_model(department=department, text=text, ordinal=n) for n, text in enumerate(entry["duties"])
+            duty_model(department=department, text=duty.text, ordinal=n) for n, duty in enumerate(entry.duties)
         )
         count += 1
     return count

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from weijian.core.scope import scoped
+from weijian.registry.kinds import medical_kinds
 
 
 def url_patterns() -> dict[str, URLPattern]:
@@ -54,11 +55,14 @@ class Shape:
     field: str = "pk"
     every: bool = False
     sample: int | None = None
+    every_where: tuple[tuple[str, Any], ...] = ()  # with ``every``: every record matching, a sample of the others
 
 
 # URL name → how to fill it. A new page with arguments adds its row here.
 SHAPES: dict[str, Shape] = {
-    "registry:institution_detail": Shape("registry.Institution", "uscc", "uscc", every=True),
+    # every medical institution's profile (grades, alerts, staff), a sample of the other supervised units
+    "registry:institution_detail": Shape("registry.Institution", "uscc", "uscc", every=True,
+                                         every_where=(("kind__in", medical_kinds()),)),
     "registry:practitioner_detail": Shape("registry.Practitioner", "cert_no", "cert_no"),
     "registry:inspector_detail": Shape("registry.Inspector", "badge_no", "badge_no"),
     "registry:import_batch": Shape("registry.ImportBatch", "pk"),
@@ -91,6 +95,7 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "registry:institution_list": [
         {}, {"page": "2"}, {"q": "医院"}, {"licence": "expired"}, {"licence": "expiring"}, {"status": "suspended"},
         {"kind": "aesthetic_clinic"}, {"level": "III"}, {"format": "xlsx"}, {"page": "9999"},
+        {"sector": "public_place"}, {"sector": "school", "licence": "expired"}, {"kind": "hotel"},
     ],
     "registry:practitioner_list": [{}, {"page": "2"}, {"q": "王"}, {"status": "revoked"}, {"format": "xlsx"}],
     "registry:inspector_list": [{}, {"active": "0"}, {"department": "market"}, {"format": "xlsx"}],
@@ -162,7 +167,11 @@ def _urls_for_role(user: Any, sample: int) -> Iterator[tuple[str, str]]:
         if name in SHAPES:
             shape = SHAPES[name]
             qs = _scoped_or_all(user, _model(shape.model))
-            records = qs.order_by("pk") if shape.every else _sample(qs, min(sample, shape.sample or sample))
+            if shape.every and shape.every_where:
+                where = dict(shape.every_where)
+                records = [*qs.filter(**where).order_by("pk"), *_sample(qs.exclude(**where), sample)]
+            else:
+                records = qs.order_by("pk") if shape.every else _sample(qs, min(sample, shape.sample or sample))
             for record in records:
                 yield name, reverse(name, kwargs={shape.kwarg: getattr(record, shape.field)})
         elif name in FIXED:

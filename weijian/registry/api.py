@@ -22,7 +22,8 @@ from weijian.registry.imports.specs import SPECS
 router = Router(tags=["registry"])
 
 ImportKind = Literal[
-    "regions", "institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations", "inspectors"
+    "regions", "institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations", "inspectors",
+    "inspector_conflicts",
 ]
 
 

@@ -26,9 +26,15 @@ from weijian.registry.imports.specs import SPECS, KindSpec
 
 SYSTEM_SCOPE = Scope(role="city_admin", region_prefix=None, department_code=None, institution_id=None)
 ORDER = (
-    "regions", "institutions", "institution_depts", "practitioners", "practitioner_scopes", "registrations",
-    "inspectors",
+    "regions", "institutions", "supervised_units", "institution_depts", "practitioners", "practitioner_scopes",
+    "registrations", "inspectors", "inspector_conflicts",
 )  # fmt: skip
+TABLE_KINDS = {"supervised_units": "institutions"}  # a table imported by another table's import kind
+
+
+def kind_of(table: str) -> str:
+    """The import kind that reads ``table`` (its own name unless :data:`TABLE_KINDS` says otherwise)."""
+    return TABLE_KINDS.get(table, table)
 
 
 @dataclass
@@ -60,12 +66,12 @@ def load_registry(folder: Path, actor: Any = "cli", progress: Callable[[str], No
         started = time.perf_counter()
         sheet = read_path(path, None)
         result = import_sheet(
-            kind=table, sheet=sheet, filename=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            kind=kind_of(table), sheet=sheet, filename=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
             actor=actor, scope=SYSTEM_SCOPE,
         )  # fmt: skip
         step = LoadStep(table, time.perf_counter() - started, result)
         if result.ok:
-            step.scrubbed = scrub_identifiers(path, SPECS[table])
+            step.scrubbed = scrub_identifiers(path, SPECS[kind_of(table)])
         steps.append(step)
     return steps
 

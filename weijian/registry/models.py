@@ -104,6 +104,12 @@ class WastewaterClass(models.TextChoices):
     GENERAL_SEWER = "general_sewer", _("综合医疗机构（排入管网）")
 
 
+LICENCE_NUMBER_LABELS = {
+    LicenceKind.PRACTICE: _("执业许可证登记号"), LicenceKind.HYGIENE: _("卫生许可证号"), LicenceKind.FILING: _("备案号"),
+    LicenceKind.NONE: _("许可证号"),
+}  # fmt: skip
+
+
 class DeptCode(models.Model):
     """A 诊疗科目 of the 医疗机构诊疗科目名录: ``03`` 内科, ``03.01`` 呼吸内科专业 …"""
 
@@ -171,6 +177,15 @@ class Institution(Searchable, models.Model):
     @property
     def is_medical(self) -> bool:
         return self.sector == Sector.MEDICAL
+
+    @property
+    def sector_label(self) -> str:
+        return str(Sector(self.sector).label) if self.sector in Sector.values else ""
+
+    @property
+    def licence_label(self) -> str:
+        """What the licence number is called for this unit's kind (执业许可证登记号, 卫生许可证号, 备案号)."""
+        return str(LICENCE_NUMBER_LABELS.get(self.licence_kind, LICENCE_NUMBER_LABELS[LicenceKind.NONE]))
 
     def licence_valid_on(self, day: dt.date) -> bool:
         return bool(

@@ -31,6 +31,7 @@ from weijian.registry.models import (
     Practitioner,
     PractitionerKind,
     PractitionerStatus,
+    Sector,
 )
 
 PAGE_SIZE = 30
@@ -63,6 +64,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         status=_clean(request.GET.get("status"), InstitutionStatus.values),
         level=_clean(request.GET.get("level"), InstitutionLevel.values),
         licence=_clean(request.GET.get("licence"), ("expired", "expiring")),
+        sector=_clean(request.GET.get("sector"), Sector.values),
     )
     if request.GET.get("format") == "xlsx":
         return _xlsx(request, Institution, qs, "医疗机构")
@@ -71,7 +73,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "registry/institution_list.html",
         {
             "page": _page(request, qs), "q": q, "districts": districts_in_scope(request.user), "kinds": InstitutionKind.choices,
-            "statuses": InstitutionStatus.choices, "levels": InstitutionLevel.choices, "params": request.GET, "exportable": True,
+            "sectors": Sector.choices, "statuses": InstitutionStatus.choices, "levels": InstitutionLevel.choices, "params": request.GET, "exportable": True,
         },
     )  # fmt: skip
 
@@ -149,7 +151,12 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspector_detail(request: HttpRequest, badge_no: str) -> HttpResponse:
-    return render(request, "registry/inspector_detail.html", {"x": selectors.inspector_get(request.user, badge_no)})
+    inspector = selectors.inspector_get(request.user, badge_no)
+    today = dt.date.today()
+    return render(request, "registry/inspector_detail.html", {
+        "x": inspector, "badge_valid": inspector.badge_valid_on(today),
+        "conflicts": selectors.inspector_conflicts(request.user, inspector), "today": today,
+    })  # fmt: skip
 
 
 @login_required

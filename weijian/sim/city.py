@@ -44,6 +44,7 @@ from stdnum.cn import ric, uscc
 
 from weijian.core.reference import streets_of
 from weijian.sim import names as N
+from weijian.sim import supervised
 
 AS_OF = date(2025, 1, 1)
 """The registries describe the city on this day; the activity year is the one that starts here."""
@@ -67,6 +68,7 @@ class Preset:
     inspectors: int
     streets_per_district: tuple[int, int] = (5, 15)
     grids_per_street: tuple[int, int] = (2, 4)
+    supervised_scale: float = 0.05  # × the per-district counts of supervised units (weijian.sim.supervised)
 
 
 PRESETS: dict[str, Preset] = {
@@ -76,6 +78,7 @@ PRESETS: dict[str, Preset] = {
         practitioners=2_500,
         inspectors=40,
         streets_per_district=(5, 8),
+        supervised_scale=0.5,
     ),
     "city": Preset(
         districts=tuple(N.DISTRICTS),
@@ -83,10 +86,12 @@ PRESETS: dict[str, Preset] = {
         practitioners=80_000,
         inspectors=1_500,
         streets_per_district=(8, 15),
+        supervised_scale=1.0,
     ),
 }
 
-_STREAMS = ("regions", "institutions", "depts", "practitioners", "registrations", "inspectors")
+_STREAMS = ("regions", "institutions", "depts", "practitioners", "registrations", "inspectors", "supervised",
+            "conflicts")  # append only: a stream's seed is its position
 
 
 def _rng(seed: int, stream: str) -> np.random.Generator:
@@ -129,8 +134,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     "inspectors": _schema(
         ("badge_no", _STR, False), ("name", _STR, False), ("department", _STR, False),
         ("region_code", _STR, False), ("fields", _STR, False), ("active", pa.bool_(), False),
+        ("badge_valid_from", _DATE, False), ("badge_valid_to", _DATE, False),
+    ),
+    "inspector_conflicts": _schema(
+        ("badge_no", _STR, False), ("institution_id", _STR, False), ("reason", _STR, False),
+        ("declared_on", _DATE, False), ("ended_on", _DATE, True),
     ),
 }
+SCHEMAS["supervised_units"] = supervised.schema(SCHEMAS["institutions"])
 
 SORT_KEYS: dict[str, list[str]] = {
     "regions": ["code"],
@@ -140,6 +151,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "practitioner_scopes": ["practitioner_id", "dept_code"],
     "registrations": ["practitioner_id", "institution_id", "valid_from"],
     "inspectors": ["badge_no"],
+    "supervised_units": ["institution_id"],
+    "inspector_conflicts": ["badge_no", "institution_id", "declared_on"],
 }
 
 
@@ -932,12 +945,12 @@ DEPARTMENTS: dict[str, float] = {
 }
 # Likelihood of each 执法领域 (in names.INSPECTION_FIELDS order) by department.
 _FIELD_ODDS: dict[str, tuple[float, ...]] = {
-    "health": (0.8, 0.4, 0.35, 0.2, 0.15, 0.2, 0.2, 0.3, 0.15),
-    "market": (0.6, 0.0, 0.5, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0),
-    "insurance": (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
-    "drug": (0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.3, 0.0),
-    "tcm": (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
-    "cdc": (0.0, 0.9, 0.2, 0.2, 0.2, 0.5, 0.5, 0.2, 0.0),
+    "health": (0.8, 0.4, 0.35, 0.2, 0.15, 0.2, 0.2, 0.3, 0.15, 0.0, 0.0, 0.0, 0.0),
+    "market": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7, 0.6, 0.0, 0.2),
+    "insurance": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0),
+    "drug": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0),
+    "tcm": (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    "cdc": (0.0, 0.9, 0.2, 0.2, 0.2, 0.5, 0.5, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0),
 }
 
 
@@ -951,7 +964,8 @@ def _inspection_fields(rng: np.random.Generator, departments: np.ndarray) -> lis
 
 
 def build_inspectors(rng: np.random.Generator, preset: Preset) -> pa.Table:
-    """执法证号 ``31`` + the district's 4 digits + a 6-digit serial, unique per district."""
+    """执法证号 ``31`` + the district's 4 digits + a 6-digit serial, unique per district. The 执法证 runs 5 years
+    from 2020–2024; about 4 % ran out before :data:`AS_OF` and were not renewed."""
     n = preset.inspectors
     districts = np.array(preset.districts)
     region = districts[rng.choice(len(districts), size=n, p=_district_weights(preset.districts))]
@@ -961,10 +975,44 @@ def build_inspectors(rng: np.random.Generator, preset: Preset) -> pa.Table:
         serial[sel] = rng.choice(999_999, size=len(sel), replace=False) + 1
     badges = np.array([f"31{d[2:]}{s:06d}" for d, s in zip(region, serial, strict=True)])
     departments = _pick(rng, DEPARTMENTS, n)
+    fields = _inspection_fields(rng, departments)
+    active = rng.random(n) < 0.95
+    badge_from = _uniform_dates(rng, "2020-01-01", _LAST, n)
+    expired = rng.random(n) < 0.04
+    badge_from[expired] = _uniform_dates(rng, "2015-01-01", "2019-12-31", int(expired.sum()))
     return _table("inspectors", {
         "badge_no": badges, "name": person_names(rng, rng.random(n) < 0.45), "department": departments,
-        "region_code": region, "fields": _inspection_fields(rng, departments), "active": rng.random(n) < 0.95,
+        "region_code": region, "fields": fields, "active": active,
+        "badge_valid_from": badge_from, "badge_valid_to": _five_year_end(badge_from),
     })
+
+
+_CONFLICT_REASONS = ("近亲属在该单位任职", "曾在该单位任职未满两年", "配偶为该单位股东", "与该单位负责人有其他利害关系")
+
+
+def build_conflicts(rng: np.random.Generator, inspectors: pa.Table, institutions: pa.Table) -> pa.Table:
+    """申报回避: about 5 % of inspectors declared a conflict with an institution of their district; a few ended."""
+    badge = inspectors["badge_no"].to_numpy(zero_copy_only=False)
+    region = inspectors["region_code"].to_numpy(zero_copy_only=False)
+    inst_ids = institutions["institution_id"].to_numpy(zero_copy_only=False)
+    inst_district = institutions["district_code"].to_numpy(zero_copy_only=False)
+    chosen = np.flatnonzero(rng.random(len(badge)) < 0.05)
+    if len(chosen) == 0 and len(badge):
+        chosen = np.array([int(rng.integers(len(badge)))])
+    rows: dict[str, list[object]] = {k: [] for k in ("badge_no", "institution_id", "reason", "declared_on", "ended_on")}
+    for i in chosen:
+        pool = np.flatnonzero(inst_district == region[i])
+        if len(pool) == 0:
+            continue
+        declared = _uniform_dates(rng, "2021-01-01", _LAST, 1)[0]
+        ended = _uniform_dates(rng, declared, _LAST, 1)[0] if rng.random() < 0.2 else np.datetime64("NaT")
+        rows["badge_no"].append(badge[i])
+        rows["institution_id"].append(inst_ids[pool[rng.integers(len(pool))]])
+        rows["reason"].append(_CONFLICT_REASONS[rng.integers(len(_CONFLICT_REASONS))])
+        rows["declared_on"].append(declared)
+        rows["ended_on"].append(ended)
+    return _table("inspector_conflicts", {**rows, "declared_on": np.array(rows["declared_on"], dtype="M8[D]"),
+                                          "ended_on": np.array(rows["ended_on"], dtype="M8[D]")})  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -979,10 +1027,15 @@ def generate(preset: Preset, seed: int) -> dict[str, pa.Table]:
     people, practitioners, scopes = build_practitioners(_rng(seed, "practitioners"), preset, inst)
     registrations = build_registrations(_rng(seed, "registrations"), people, inst)
     inspectors = build_inspectors(_rng(seed, "inspectors"), preset)
+    units = _table("supervised_units", supervised.build(
+        _rng(seed, "supervised"), preset.districts, preset.supervised_scale, streets, AS_OF,
+        set(institutions["institution_id"].to_pylist()),
+    ))  # fmt: skip
+    conflicts = build_conflicts(_rng(seed, "conflicts"), inspectors, institutions)
     return {
         "regions": regions, "institutions": institutions, "institution_depts": depts,
         "practitioners": practitioners, "practitioner_scopes": scopes, "registrations": registrations,
-        "inspectors": inspectors,
+        "inspectors": inspectors, "supervised_units": units, "inspector_conflicts": conflicts,
     }
 
 

@@ -116,4 +116,5 @@ DEPTS: dict[str, str] = {
 # 执法领域 codes of an inspector (rules/data/responsibilities.yaml ``fields``), in the order of the odds in city.py.
 INSPECTION_FIELDS: tuple[str, ...] = (
     "medical", "infectious", "public_place", "occupational", "radiation", "water", "school", "disinfection", "maternal",
+    "price", "advertising", "insurance_fund", "drug",
 )

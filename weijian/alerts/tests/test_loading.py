@@ -44,7 +44,7 @@ def test_routing_follows_rules_data(registry: dict[str, str], tmp_path: Path) ->
     routing = WorkItem.objects.get(rule_id="waste_weight_gap").routing
     assert routing["source"] == "rules" and routing["department"] == "eco"
     assert routing["rule"]["file"] == "alert_routing.yaml"
-    assert routing["rule"]["key"] == "routes.waste_weight_gap.department"
+    assert routing["rule"]["key"] == "routes.waste_weight_gap.duty" and routing["duty"] == "eco.waste"
     assert routing["rule"]["effective_from"] == "2020-01-01" and routing["rule"]["as_of"] == "2025-01-01"
     assert routing["rule"]["sha256"] == loader.file_hash("alert_routing")
     assert "生态环境" in routing["rule"]["basis"]
@@ -106,9 +106,9 @@ def test_loading_twice_creates_nothing_and_a_later_run_adds_lines(registry: dict
 def test_every_rule_of_the_library_is_routed_to_a_known_department() -> None:
     from weijian.alerts import routing
     from weijian.analytics.registry import RULES
-    from weijian.core.reference import _load
+    from weijian.core.responsibility import departments
 
-    known = {d["code"] for d in _load("departments.yaml")}
+    known = set(departments(dt.date.today()))
     for rule_id in RULES:
         department = routing.department_for(rule_id, dt.date.today())
         assert department in known, (rule_id, department)

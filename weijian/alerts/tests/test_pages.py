@@ -212,4 +212,4 @@ def test_item_page_prints_the_rules_it_used(registry: dict[str, str], tmp_path: 
     small = page.content.decode().split('id="rules-used"')[1]
     assert "参数 threshold = 40.0（自 2012-08-01 起，卫生部令第84号，a.yaml）" in small
     assert "参数 threshold = 35.0（自 2025-07-01 起，本市2025年目标，a.yaml）" in small
-    assert "分析规则数据 sha256 eeeeeeeeeeee" in small and "routes.antimicrobial_intensity.department" in small
+    assert "分析规则数据 sha256 eeeeeeeeeeee" in small and "routes.antimicrobial_intensity.duty" in small

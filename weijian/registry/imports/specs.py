@@ -95,6 +95,7 @@ class Context:
     registered: set[tuple[int, int]] = field(default_factory=set)  # (practitioner pk, institution pk) registrations
     new_regions: dict[str, str] = field(default_factory=dict)  # code → level, added by earlier rows
     accounts: Accounts | None = None  # 监督员 accounts, loaded by the first inspector row that names one
+    inspectors: dict[str, tuple[int, str, str]] | None = None  # badge_no → (pk, region, department), loaded on use
 
     def in_scope(self, region_code: str | None) -> bool:
         """The write-side guard's region rule (``weijian.core.scope.region_writable``) for this import."""
@@ -465,6 +466,48 @@ class InspectorSpec(KindSpec):
         return pk
 
 
+class InspectorConflictSpec(KindSpec):
+    """申报回避: kept by whoever keeps the inspector (region and department); the institution must exist."""
+
+    kind, title, model = "inspector_conflicts", "执法人员申报回避", m.InspectorConflict
+    columns = [
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no)),
+        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc)),
+        Column("reason", "回避事由", cells.text(200)),
+        Column("declared_on", "申报日期", cells.date),
+        Column("ended_on", "终止日期", cells.date, False, hint="回避情形消除之日；留空表示仍须回避"),
+    ]
+    key_fields = ("inspector_id", "institution_id", "declared_on")
+    compare_fields = ("reason", "ended_on")
+
+    def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        if ctx.inspectors is None:
+            ctx.inspectors = {
+                badge: (pk, region, department)
+                for pk, badge, region, department in m.Inspector.objects.values_list(
+                    "pk", "badge_no", "region__code", "department__code"
+                ).iterator(chunk_size=5000)
+            }
+            ctx.institutions = dict(m.Institution.objects.values_list("uscc", "pk").iterator(chunk_size=5000))
+        inspector = ctx.inspectors.get(row["badge_no"])
+        if inspector is None:
+            raise RowError("badge_no", row["badge_no"], "执法人员名录中没有该执法证号，请先导入执法人员")
+        institution = ctx.institutions.get(row["institution_id"])
+        if institution is None:  # any district's institution: an inspector may be related to one elsewhere
+            raise RowError("institution_id", row["institution_id"], "主体库中没有该统一社会信用代码")
+        if row.get("ended_on") and row["ended_on"] < row["declared_on"]:
+            raise RowError("ended_on", row["ended_on"], "终止日期早于申报日期")
+        return {"inspector_id": inspector[0], "institution_id": institution, "reason": row["reason"],
+                "declared_on": row["declared_on"], "ended_on": row.get("ended_on"), "_badge": row["badge_no"]}  # fmt: skip
+
+    def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+        """The inspector is part of the key, so stored and new rows share it."""
+        assert ctx.inspectors is not None
+        _pk, region, department = ctx.inspectors[obj["_badge"]]
+        if not (ctx.in_scope(region) and department_writable(ctx.scope, department)):
+            raise RowError("badge_no", obj["_badge"], "该执法人员不在您的数据权限范围内")
+
+
 class RegionLevel(models.TextChoices):
     """The levels an office imports; districts and above ship with the platform."""
 
@@ -546,5 +589,6 @@ SPECS: dict[str, KindSpec] = {
         PractitionerScopeSpec(),
         RegistrationSpec(),
         InspectorSpec(),
+        InspectorConflictSpec(),
     )
 }

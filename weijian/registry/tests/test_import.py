@@ -199,22 +199,27 @@ def test_sim_city_registry_as_csv_imports_with_weijian_import_and_nothing_reject
     import pyarrow.csv as pacsv
 
     from weijian.core.models import Region
-    from weijian.registry.loading import ORDER
-    from weijian.registry.models import Inspector, Registration
+    from weijian.registry import kinds
+    from weijian.registry.loading import ORDER, kind_of
+    from weijian.registry.models import Inspector, InspectorConflict, Registration
     from weijian.sim import city
 
-    tiny = city.Preset(districts=("310101", "310115"), institutions=12, practitioners=60, inspectors=4,
+    tiny = city.Preset(districts=("310101", "310115"), institutions=12, practitioners=60, inspectors=40,
                        streets_per_district=(2, 2))  # fmt: skip
     tables = city.generate(tiny, seed=3)
     assert ORDER[0] == "regions" and set(ORDER) == set(tables)
-    for kind in ORDER:
-        path = tmp_path / f"{kind}.csv"
-        pacsv.write_csv(tables[kind], path)
-        call_command("import", kind, str(path))  # raises CommandError (exit 1) on any rejected row
+    for table in ORDER:
+        path = tmp_path / f"{table}.csv"
+        pacsv.write_csv(tables[table], path)
+        call_command("import", kind_of(table), str(path))  # raises CommandError (exit 1) on any rejected row
     assert ImportBatch.objects.filter(rejected=0).count() == len(ORDER)
-    assert Institution.objects.count() == 12 and Practitioner.objects.count() == 60
+    units = tables["supervised_units"].num_rows
+    assert Institution.objects.count() == 12 + units and Practitioner.objects.count() == 60
+    assert {i.sector for i in Institution.objects.exclude(kind__in=kinds.medical_kinds())} == set(kinds.SECTORS) - {"medical"}
+    assert InspectorConflict.objects.count() == tables["inspector_conflicts"].num_rows > 0
+    assert Inspector.objects.exclude(badge_valid_to=None).count() == 40
     assert Registration.objects.count() == tables["registrations"].num_rows
-    assert Inspector.objects.count() == 4
+    assert Inspector.objects.count() == 40
     grids = [r for r in tables["regions"].to_pylist() if r["level"] == "grid"]
     assert Region.objects.filter(level="grid").count() == len(grids)
     assert all(p.id_masked.count("*") == 8 for p in Practitioner.objects.all())

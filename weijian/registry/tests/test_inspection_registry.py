@@ -143,3 +143,30 @@ def test_conflict_is_in_force_between_its_dates_and_ends_after_it_is_declared(re
     with pytest.raises(IntegrityError), transaction.atomic():
         InspectorConflict.objects.create(inspector=wang, institution=institution, reason="x",
                                          declared_on=dt.date(2025, 3, 2), ended_on=dt.date(2025, 3, 1))  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_demo_inspector_account_is_an_officer_of_the_directory(registry: dict[str, str], settings: Any) -> None:
+    from weijian.core.demo import demo_accounts_setup
+
+    Inspector.objects.filter(badge_no="31010100000001").update(badge_valid_from=dt.date(2020, 1, 1))
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo_accounts_setup()
+    wang = Inspector.objects.get(badge_no="31010100000001")
+    assert wang.user is not None and wang.user.username == "inspector_a" and wang.name == "王强"
+    demo_accounts_setup()  # again: still the one link
+    assert Inspector.objects.filter(user__isnull=False).count() == 1
+
+
+def test_analytics_reads_medical_institutions_only() -> None:
+    """The analytics contract's institution kinds are exactly the medical sector's: a hotel in an analytics
+    dataset is a rejected row, never counted as a hospital; the synthetic city writes other units apart."""
+    from weijian.analytics.schema import TABLES
+    from weijian.sim import city
+
+    kind = next(c for c in TABLES["institutions"].columns if c.name == "kind")
+    assert set(kind.enum or ()) == set(kinds.medical_kinds())
+    tiny = city.Preset(districts=("310101",), institutions=6, practitioners=20, inspectors=2, streets_per_district=(1, 1))
+    tables = city.generate(tiny, seed=1)
+    assert set(tables["institutions"].column("kind").to_pylist()) <= set(kinds.medical_kinds())
+    assert not set(tables["supervised_units"].column("kind").to_pylist()) & set(kinds.medical_kinds())

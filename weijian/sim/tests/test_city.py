@@ -17,7 +17,7 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from weijian.core.reference import streets_of
-from weijian.sim import city
+from weijian.sim import city, supervised
 from weijian.sim.names import DEPTS, DISTRICTS, INSPECTION_FIELDS
 
 TINY = city.Preset(districts=("310101", "310112"), institutions=80, practitioners=600, inspectors=12,
@@ -236,3 +236,40 @@ def test_presets_cover_shanghai() -> None:
     assert set(city.PRESETS["city"].districts) == set(DISTRICTS) and len(DISTRICTS) == 16
     assert all(code.startswith("31") for code in DISTRICTS) and DISTRICTS["310115"] == "浦东新区"
     assert set(city.PRESETS["small"].districts) == {"310101", "310104", "310106", "310115"}
+
+
+def test_supervised_units_have_their_kinds_licences_and_never_reuse_an_institution_id(
+    tables: dict[str, pa.Table],
+) -> None:
+    from weijian.registry import kinds
+
+    units = rows(tables["supervised_units"])
+    per_district = supervised.counts(1, TINY.supervised_scale)
+    assert len(units) == sum(per_district.values()) * len(TINY.districts)
+    medical = {r["institution_id"] for r in rows(tables["institutions"])}
+    ids = [r["institution_id"] for r in units]
+    assert len(set(ids)) == len(ids) and not set(ids) & medical and all(uscc.is_valid(i) for i in ids)
+    for r in units:
+        licence = kinds.licence_of(r["kind"])
+        assert kinds.sector_of(r["kind"]) != "medical"
+        assert bool(r["licence_no"]) == (licence != "none"), r
+        assert (r["licence_valid_to"] is not None) == (licence == "hygiene"), r
+    ends = [r["licence_valid_to"] for r in units if r["licence_valid_to"]]
+    assert any(e < city.AS_OF for e in ends) or len(ends) < 20
+
+
+def test_city_preset_has_hundreds_of_public_places_per_district() -> None:
+    big = supervised.counts(1, city.PRESETS["city"].supervised_scale)
+    public_places = sum(big[k] for k in ("hotel", "bath", "swimming_pool", "beauty_salon"))
+    assert public_places >= 200 and 10 <= big["water_supplier"] < 100 and 10 <= big["school"] < 100
+    assert all(big[k] < 10 for k in ("disinfection_maker", "radiological_employer", "occupational_employer"))
+
+
+def test_inspectors_badge_validity_and_conflicts(tables: dict[str, pa.Table]) -> None:
+    inspectors = rows(tables["inspectors"])
+    assert all(r["badge_valid_to"] > r["badge_valid_from"] for r in inspectors)
+    known = {r["badge_no"]: r["region_code"] for r in inspectors}
+    districts = {r["institution_id"]: r["district_code"] for r in rows(tables["institutions"])}
+    for conflict in rows(tables["inspector_conflicts"]):
+        assert districts[conflict["institution_id"]] == known[conflict["badge_no"]]
+        assert conflict["ended_on"] is None or conflict["ended_on"] >= conflict["declared_on"]
