@@ -141,6 +141,40 @@ def _dispose(item: WorkItem, *, actor: Any, status: str, reason: str, due_date: 
                                       "due_date": due_date.isoformat() if due_date else None})  # fmt: skip
 
 
+def _refer(item: WorkItem, *, actor: Any, status: str, inspectors: Sequence[Any] | None,
+           item_codes: Sequence[str] | None, due_date: dt.date | None) -> None:
+    """A referral starts its follow-up in the same transaction: 转定向检查 creates the targeted inspection
+    (weijian.inspections), 转为案源线索 the clue (weijian.clues)."""
+    if status == ItemStatus.INSPECTION:
+        from weijian.inspections.services import (
+            InspectionError,
+            NoInspectionPossible,
+            inspection_from_work_item,
+        )
+
+        try:
+            inspection_from_work_item(actor=actor, item=item, inspectors=list(inspectors or []),
+                                      due_date=due_date, item_codes=list(item_codes or []))  # fmt: skip
+        except NoInspectionPossible as exc:  # the referral stands; the office arranges the inspection by hand
+            _audit(actor, item, "inspection_pending", {"reason": str(exc)})
+        except InspectionError as exc:
+            raise WorkItemError(f"工作项 {item.pk}：{exc}") from None
+    elif status == ItemStatus.CLUE:
+        from weijian.clues.services import ClueError, clue_create
+
+        period = f"{item.period_start:%Y-%m-%d} 至 {item.period_end:%Y-%m-%d}"
+        try:
+            clue_create(
+                actor=actor, source_kind="work_item", source_id=item.pk, source_label=f"预警工作项 #{item.pk} · {item.rule_name}",
+                facts=f"{item.rule_name}：分析期 {period} 共 {item.line_count} 条预警。{item.disposition_reason}".strip(),
+                department=item.department, region=item.region, institution=item.institution,
+                subject_name=item.institution.name if item.institution else (item.institution_code or item.group_key),
+                evidence=[{"kind": "work_item", "ref": f"work_item:{item.pk}", "label": item.rule_name}],
+            )  # fmt: skip
+        except ClueError as exc:
+            raise WorkItemError(f"工作项 {item.pk}：{exc}") from None
+
+
 def _check_disposal(actor: Any, status: str, reason: str) -> str:
     if not can_dispose(actor):
         raise WorkItemError(_("您的角色不能处置预警"))
@@ -154,22 +188,29 @@ def _check_disposal(actor: Any, status: str, reason: str) -> str:
 
 @transaction.atomic
 def work_item_dispose(
-    *, actor: Any, item_id: int, status: str, reason: str, due_date: dt.date | None = None
-) -> WorkItem:
+    *, actor: Any, item_id: int, status: str, reason: str, due_date: dt.date | None = None,
+    inspectors: Sequence[Any] | None = None, item_codes: Sequence[str] | None = None,
+) -> WorkItem:  # fmt: skip
     """Dismiss an item (with a reason), confirm it as a clue for a case, or send it for a targeted inspection.
 
-    A referral (clue, inspection) may set the date by which its outcome is due.
+    A referral (clue, inspection) may set the date by which its outcome is due. 转定向检查 creates the inspection
+    (team: ``inspectors``, else the assignee and the disposer; items: ``item_codes``, else the department's first
+    item for the unit's kind); 转为案源线索 creates the clue.
     """
     reason = _check_disposal(actor, status, reason)
     due = _clean_due(due_date, required=False) if status in REFERRALS else None
     item = _locked_item(actor, item_id)
+    assigned_due = item.due_date
     _dispose(item, actor=actor, status=status, reason=reason, due_date=due)
+    _refer(item, actor=actor, status=status, inspectors=inspectors, item_codes=item_codes,
+           due_date=due or assigned_due)
     return item
 
 
 @transaction.atomic
 def work_items_dispose(
-    *, actor: Any, item_ids: Sequence[Any], status: str, reason: str, due_date: dt.date | None = None
+    *, actor: Any, item_ids: Sequence[Any], status: str, reason: str, due_date: dt.date | None = None,
+    inspectors: Sequence[Any] | None = None,
 ) -> list[WorkItem]:
     """The same disposal for several items at once: all of them, or — if any one is refused — none."""
     reason = _check_disposal(actor, status, reason)
@@ -191,7 +232,10 @@ def work_items_dispose(
     for pk in wanted:
         item = _locked_item(actor, pk)
         try:
+            assigned_due = item.due_date
             _dispose(item, actor=actor, status=status, reason=reason, due_date=due)
+            _refer(item, actor=actor, status=status, inspectors=inspectors, item_codes=None,
+                   due_date=due or assigned_due)
         except WorkItemError as exc:
             refused.append(str(exc))
         else:
@@ -283,6 +327,26 @@ def work_item_record_outcome(*, actor: Any, item_id: int, outcome: str, note: st
     item.outcome, item.outcome_note, item.outcome_at, item.outcome_by = outcome, note, timezone.now(), actor
     item.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "updated_at"])
     _audit(actor, item, "outcome", {"outcome": outcome, "note": note, "overdue": overdue})
+    return item
+
+
+@transaction.atomic
+def work_item_outcome_from_inspection(
+    *, actor: Any, item_id: int, confirmed: bool, inspection_id: int, note: str
+) -> WorkItem | None:
+    """The targeted inspection of a referred item has closed: its outcome is the item's (查实 when a line was
+    non-compliant, else 未查实). Written by whoever closed the inspection, whether or not the item is theirs;
+    an item that already has an outcome keeps it (None returned)."""
+    item = WorkItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
+    if item is None or not item.awaiting_outcome:
+        return None
+    outcome = Outcome.CONFIRMED if confirmed else Outcome.UNFOUNDED
+    overdue = item.is_overdue(timezone.localdate())
+    item.outcome, item.outcome_note, item.outcome_at = outcome, note[:2000], timezone.now()
+    item.outcome_by = actor if getattr(actor, "pk", None) else None
+    item.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "updated_at"])
+    _audit(actor, item, "outcome", {"outcome": outcome, "note": item.outcome_note, "overdue": overdue,
+                                    "inspection": inspection_id})  # fmt: skip
     return item
 
 

@@ -25,6 +25,8 @@ from weijian.core.models import Department
 from weijian.core.scope import scope_of
 from weijian.core.workdays import CalendarYearUnknown
 from weijian.core.xlsx import XLSX_MIME
+from weijian.inspections.services import eligible_inspectors
+from weijian.registry.models import Inspector
 from weijian.registry.selectors import dept_names
 
 LINES_PER_PAGE = 20
@@ -140,10 +142,18 @@ def _detail_context(request: HttpRequest, item: Any) -> dict[str, Any]:
         "candidates": [(u.pk, person_name(u)) for u in services.eligible_assignees(item)] if can_assign else [],
         "departments": Department.objects.all() if services.can_route(request.user) else [],
         "choices": [(s.value, s.label) for s in services.DISPOSALS_ORDER], "outcomes": Outcome.choices,
+        "team_choices": eligible_inspectors(department=item.department, region_code=item.region.code
+                                            if item.region_id else None) if item.status == ItemStatus.OPEN else [],
         "assignee": person_name(item.assignee), "assigned_by": person_name(item.assigned_by),
         "disposed_by": person_name(item.disposed_by), "outcome_by": person_name(item.outcome_by),
         "scope_role": scope_of(request.user).role, "form_errors": {}, "posted": {},
     }  # fmt: skip
+
+
+def _inspectors(raw: list[str]) -> list[Inspector]:
+    """The team chosen for a targeted inspection (the service checks each is in the disposer's scope)."""
+    ids = [int(v) for v in raw if str(v).isdigit()]
+    return list(Inspector.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
 def _act(request: HttpRequest, item: Any) -> HttpResponse:
@@ -153,7 +163,7 @@ def _act(request: HttpRequest, item: Any) -> HttpResponse:
         if action == "dispose":
             services.work_item_dispose(
                 actor=request.user, item_id=item.pk, status=post.get("status", ""), reason=post.get("reason", ""),
-                due_date=_date(post.get("due_date"), _("结果期限")),
+                due_date=_date(post.get("due_date"), _("结果期限")), inspectors=_inspectors(post.getlist("inspectors")),
             )  # fmt: skip
             messages.success(request, _("已处置"))
         elif action == "assign":

@@ -38,6 +38,10 @@ class Clue(models.Model):
     number = models.CharField(_("线索编号"), max_length=40, unique=True)
     source_kind = models.CharField(_("来源"), max_length=20, choices=ClueSource.choices)
     source_id = models.PositiveBigIntegerField(_("来源记录"), null=True, blank=True)
+    source_ref = models.CharField(
+        _("来源条目"), max_length=60, blank=True,
+        help_text="the part of the source record, e.g. 'CC00227:1.1' (a checklist line of an inspection)",
+    )  # fmt: skip
     source_label = models.CharField(_("来源说明"), max_length=300, blank=True)
     institution = models.ForeignKey(
         Institution,
@@ -72,6 +76,12 @@ class Clue(models.Model):
         verbose_name = _("案源线索")
         verbose_name_plural = _("案源线索")
         indexes = [models.Index(fields=["source_kind", "source_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id", "source_ref"], name="one_clue_per_source",
+                condition=models.Q(source_id__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject_name}"

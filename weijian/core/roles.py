@@ -15,7 +15,8 @@ _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscop
              "inspectorconflict")
 _ALL = ("view", "add", "change", "delete")
 _PLANNING = ("inspections.view_plan", "inspections.view_draw")
-_ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore")
+_ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore",
+              "clues.view_clue")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CITY_ADMIN: (

@@ -69,6 +69,12 @@ SHAPES: dict[str, Shape] = {
     "registry:import_rejects": Shape("registry.ImportBatch", "pk"),
     "alerts:detail": Shape("alerts.WorkItem", "pk"),
     "alerts:lines_export": Shape("alerts.WorkItem", "pk", sample=50),
+    "inspections:detail": Shape("inspections.Inspection", "pk"),
+    "inspections:attachment": Shape("inspections.Attachment", "pk", sample=20),
+    "clues:detail": Shape("clues.Clue", "pk"),
+    # The portal is public: the records are sampled from what the role's scope holds (published or not).
+    "portal:plan": Shape("inspections.Plan", "pk", sample=20),
+    "portal:result": Shape("inspections.Inspection", "pk", sample=50),
     # The API's detail answers come from the same selectors as the pages: a smaller sample suffices.
     "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
     "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
@@ -118,11 +124,17 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
         {"view": "all", "due": "overdue"}, {"assignee": "me"}, {"sort": "-severity"}, {"sort": "institution"},
         {"sort": "-lines", "size": "100"}, {"sort": "x", "size": "x"},
     ],
+    "inspections:tasks": [{}, *({"view": view} for view in ("in_progress", "confirm", "overdue", "closed")),
+                          {"status": "closed"}, {"page": "2"}],
+    "inspections:publication": [{}, {"view": "overdue"}, {"view": "published"}, {"page": "9999"}],
+    "clues:list": [{}, {"status": "new"}, {"source": "inspection"}, {"q": "XS"}],
+    "portal:results": [{}, {"format": "xlsx"}, {"page": "2"}],
+    "portal:plans": [{}, {"page": "2"}],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],
     "api:inspectors": [{}],
 }
-SKIP = {"logout", "set_language", "api:import_file"}  # writes, tried by the scope matrix instead
+SKIP = {"logout", "set_language", "api:import_file", "inspections:finding"}  # writes, tried by the scope matrix instead
 
 
 @dataclass

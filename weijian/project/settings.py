@@ -10,6 +10,7 @@
   ``X-Forwarded-Proto`` header trusted: the proxy must set it and drop any sent by the client).
 - ``WEIJIAN_STATIC_ROOT``: where ``collectstatic`` writes (default: ``static`` in the data folder).
 - ``WEIJIAN_MAX_UPLOAD_BYTES`` and ``WEIJIAN_IMPORT_*``: the limits on imported files (``WEIJIAN_IMPORT_LIMITS``).
+- ``WEIJIAN_EVIDENCE_MAX_BYTES``, ``WEIJIAN_EVIDENCE_MAX_PIXELS``: the limits on inspection photos and signatures.
 - ``WEIJIAN_CITY``: 区划代码 of the city the platform serves (district lists of users without a
   region, demo districts); default ``310000`` (上海市).
 - ``WEIJIAN_ID_PEPPER``: key of the 身份证 digests; default: the file ``id_pepper`` in the data folder.
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "weijian.risk",
     "weijian.inspections",
     "weijian.clues",
+    "weijian.portal",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +292,13 @@ WEIJIAN_IMPORT_LIMITS = {
     "max_zip_ratio": _number("WEIJIAN_IMPORT_MAX_ZIP_RATIO", 100),  # unpacked : packed, for any part …
     "zip_ratio_from_bytes": int(_number("WEIJIAN_IMPORT_ZIP_RATIO_FROM_BYTES", 1 * MiB)),  # … larger than this unpacked
     "max_zip_members": int(_number("WEIJIAN_IMPORT_MAX_ZIP_MEMBERS", 1000)),
+}
+
+# Evidence photos and signatures of inspections (weijian.inspections.evidence): size before they are parsed,
+# pixels before they are decoded. Checked by content (Pillow), never by file name.
+WEIJIAN_EVIDENCE_LIMITS = {
+    "max_bytes": min(WEIJIAN_MAX_UPLOAD_BYTES, int(_number("WEIJIAN_EVIDENCE_MAX_BYTES", 10 * MiB))),
+    "max_pixels": int(_number("WEIJIAN_EVIDENCE_MAX_PIXELS", 50_000_000)),
 }
 
 LOGGING = {

@@ -70,7 +70,8 @@ class World:
 
 
 @pytest.fixture
-def world(registry: dict[str, str], django_user_model: Any) -> World:
+def world(registry: dict[str, str], django_user_model: Any, settings: Any, tmp_path: Any) -> World:
+    settings.DATA_DIR = tmp_path  # the evidence files of the inspection samples
     groups = role_groups_sync()
     # 李娜 (kept by B) also practises at a1 in A: A reads her record and manages that registration only.
     Registration.objects.create(
@@ -165,6 +166,18 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "alerts:queue": Listing(None, export=True),
     "alerts:detail": Detail(apps.get_model("alerts", "WorkItem"), "pk", "pk", ("item_a", "item_b", "item_triage")),
     "alerts:lines_export": Detail(apps.get_model("alerts", "WorkItem"), "pk", "pk", ("item_a", "item_b")),
+    "inspections:tasks": Listing(None),
+    "inspections:detail": Detail(apps.get_model("inspections", "Inspection"), "pk", "pk", ("insp_a", "insp_b")),
+    "inspections:finding": OTHER,  # a write path (POST): covered by weijian/inspections/tests
+    "inspections:attachment": Detail(apps.get_model("inspections", "Attachment"), "pk", "pk", ("photo_a", "photo_b")),
+    "inspections:publication": Listing(None),
+    "clues:list": Listing(None),
+    "clues:detail": Detail(apps.get_model("clues", "Clue"), "pk", "pk", ("clue_a", "clue_b")),
+    "portal:home": OTHER,  # public, published records only: weijian/portal/tests
+    "portal:plans": OTHER,
+    "portal:plan": OTHER,
+    "portal:results": OTHER,
+    "portal:result": OTHER,
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,
@@ -241,6 +254,35 @@ def _samples(world: World) -> dict[str, Model]:
     found["item_triage"] = _item(codes, "a2", department=None)
     for key, district in (("a", DISTRICT_A), ("b", DISTRICT_B)):
         found[f"plan_{key}"], found[f"draw_{key}"] = _plan(district)
+    found.update(_inspection_samples(codes))
+    return found
+
+
+def _inspection_samples(codes: dict[str, str]) -> dict[str, Model]:
+    """An inspection with a photo and a clue in each district (health department), written directly."""
+    from weijian.clues.models import Clue
+    from weijian.inspections import evidence
+    from weijian.inspections.models import Attachment, Inspection
+    from weijian.inspections.tests.conftest import png_bytes
+
+    found: dict[str, Model] = {}
+    health = Department.objects.get(code="health")
+    for key, code in (("a", "a1"), ("b", "b1")):
+        institution = Institution.objects.get(uscc=codes[code])
+        inspection = Inspection.objects.create(institution=institution, department=health, mode="random",
+                                               item_codes=["CC00227"], source_kind="other")  # fmt: skip
+        image = evidence.check_image(png_bytes("red" if key == "a" else "blue"), field="photo")
+        stored, _ = evidence.store(image)
+        found[f"insp_{key}"] = inspection
+        found[f"photo_{key}"] = Attachment.objects.create(
+            inspection=inspection, sha256=image.sha256, stored_name=stored, original_name="p.png",
+            content_type=image.content_type, size=len(image.data),
+        )  # fmt: skip
+        found[f"clue_{key}"] = Clue.objects.create(
+            number=f"XS-{institution.district.code}-2026-00000{1 if key == 'a' else 2}", source_kind="other",
+            institution=institution, subject_name=institution.name, region=institution.district, department=health,
+            facts="测试",
+        )  # fmt: skip
     return found
 
 
@@ -512,6 +554,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "risk.analyticsscore": {"city", "manager_a"},
     "inspections.plan": {"city", "manager_a"},
     "inspections.draw": {"city", "manager_a"},
+    "clues.clue": {"city", "manager_a"},
 }
 
 

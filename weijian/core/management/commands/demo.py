@@ -41,6 +41,10 @@ class Command(BaseCommand):
         self.stdout.write("\n" + _("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role:<12} {account.description}")
+        from weijian.inspections.demo import demo_inspections_setup
+
+        for line in demo_inspections_setup(DEMO_PASSWORD):
+            self.stdout.write(line)
         self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
     def _build(self, seed: int, months: int) -> None:
