@@ -58,7 +58,7 @@ def public_pages(user: Any) -> Card | None:
     if url:
         return Card(
             key="core.portal", title=_("公众服务"), url=url, group=Group.LINKS, rank=10,
-            note=_("查询机构信息、行政处罚和抽查结果，投诉举报并跟踪办理进度。"),
+            note=_("查看随机抽查计划、抽取记录（可下载复核）和公示的检查结果。"),
         )  # fmt: skip
     return Card(
         key="core.portal", title=_("公众服务"), group=Group.LINKS, rank=10,

@@ -4,6 +4,7 @@ the login-security (axes) section translated."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,9 @@ def _expansions(pattern: str) -> set[str]:
         return _alerts_item_actions()
     if pattern == "registry.import.*":
         return {f"registry.import.{kind}" for kind in SPECS}
+    if pattern == "inspections.inspection.*":  # the steps of weijian.inspections.services, through its _audit
+        source = (PACKAGE / "inspections" / "services.py").read_text(encoding="utf-8")
+        return {f"inspections.inspection.{step}" for step in re.findall(r'_audit\(actor, inspection, "(\w+)"', source)}
     if pattern in ("admin.*.*", "admin.*.add", "admin.*.change", "admin.*.delete"):
         return {f"admin.{label(model)}.{op}" for model in admin.site._registry for op in ("add", "change", "delete")}
     raise AssertionError(f"new audit action pattern {pattern!r}: list what it produces here and label it in ACTION_LABELS")

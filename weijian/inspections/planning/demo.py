@@ -41,10 +41,6 @@ def demo_plan_ready(say: Callable[[str], None] = print, *, seed: int = 0) -> Pla
     record = made.record or {}
     say(f"随机抽查计划 #{plan.pk}：抽中 {len(record.get('targets', []))} 个对象，"
         f"已派员 {len(record.get('assignment', []))} 个，未能派员 {len(record.get('unstaffed', []))} 个")  # fmt: skip
-    try:
-        created = services.plan_dispatch(actor=actor, draw=made)
-    except ImportError:
-        say("  （检查任务派发需要现场检查模块，尚未派发）")
-    else:
-        say(f"  已派发检查任务 {created} 项")
+    created = services.plan_dispatch(actor=actor, draw=made)
+    say(f"  已派发检查任务 {created} 项")
     return plan

@@ -125,11 +125,9 @@ def eligible_institutions(user: Any, plan: Plan) -> QuerySet[Institution]:
 
 
 def _last_closed(institution_ids: Sequence[int], item_codes: Sequence[str], since: dt.date) -> dict[Any, Any]:
-    """insp-field's ``inspections.selectors.last_closed`` (the one definition); absent, nothing is closed yet."""
-    try:
-        from weijian.inspections.selectors import last_closed  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    """The latest closed inspection per (institution, item) since ``since`` (``inspections.selectors.last_closed``)."""
+    from weijian.inspections.selectors import last_closed
+
     return dict(last_closed(institution_ids=institution_ids, item_codes=item_codes, since=since))
 
 

@@ -459,7 +459,7 @@ def plan_dispatch(*, actor: Any, draw: Draw) -> int:
     """One inspection per staffed target of a drawn draw, due by the plan's period end (insp-field's
     ``inspection_create`` makes each, with its team and one empty finding per checklist line). Returns how many
     were created; targets that already have their inspection are skipped."""
-    from weijian.inspections.services import inspection_create  # type: ignore[attr-defined]
+    from weijian.inspections.services import inspection_create
 
     _require_planner(actor)
     made = selectors.draw_get(actor, draw.pk)

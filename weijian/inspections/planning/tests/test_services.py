@@ -139,3 +139,23 @@ def test_inspector_cannot_plan(city: City, make_user: Any) -> None:
     inspector = make_user("insp", region="310101")
     with pytest.raises(services.PlanningError, match="角色"):
         make_plan(city, actor=inspector)
+
+
+def test_dispatch_makes_one_inspection_per_staffed_target_with_its_team_and_checklist(city: City) -> None:
+    from weijian.inspections.catalog import item
+    from weijian.inspections.models import Inspection, InspectionStatus
+
+    plan = make_plan(city)
+    made = drawn(city, plan)
+    staffed = [t for t in DrawTarget.objects.filter(draw=made) if t.assignments.exists()]
+    assert services.plan_dispatch(actor=city.manager, draw=made) == len(staffed) > 0
+    lines = len(item("CC00227", PERIOD[0]).checklist)
+    for target in staffed:
+        inspection = Inspection.objects.get(target=target)
+        assert inspection.status == InspectionStatus.ASSIGNED and inspection.due_date == plan.period_end
+        assert set(inspection.members.values_list("inspector_id", flat=True)) == set(
+            target.assignments.values_list("inspector_id", flat=True)
+        )
+        assert inspection.findings.count() == lines
+    assert services.plan_dispatch(actor=city.manager, draw=made) == 0  # a second dispatch adds nothing
+    assert AuditEvent.objects.filter(action="inspections.plan.dispatch").count() == 2
