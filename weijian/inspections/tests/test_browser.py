@@ -96,6 +96,7 @@ def test_inspector_fills_the_checklist_on_a_phone_and_the_team_closes_it(
     assert "已确认" in page.locator(".messages").inner_text()
 
     with page.expect_navigation():
+        page.get_by_text("菜单", exact=True).click()  # on a phone the header folds the menu, logout included
         page.get_by_role("button", name="退出").click()
     _login(page, base, "li")
     page.goto(f"{base}/inspections/?view=confirm")

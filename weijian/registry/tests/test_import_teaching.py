@@ -197,6 +197,6 @@ def test_import_kinds_show_by_their_chinese_names(make_user: Any) -> None:
                                          [make_uscc(DISTRICT_A, "MA2000001"), "诊所", "诊所/门诊部", "黄浦区"]]))  # fmt: skip
     batch = ImportBatch.objects.get()
     page = client.get("/registry/import/").content.decode()
-    assert "<td>被监督单位（医疗机构、公共场所等）</td>" in page and "<td>institutions</td>" not in page
+    assert "被监督单位（医疗机构、公共场所等）</td>" in page and ">institutions<" not in page
     assert "医疗机构" in client.get(f"/registry/import/{batch.pk}/").content.decode()
     assert AuditEvent.objects.get(action="registry.import.institutions").data["kind_title"] == "被监督单位（医疗机构、公共场所等）"
