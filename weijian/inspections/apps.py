@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "weijian.inspections"
     label = "inspections"
-    verbose_name = "双随机抽查与现场检查"
+    verbose_name = _("双随机抽查与现场检查")
