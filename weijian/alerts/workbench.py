@@ -121,7 +121,8 @@ def institution_cards(user: Any) -> list[Card] | None:
     series = selectors.institution_indicators(user, institution)
     if series:
         rows = tuple(
-            CardRow(f"{s['label']}：{latest['value']}（{latest['period']}）", note=latest["target_note"],
+            CardRow(_("%(label)s：%(value)s（%(period)s）") % {"label": s["label"], "value": latest["value"],
+                                                          "period": latest["period"]}, note=latest["target_note"],
                     tone=Tone.BAD if latest["over"] else Tone.NEUTRAL)
             for s, latest in ((s, charts.latest(key, s)) for key, s in series.items())
         )  # fmt: skip

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CluesConfig(AppConfig):
     name = "weijian.clues"
     label = "clues"
-    verbose_name = "案源线索"
+    verbose_name = _("案源线索")

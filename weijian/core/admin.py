@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.admin_scope import AuditedAdmin, RoleGate
@@ -93,7 +94,7 @@ class ProfileAdmin(NotSelf, AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if obj.user_id == request.user.pk:  # not even by adding a profile to one's own account
-            raise PermissionDenied("不能为自己设定角色")
+            raise PermissionDenied(gettext("不能为自己设定角色"))
         super().save_model(request, obj, form, change)
 
 
@@ -118,9 +119,9 @@ class AccountAdmin(NotSelf, RoleGate, UserAdmin):
     list_display = ("username", "last_name", "first_name", "email", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "groups")
     _account = (None, {"fields": ("username", "password")})
-    _names = ("个人信息", {"fields": ("last_name", "first_name", "email")})
-    _state = ("状态", {"fields": ("is_active", "last_login", "date_joined")})
-    _permissions = ("权限", {"fields": ("is_staff", "groups", "user_permissions")})
+    _names = (_("个人信息"), {"fields": ("last_name", "first_name", "email")})
+    _state = (_("状态"), {"fields": ("is_active", "last_login", "date_joined")})
+    _permissions = (_("权限"), {"fields": ("is_staff", "groups", "user_permissions")})
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -228,7 +229,7 @@ def actor_shown(event: AuditEvent) -> str:
     if event.actor in ("", "system"):
         return str(_("系统"))
     name = display_name(getattr(event, "actor_first", ""), getattr(event, "actor_last", ""), "")
-    return f"{name}（{event.actor}）" if name else event.actor
+    return gettext("%(name)s（%(login)s）") % {"name": name, "login": event.actor} if name else event.actor
 
 
 @admin.register(AuditEvent)
@@ -266,7 +267,7 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
     @admin.display(description=_("操作"), ordering="action")
     def action_name(self, event: AuditEvent) -> str:
         label = action_label(event.action)
-        return f"{label}（{event.action}）" if label else event.action
+        return gettext("%(label)s（%(code)s）") % {"label": label, "code": event.action} if label else event.action
 
     @admin.display(description=_("记录类型"), ordering="object_type")
     def object_type_shown(self, event: AuditEvent) -> str:
@@ -302,7 +303,7 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
         return {name: (getattr(type(self), name), name, getattr(type(self), name).short_description)
                 for name in self.actions} if self._may_read(request) else {}  # fmt: skip
 
-    @admin.action(description="导出所选审计事件（Excel）")
+    @admin.action(description=_("导出所选审计事件（Excel）"))
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
         events = queryset.order_by("seq")
         first = events.values_list("seq", flat=True).first()
@@ -312,16 +313,18 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
                  action_label(e.action) or e.action, e.action, e.object_type, e.object_id,
                  json.dumps(e.data, ensure_ascii=False), e.hash]
                 for e in events.iterator(chunk_size=2000))  # fmt: skip
-        content = workbook_bytes("审计日志", ["序号", "时间", "操作人", "操作", "操作代码", "记录类型", "记录", "内容", "哈希"],
-                                 rows)  # fmt: skip
+        headers = [gettext("序号"), gettext("时间"), gettext("操作人"), gettext("操作"), gettext("操作代码"),
+                   gettext("记录类型"), gettext("记录"), gettext("内容"), gettext("哈希")]  # fmt: skip
+        content = workbook_bytes(gettext("审计日志"), headers, rows)
         response = HttpResponse(content, content_type=XLSX_MIME)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''audit-{timezone.localdate():%Y%m%d}.xlsx"
         return response
 
-    @admin.action(description="校验审计哈希链")
+    @admin.action(description=_("校验审计哈希链"))
     def verify_chain(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> None:
         result = audit_verify()
         if result.ok:
-            self.message_user(request, f"哈希链完整：已校验 {result.checked} 条事件", messages.SUCCESS)
+            shown = gettext("哈希链完整：已校验 %(count)d 条事件") % {"count": result.checked}
+            self.message_user(request, shown, messages.SUCCESS)
         else:
-            self.message_user(request, f"哈希链被破坏：{result.broken}", messages.ERROR)
+            self.message_user(request, gettext("哈希链被破坏：%(problem)s") % {"problem": result.broken}, messages.ERROR)

@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import AuditEvent, AuditHead
@@ -150,7 +151,7 @@ class ChainBreak:
     reason: str
 
     def __str__(self) -> str:
-        return f"事件 #{self.seq}：{self.reason}"
+        return gettext("事件 #%(seq)d：%(reason)s") % {"seq": self.seq, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,10 @@ def audit_verify() -> VerifyResult:
     expected_seq, prev_hash, checked = 1, GENESIS, 0
     for event in _events():
         if event.seq != expected_seq:
-            return VerifyResult(checked, ChainBreak(expected_seq, f"缺失（下一条为 #{event.seq}），事件被删除或重排"))
+            reason = gettext("缺失（下一条为 #%(seq)d），事件被删除或重排") % {"seq": event.seq}
+            return VerifyResult(checked, ChainBreak(expected_seq, reason))
         if event.prev_hash != prev_hash:
-            return VerifyResult(checked, ChainBreak(event.seq, "前一事件哈希不符，事件被删除、插入或重排"))
+            return VerifyResult(checked, ChainBreak(event.seq, gettext("前一事件哈希不符，事件被删除、插入或重排")))
         recomputed = event_hash(
             seq=event.seq,
             at=event.at,
@@ -186,9 +188,10 @@ def audit_verify() -> VerifyResult:
             prev_hash=event.prev_hash,
         )
         if recomputed != event.hash:
-            return VerifyResult(checked, ChainBreak(event.seq, "内容与哈希不符，事件被修改"))
+            return VerifyResult(checked, ChainBreak(event.seq, gettext("内容与哈希不符，事件被修改")))
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
-        return VerifyResult(checked, ChainBreak(checked + 1, f"链尾缺失：记录的最后事件为 #{head.last_seq}"))
+        reason = gettext("链尾缺失：记录的最后事件为 #%(seq)d") % {"seq": head.last_seq}
+        return VerifyResult(checked, ChainBreak(checked + 1, reason))
     return VerifyResult(checked, None)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.checks import CheckMessage, Warning, register
 from django.core.files.storage import storages
+from django.utils.translation import gettext
 
 
 @register()
@@ -16,8 +17,10 @@ def static_files_collected(app_configs: Any = None, **kwargs: Any) -> list[Check
     if isinstance(storage, ManifestFilesMixin) and not storage.exists(storage.manifest_name):
         return [
             Warning(
-                f"静态文件尚未收集（{storage.location} 中没有 {storage.manifest_name}），页面将无法显示",
-                hint="先运行 weijian collectstatic --no-input（make demo 会自动运行）",
+                gettext("静态文件尚未收集（%(folder)s 中没有 %(manifest)s），页面将无法显示") % {
+                    "folder": storage.location, "manifest": storage.manifest_name,
+                },
+                hint=gettext("先运行 weijian collectstatic --no-input（make demo 会自动运行）"),
                 id="weijian.W001",
             )
         ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Profile, Region, Role
@@ -43,22 +44,27 @@ def demo_accounts_setup() -> list[DemoAccount]:
     health = Department.objects.get(code="health")
     market = Department.objects.get(code="market")
     institution = Institution.objects.filter(district=district_a, kind="clinic").order_by("uscc").first()
+    city_name = city.name if city else gettext("全市")
+    institution_name = institution.name if institution else gettext("未绑定")
     plan = [
-        ("city_admin", Role.CITY_ADMIN, health, city, None, f"市级管理员（{city.name if city else '全市'}，可进入后台维护主体库）"),
-        ("district_manager", Role.DISTRICT_MANAGER, health, district_a, None, f"{district_a.name}卫生监督所科室负责人"),
-        ("inspector_a", Role.INSPECTOR, health, district_a, None, f"{district_a.name}监督员"),
-        ("inspector_b", Role.INSPECTOR, health, district_b, None, f"{district_b.name}监督员"),
-        ("partner_market", Role.PARTNER_OFFICER, market, city, None, "市场监管部门工作人员"),
+        ("city_admin", Role.CITY_ADMIN, health, city, None,
+         gettext("市级管理员（%(city)s，可进入后台维护主体库）") % {"city": city_name}),
+        ("district_manager", Role.DISTRICT_MANAGER, health, district_a, None,
+         gettext("%(district)s卫生监督所科室负责人") % {"district": district_a.name}),
+        ("inspector_a", Role.INSPECTOR, health, district_a, None, gettext("%(district)s监督员") % {"district": district_a.name}),
+        ("inspector_b", Role.INSPECTOR, health, district_b, None, gettext("%(district)s监督员") % {"district": district_b.name}),
+        ("partner_market", Role.PARTNER_OFFICER, market, city, None, gettext("市场监管部门工作人员")),
         ("institution_user", Role.INSTITUTION_USER, None, None, institution,
-         f"医疗机构用户（{institution.name if institution else '未绑定'}）"),
-        ("public_user", Role.PUBLIC, None, None, None, "公众"),
-        ("system_admin", Role.SYSTEM_ADMIN, None, None, None, "系统管理员（账号、参考数据；不接触业务数据与审计日志）"),
-        ("security_admin", Role.SECURITY_ADMIN, None, None, None, "安全管理员（角色、权限、登录锁定；不接触业务数据）"),
-        ("audit_admin", Role.AUDIT_ADMIN, None, None, None, "审计管理员（只读、校验、导出审计日志）"),
+         gettext("医疗机构用户（%(institution)s）") % {"institution": institution_name}),
+        ("public_user", Role.PUBLIC, None, None, None, gettext("公众")),
+        ("system_admin", Role.SYSTEM_ADMIN, None, None, None, gettext("系统管理员（账号、参考数据；不接触业务数据与审计日志）")),
+        ("security_admin", Role.SECURITY_ADMIN, None, None, None, gettext("安全管理员（角色、权限、登录锁定；不接触业务数据）")),
+        ("audit_admin", Role.AUDIT_ADMIN, None, None, None, gettext("审计管理员（只读、校验、导出审计日志）")),
     ]  # fmt: skip
-    names = {"city_admin": "陈建国", "district_manager": "周敏", "inspector_a": "王强", "inspector_b": "赵磊",
-             "partner_market": "钱芳", "institution_user": "孙丽", "system_admin": "吴刚", "security_admin": "郑洁",
-             "audit_admin": "冯涛"}  # pages show people by name
+    # The demo people's names are synthetic data (pages show people by name), not messages.
+    names = {"city_admin": "陈建国", "district_manager": "周敏", "inspector_a": "王强", "inspector_b": "赵磊",  # i18n: data
+             "partner_market": "钱芳", "institution_user": "孙丽", "system_admin": "吴刚", "security_admin": "郑洁",  # i18n: data
+             "audit_admin": "冯涛"}  # i18n: data
     groups = role_groups_sync()
     accounts = []
     user_model = get_user_model()

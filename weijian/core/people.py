@@ -6,7 +6,7 @@ from typing import Any
 
 
 def _chinese(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in text)
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in text)  # i18n: data (CJK range)
 
 
 def display_name(first_name: str | None, last_name: str | None, username: str | None) -> str:

@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from weijian.i18n import gettext as _
 from weijian.rules import loader
 
 RESPONSIBILITY_FILE = "responsibilities"
@@ -71,7 +72,9 @@ def duty(code: str, as_of: date) -> Duty:
         for found in department.duties:
             if found.code == code:
                 return found
-    raise ResponsibilityError(f"{_WHERE}: 职责 {code} 在 {as_of.isoformat()} 不在责任清单中")
+    raise ResponsibilityError(_("%(file)s: 职责 %(code)s 在 %(date)s 不在责任清单中") % {
+        "file": _WHERE, "code": code, "date": as_of.isoformat(),
+    })  # fmt: skip
 
 
 def duties_for_item(item_code: str, as_of: date) -> list[Duty]:
@@ -106,7 +109,9 @@ def _root() -> dict[str, Any]:
     root = loader.load(RESPONSIBILITY_FILE)
     if not isinstance(root, dict) or set(root) != {"fields", "departments", "complaint_categories"}:
         found = sorted(root) if isinstance(root, dict) else type(root).__name__
-        raise ResponsibilityError(f"{_WHERE}: 顶层应恰有 fields、departments、complaint_categories，实为 {found}")
+        raise ResponsibilityError(_("%(file)s: 顶层应恰有 fields、departments、complaint_categories，实为 %(found)s") % {
+            "file": _WHERE, "found": found,
+        })  # fmt: skip
     return root
 
 
@@ -114,20 +119,20 @@ def _root() -> dict[str, Any]:
 def _fields(_sha256: str) -> tuple[tuple[str, str], ...]:
     table = _root()["fields"]
     if not isinstance(table, dict) or not table or loader.is_dated(table):
-        raise ResponsibilityError(f"{_WHERE}: fields 应为 执法领域代码 → 名称 的映射")
+        raise ResponsibilityError(_("%(file)s: fields 应为 执法领域代码 → 名称 的映射") % {"file": _WHERE})
     return tuple((str(code), str(name)) for code, name in table.items())
 
 
 def _entry(key: str, as_of: dt.date) -> dict[str, Any]:
     table = _root()[key]
     if not loader.is_dated(table):
-        raise ResponsibilityError(f"{_WHERE}: {key} 应为按生效日期（YYYY-MM-DD）排列的条目")
+        raise ResponsibilityError(_("%(file)s: %(key)s 应为按生效日期（YYYY-MM-DD）排列的条目") % {"file": _WHERE, "key": key})
     try:
         entry = loader.as_of(table, as_of, f"{_WHERE}: {key}")
     except loader.RulesError as exc:
         raise ResponsibilityError(str(exc)) from exc
     if not isinstance(entry, dict) or not entry.get("basis"):
-        raise ResponsibilityError(f"{_WHERE}: {key} 的条目须含 basis（依据）")
+        raise ResponsibilityError(_("%(file)s: %(key)s 的条目须含 basis（依据）") % {"file": _WHERE, "key": key})
     return {k: v for k, v in entry.items() if k not in loader.META_KEYS}
 
 
@@ -135,11 +140,11 @@ def _codes(value: Any, here: str, allowed: set[str] | None = None) -> tuple[str,
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ResponsibilityError(f"{here}: 应为代码列表")
+        raise ResponsibilityError(_("%(where)s: 应为代码列表") % {"where": here})
     if allowed is not None:
         bad = [v for v in value if v not in allowed]
         if bad:
-            raise ResponsibilityError(f"{here}: 未知的代码 {bad}")
+            raise ResponsibilityError(_("%(where)s: 未知的代码 %(codes)s") % {"where": here, "codes": bad})
     return tuple(value)
 
 
@@ -152,14 +157,16 @@ def _departments(_sha256: str, as_of: dt.date) -> dict[str, Department]:
     for code, body in _entry("departments", as_of).items():
         here = f"{_WHERE}: departments.{code}"
         if not isinstance(body, dict) or not {"name", "duties"} <= set(body) or set(body) - DEPARTMENT_KEYS:
-            raise ResponsibilityError(f"{here}: 应含 name、duties（可含 lead、basis），不能有其他键")
+            raise ResponsibilityError(_("%(where)s: 应含 name、duties（可含 lead、basis），不能有其他键") % {"where": here})
         duties = []
         for duty_code, spec in (body["duties"] or {}).items():
             where = f"{here}.duties.{duty_code}"
             if not isinstance(spec, dict) or "text" not in spec or set(spec) - DUTY_KEYS:
-                raise ResponsibilityError(f"{where}: 应含 text（可含 fields、items、complaints），不能有其他键")
+                raise ResponsibilityError(
+                    _("%(where)s: 应含 text（可含 fields、items、complaints），不能有其他键") % {"where": where}
+                )
             if duty_code in seen:
-                raise ResponsibilityError(f"{where}: 职责代码重复")
+                raise ResponsibilityError(_("%(where)s: 职责代码重复") % {"where": where})
             seen.add(duty_code)
             duties.append(Duty(
                 code=str(duty_code), department=str(code), text=str(spec["text"]),
@@ -183,11 +190,11 @@ def _categories(_sha256: str, as_of: dt.date) -> dict[str, ComplaintCategory]:
     for code, spec in _entry("complaint_categories", as_of).items():
         here = f"{_WHERE}: complaint_categories.{code}"
         if not isinstance(spec, dict) or set(spec) != {"name", "wording"}:
-            raise ResponsibilityError(f"{here}: 应恰有 name、wording")
+            raise ResponsibilityError(_("%(where)s: 应恰有 name、wording") % {"where": here})
         found = handlers.get(str(code), [])
         if len(found) != 1:
-            who = "、".join(d.code for d in found) or "没有职责"
-            raise ResponsibilityError(f"{here}: 应恰由一项职责受理（实为：{who}）")
+            who = _("、").join(d.code for d in found) or _("没有职责")
+            raise ResponsibilityError(_("%(where)s: 应恰由一项职责受理（实为：%(duties)s）") % {"where": here, "duties": who})
         out[str(code)] = ComplaintCategory(code=str(code), name=str(spec["name"]), wording=str(spec["wording"]),
                                            duty=found[0].code, department=found[0].department)  # fmt: skip
     return out
@@ -202,5 +209,7 @@ def category_department(code: str, on: dt.date) -> str:
     """The department a complaint of category ``code`` is routed to on ``on`` (for the rules' YAML cases)."""
     found = complaint_categories(on).get(code)
     if found is None:
-        raise ResponsibilityError(f"{_WHERE}: 投诉类别 {code} 在 {on.isoformat()} 不在责任清单中")
+        raise ResponsibilityError(_("%(file)s: 投诉类别 %(code)s 在 %(date)s 不在责任清单中") % {
+            "file": _WHERE, "code": code, "date": on.isoformat(),
+        })  # fmt: skip
     return found.department

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -35,8 +37,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CELL_TEXT_LIMIT = 32_767  # the most characters an Excel cell holds (Excel specifications and limits)
 MAX_ROW = 1_048_576  # the last row of a worksheet: a drop-down covers every row below the header
-EXPORT_LINE_PREFIX = "导出："  # how the line above an export's header starts (the importer skips such a line)
-CHOICES_SHEET = "可选值"
+# How the line above an export's header starts, translated like the rest of the line; the importer skips a
+# line that starts so in any of the platform's languages (:func:`export_line_prefixes`).
+EXPORT_LINE_PREFIX = gettext_noop("导出：")
+CHOICES_SHEET = gettext_noop("可选值")  # the hidden sheet of drop-down lists, named in the user's language
 _BOLD = Font(bold=True)
 _MARK = PatternFill("solid", fgColor="FFF4C7C3")  # a light red: the cell a reason column talks about
 
@@ -77,8 +81,20 @@ class SheetData:
 def export_line(*, actor: Any, filters: Iterable[tuple[str, str]], when: dt.datetime | None = None) -> str:
     """The first line of an export: who (full name), which filter (in words) and when (Asia/Shanghai time)."""
     moment = timezone.localtime(when or timezone.now())
-    words = "；".join(f"{label}={value}" for label, value in filters if value not in (None, ""))
-    return f"{EXPORT_LINE_PREFIX}{full_name(actor)} · 筛选：{words or '全部'} · 时间：{moment:%Y-%m-%d %H:%M}（北京时间）"
+    words = gettext("；").join(f"{label}={value}" for label, value in filters if value not in (None, ""))
+    return gettext(EXPORT_LINE_PREFIX) + gettext("%(name)s · 筛选：%(filters)s · 时间：%(time)s（北京时间）") % {
+        "name": full_name(actor), "filters": words or gettext("全部"), "time": f"{moment:%Y-%m-%d %H:%M}",
+    }  # fmt: skip
+
+
+def export_line_prefixes() -> tuple[str, ...]:
+    """How an export line starts in each language of the platform: a workbook exported in one language is
+    imported by a user of any."""
+    prefixes = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            prefixes.append(gettext(EXPORT_LINE_PREFIX))
+    return tuple(dict.fromkeys(prefixes))
 
 
 def full_name(user: Any) -> str:
@@ -86,7 +102,7 @@ def full_name(user: Any) -> str:
     if user is None:
         return ""
     full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
-    if full and all("\u4e00" <= ch <= "\u9fff" for ch in full.replace(" ", "")):
+    if full and all("\u4e00" <= ch <= "\u9fff" for ch in full.replace(" ", "")):  # i18n: data (CJK range)
         full = full.replace(" ", "")
     return full or getattr(user, "username", "") or str(user)
 
@@ -122,10 +138,11 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> WriteO
 
 def _validation(choices: Choices, source_column: int, first_row: int) -> DataValidation:
     letter = get_column_letter(source_column)
-    source = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${len(choices.values) + 1}"
+    source = f"{quote_sheetname(gettext(CHOICES_SHEET))}!${letter}$2:${letter}${len(choices.values) + 1}"
     validation = DataValidation(
         type="list", formula1=source, allow_blank=True, showDropDown=False, showErrorMessage=True,
-        errorStyle="warning", errorTitle="不在列表中", error="该值不在下拉列表中；请从列表中选择，或确认填写无误。",
+        errorStyle="warning", errorTitle=gettext("不在列表中"),
+        error=gettext("该值不在下拉列表中；请从列表中选择，或确认填写无误。"),
         showInputMessage=bool(choices.prompt), prompt=choices.prompt[:255] or None,
     )  # fmt: skip
     column = get_column_letter(choices.column + 1)
@@ -161,7 +178,7 @@ def _write_lists(book: Workbook, lists: list[Choices]) -> None:
     """The hidden sheet the drop-downs read: one column per list, its heading in the first row."""
     longest = max(len(c.values) for c in lists)
     rows = ([c.values[i] if i < len(c.values) else None for c in lists] for i in range(longest))
-    _write(book, SheetData(CHOICES_SHEET, [c.title for c in lists], rows, hidden=True, filter=False), [])
+    _write(book, SheetData(gettext(CHOICES_SHEET), [c.title for c in lists], rows, hidden=True, filter=False), [])
 
 
 def workbook_of(sheets: Iterable[SheetData]) -> bytes:

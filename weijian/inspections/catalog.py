@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from weijian.core import responsibility
+from weijian.i18n import gettext as _
 from weijian.registry import kinds
 from weijian.rules import loader
 
@@ -31,7 +32,9 @@ class UnknownItem(LookupError):
     """No check item of that code is in force on that date."""
 
     def __init__(self, code: str, as_of: dt.date) -> None:
-        super().__init__(f"抽查事项 {code} 在 {as_of.isoformat()} 不在随机抽查事项清单中（{CATALOG_FILE}.yaml）")
+        super().__init__(_("抽查事项 %(code)s 在 %(date)s 不在随机抽查事项清单中（%(file)s）") % {
+            "code": code, "date": as_of.isoformat(), "file": f"{CATALOG_FILE}.yaml",
+        })  # fmt: skip
         self.code, self.as_of = code, as_of
 
 
@@ -83,13 +86,13 @@ def _catalog(_sha256: str) -> dict[str, list[tuple[dt.date, CheckItem | None]]]:
     where = f"{CATALOG_FILE}.yaml"
     root = loader.load(CATALOG_FILE)
     if not isinstance(root, dict) or set(root) != {"items"} or not isinstance(root["items"], dict):
-        raise CatalogError(f"{where}: 顶层应只有 items（抽查事项代码 → 按生效日期的条目）")
+        raise CatalogError(_("%(file)s: 顶层应只有 items（抽查事项代码 → 按生效日期的条目）") % {"file": where})
     known = _known()
     out: dict[str, list[tuple[dt.date, CheckItem | None]]] = {}
     for code, table in root["items"].items():
-        here = f"{where}: 事项 {code}"
+        here = _("%(file)s: 事项 %(code)s") % {"file": where, "code": code}
         if not loader.is_dated(table):
-            raise CatalogError(f"{here}: 应为按生效日期（YYYY-MM-DD）排列的条目")
+            raise CatalogError(_("%(where)s: 应为按生效日期（YYYY-MM-DD）排列的条目") % {"where": here})
         versions: list[tuple[dt.date, CheckItem | None]] = []
         for since, entry in loader.dated_entries(table, here):
             versions.append((since, _version(str(code), entry, f"{here} [{since.isoformat()}]", known)))
@@ -107,32 +110,41 @@ def _known() -> dict[str, set[str]]:
 
 def _version(code: str, entry: Any, here: str, known: dict[str, set[str]]) -> CheckItem | None:
     if not isinstance(entry, dict) or not entry.get("basis"):
-        raise CatalogError(f"{here}: 条目须为含 basis（依据）的映射")
+        raise CatalogError(_("%(where)s: 条目须为含 basis（依据）的映射") % {"where": here})
     if entry.get("withdrawn") is True:
         if set(entry) - {"withdrawn"} - loader.META_KEYS:
-            raise CatalogError(f"{here}: 撤销条目只写 withdrawn 和 basis")
+            raise CatalogError(_("%(where)s: 撤销条目只写 withdrawn 和 basis") % {"where": here})
         return None
     body = {k: v for k, v in entry.items() if k not in loader.META_KEYS}
     if "checklist" not in body or not body["checklist"]:
-        raise CatalogError(f"{here}: 缺少检查表 checklist（每个抽查事项须有检查表）")
+        raise CatalogError(_("%(where)s: 缺少检查表 checklist（每个抽查事项须有检查表）") % {"where": here})
     unknown, missing = set(body) - ITEM_KEYS, ITEM_KEYS - set(body)
     if unknown or missing:
-        raise CatalogError(f"{here}: 未知的键 {sorted(unknown)}，缺少的键 {sorted(missing)}")
+        raise CatalogError(_("%(where)s: 未知的键 %(unknown)s，缺少的键 %(missing)s") % {
+            "where": here, "unknown": sorted(unknown), "missing": sorted(missing),
+        })  # fmt: skip
     if body["department"] not in known["department"]:
-        raise CatalogError(f"{here}: 未知的部门 {body['department']!r}（应为责任清单中的部门代码）")
+        raise CatalogError(_("%(where)s: 未知的部门 %(department)r（应为责任清单中的部门代码）") % {
+            "where": here, "department": body["department"],
+        })  # fmt: skip
     for key in ("fields", "target_kinds"):
         values = body[key]
         if not isinstance(values, list) or not values:
-            raise CatalogError(f"{here}: {key} 应为非空列表")
+            raise CatalogError(_("%(where)s: %(key)s 应为非空列表") % {"where": here, "key": key})
         bad = [v for v in values if v not in known[key]]
         if bad:
-            raise CatalogError(f"{here}: {key} 中有未知的代码 {bad}")
+            raise CatalogError(_("%(where)s: %(key)s 中有未知的代码 %(codes)s") % {"where": here, "key": key, "codes": bad})
     if body["mode"] not in MODES:
-        raise CatalogError(f"{here}: mode 应为 {'/'.join(MODES)}，而不是 {body['mode']!r}")
-    lines = tuple(_line(line, f"{here} 检查表第{n}行") for n, line in enumerate(body["checklist"], start=1))
+        raise CatalogError(_("%(where)s: mode 应为 %(modes)s，而不是 %(mode)r") % {
+            "where": here, "modes": "/".join(MODES), "mode": body["mode"],
+        })  # fmt: skip
+    lines = tuple(_line(line, _("%(where)s 检查表第%(row)d行") % {"where": here, "row": n})
+                  for n, line in enumerate(body["checklist"], start=1))  # fmt: skip
     numbers = [line.no for line in lines]
     if len(set(numbers)) != len(numbers):
-        raise CatalogError(f"{here}: 检查表条目编号重复 {sorted({n for n in numbers if numbers.count(n) > 1})}")
+        raise CatalogError(_("%(where)s: 检查表条目编号重复 %(numbers)s") % {
+            "where": here, "numbers": sorted({n for n in numbers if numbers.count(n) > 1}),
+        })  # fmt: skip
     return CheckItem(
         code=code, name=str(body["name"]), department=str(body["department"]), fields=tuple(body["fields"]),
         target_kinds=tuple(body["target_kinds"]), mode=str(body["mode"]), checklist=lines, basis=str(entry["basis"]),
@@ -142,12 +154,14 @@ def _version(code: str, entry: Any, here: str, known: dict[str, set[str]]) -> Ch
 def _line(line: Any, here: str) -> ChecklistLine:
     if not isinstance(line, dict) or set(line) != LINE_KEYS:
         found = sorted(map(str, line)) if isinstance(line, dict) else type(line).__name__
-        raise CatalogError(f"{here}: 应恰有 {sorted(LINE_KEYS)}，实为 {found}")
+        raise CatalogError(_("%(where)s: 应恰有 %(keys)s，实为 %(found)s") % {
+            "where": here, "keys": sorted(LINE_KEYS), "found": found,
+        })  # fmt: skip
     if not isinstance(line["no"], str) or not str(line["requirement"]).strip() or not str(line["basis"]).strip():
-        raise CatalogError(f"{here}: no 应为字符串（加引号），requirement 与 basis 不能为空")
+        raise CatalogError(_("%(where)s: no 应为字符串（加引号），requirement 与 basis 不能为空") % {"where": here})
     findings = line["findings"]
     if not isinstance(findings, list) or not findings or not all(isinstance(f, str) and f.strip() for f in findings):
-        raise CatalogError(f"{here}: findings 应为非空的常见问题列表")
+        raise CatalogError(_("%(where)s: findings 应为非空的常见问题列表") % {"where": here})
     return ChecklistLine(no=line["no"], requirement=str(line["requirement"]), basis=str(line["basis"]),
                          findings=tuple(findings))  # fmt: skip
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from weijian.core.responsibility import fields
 
-_SEPARATORS = re.compile(r"[;；、,，\s]+")
+_SEPARATORS = re.compile(r"[;；、,，\s]+")  # i18n: data (separators typed in input)
 
 # Names the 执法人员名录 used before the 执法领域 became codes (free text); kept so old lists still import.
-LEGACY_NAMES: dict[str, str] = {
-    "医疗机构": "medical", "医疗废物": "infectious", "公共场所": "public_place", "生活饮用水": "water",
-    "职业卫生": "occupational", "放射卫生": "radiation", "学校卫生": "school", "母婴保健": "maternal",
-    "传染病防治": "infectious",
+LEGACY_NAMES: dict[str, str] = {  # i18n: data (names matched in input)
+    "医疗机构": "medical", "医疗废物": "infectious", "公共场所": "public_place", "生活饮用水": "water",  # i18n: data
+    "职业卫生": "occupational", "放射卫生": "radiation", "学校卫生": "school", "母婴保健": "maternal",  # i18n: data
+    "传染病防治": "infectious",  # i18n: data
 }  # fmt: skip
 
 
@@ -31,7 +32,7 @@ def split_codes(value: str) -> list[str]:
 
 
 def allowed_text() -> str:
-    return "、".join(f"{code}（{name}）" for code, name in fields().items())
+    return _("、").join(_("%(code)s（%(name)s）") % {"code": code, "name": name} for code, name in fields().items())
 
 
 def normalize_fields(value: str) -> str:
@@ -47,7 +48,9 @@ def normalize_fields(value: str) -> str:
         else:
             unknown.append(part)
     if unknown:
-        raise FieldCodeError(f"未知的执法领域“{'、'.join(unknown)}”，应为：{allowed_text()}")
+        raise FieldCodeError(_("未知的执法领域“%(values)s”，应为：%(allowed)s") % {
+            "values": _("、").join(unknown), "allowed": allowed_text(),
+        })  # fmt: skip
     return ";".join(code for code in catalogue if code in wanted)
 
 
@@ -55,7 +58,10 @@ def validate_field_codes(value: str) -> None:
     """Model-field validator (admin forms): stored values are codes of the catalogue."""
     unknown = [part for part in split_codes(value) if part not in fields()]
     if unknown:
-        raise ValidationError(f"未知的执法领域代码“{'、'.join(unknown)}”，应为：{allowed_text()}", code="unknown_field")
+        message = _("未知的执法领域代码“%(values)s”，应为：%(allowed)s") % {
+            "values": _("、").join(unknown), "allowed": allowed_text(),
+        }  # fmt: skip
+        raise ValidationError(message, code="unknown_field")
 
 
 def field_names(value: str) -> list[str]:

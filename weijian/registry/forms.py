@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from weijian.core.identifiers import IdentifierError, clean_badge_no, clean_cert_no, clean_uscc
 from weijian.registry.fields import FieldCodeError, allowed_text, normalize_fields
@@ -59,7 +60,7 @@ class InspectorForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "fields" in self.fields:
-            self.fields["fields"].help_text = f"以分号分隔，可填：{allowed_text()}"
+            self.fields["fields"].help_text = gettext("以分号分隔，可填：%(allowed)s") % {"allowed": allowed_text()}
 
     def clean_fields(self) -> str:  # the model field named ``fields``, not Form.clean_fields
         try:
@@ -71,7 +72,7 @@ class InspectorForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("badge_valid_from"), cleaned.get("badge_valid_to")
         if start and end and end < start:
-            self.add_error("badge_valid_to", "执法证有效期止早于有效期起")
+            self.add_error("badge_valid_to", gettext("执法证有效期止早于有效期起"))
         return cleaned
 
 
@@ -84,5 +85,5 @@ class InspectorConflictForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("declared_on"), cleaned.get("ended_on")
         if start and end and end < start:
-            self.add_error("ended_on", "终止日期早于申报日期")
+            self.add_error("ended_on", gettext("终止日期早于申报日期"))
         return cleaned

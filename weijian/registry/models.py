@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import Department, Region
@@ -283,7 +284,7 @@ class Practitioner(Searchable, models.Model):
         verbose_name_plural = _("执业人员")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.cert_no}）"
+        return gettext("%(name)s（%(code)s）") % {"name": self.name, "code": self.cert_no}
 
     @property
     def owner_district_code(self) -> str | None:
@@ -397,7 +398,7 @@ class Inspector(Searchable, models.Model):
         verbose_name_plural = _("执法人员")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.badge_no}）"
+        return gettext("%(name)s（%(code)s）") % {"name": self.name, "code": self.badge_no}
 
     @property
     def field_codes(self) -> frozenset[str]:

@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
 from openpyxl.utils.cell import range_boundaries
 
 from weijian.registry.imports.errors import ImportFileError
@@ -62,21 +63,38 @@ def megabytes(size: float) -> str:
 
 def check_size(size: int, filename: str, limits: Limits | None) -> None:
     if limits is not None and size > limits.max_bytes:
-        raise ImportFileError(f"{filename} 大小为 {megabytes(size)}，超过上限 {megabytes(limits.max_bytes)}；请拆分后分批导入")
+        raise ImportFileError(_("%(file)s 大小为 %(size)s，超过上限 %(max)s；请拆分后分批导入") % {
+            "file": filename, "size": megabytes(size), "max": megabytes(limits.max_bytes),
+        })  # fmt: skip
 
 
 def check_rows(number: int, filename: str, limits: Limits | None) -> None:
     """Called with each row number while streaming (row 1 is the header of a spreadsheet)."""
     if limits is not None and number > limits.max_rows + 1:
         raise ImportFileError(
-            f"{filename} 的数据超过上限 {limits.max_rows:,} 行（读到第 {number:,} 行时停止，未导入任何数据）；请拆分后分批导入"
+            _("%(file)s 的数据超过上限 %(max)s 行（读到第 %(row)s 行时停止，未导入任何数据）；请拆分后分批导入")
+            % {"file": filename, "max": f"{limits.max_rows:,}", "row": f"{number:,}"}
         )
 
 
 def check_columns(count: int, filename: str, where: str, limits: Limits | None) -> None:
     """``where`` says where the columns were counted, e.g. "第3行"."""
     if limits is not None and count > limits.max_columns:
-        raise ImportFileError(f"{filename} {where}有 {count:,} 列，超过上限 {limits.max_columns:,} 列")
+        raise ImportFileError(_("%(file)s %(where)s有 %(count)s 列，超过上限 %(max)s 列") % {
+            "file": filename, "where": where, "count": f"{count:,}", "max": f"{limits.max_columns:,}",
+        })  # fmt: skip
+
+
+def _too_many_members(filename: str, members: int, limits: Limits) -> ImportFileError:
+    return ImportFileError(_("%(file)s 含有 %(count)s 个压缩部件，超过上限 %(max)s 个") % {
+        "file": filename, "count": f"{members:,}", "max": f"{limits.max_zip_members:,}",
+    })  # fmt: skip
+
+
+def not_xlsx(filename: str, exc: BaseException) -> ImportFileError:
+    return ImportFileError(_("%(file)s 不是有效的 .xlsx 文件：%(error)s") % {
+        "file": filename, "error": exc.__class__.__name__,
+    })  # fmt: skip
 
 
 def _zip_members(stream: IO[bytes], size: int) -> int | None:
@@ -96,23 +114,24 @@ def check_xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits) -> N
     """Refuse an .xlsx whose zip would unpack beyond the limits; ``stream`` is left at the start."""
     members = _zip_members(stream, size)
     if members is not None and (members == 0xFFFF or members > limits.max_zip_members):
-        raise ImportFileError(f"{filename} 含有 {members:,} 个压缩部件，超过上限 {limits.max_zip_members:,} 个")
+        raise _too_many_members(filename, members, limits)
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > limits.max_zip_members:
-                raise ImportFileError(f"{filename} 含有 {len(infos):,} 个压缩部件，超过上限 {limits.max_zip_members:,} 个")
+                raise _too_many_members(filename, len(infos), limits)
             total = sum(info.file_size for info in infos)
             if total > limits.max_unzipped_bytes:
                 raise ImportFileError(
-                    f"{filename} 解压后共 {megabytes(total)}，超过上限 {megabytes(limits.max_unzipped_bytes)}（疑似压缩炸弹）；请拆分后分批导入"
+                    _("%(file)s 解压后共 %(size)s，超过上限 %(max)s（疑似压缩炸弹）；请拆分后分批导入")
+                    % {"file": filename, "size": megabytes(total), "max": megabytes(limits.max_unzipped_bytes)}
                 )
             for info in infos:
                 _check_part(archive, info, filename, limits)
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, RuntimeError) as exc:
-        raise ImportFileError(f"{filename} 不是有效的 .xlsx 文件：{exc.__class__.__name__}") from exc
+        raise not_xlsx(filename, exc) from exc
     finally:
         stream.seek(0)
 
@@ -123,7 +142,8 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str, 
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > limits.zip_ratio_from_bytes and ratio > limits.max_zip_ratio:
         raise ImportFileError(
-            f"{filename} 的部件 {info.filename} 压缩比为 {ratio:,.0f}:1，超过上限 {limits.max_zip_ratio:,.0f}:1（疑似压缩炸弹）"
+            _("%(file)s 的部件 %(part)s 压缩比为 %(ratio)s:1，超过上限 %(max)s:1（疑似压缩炸弹）")
+            % {"file": filename, "part": info.filename, "ratio": f"{ratio:,.0f}", "max": f"{limits.max_zip_ratio:,.0f}"}
         )
     if not info.filename.lower().endswith((".xml", ".rels")):
         return  # images and other binary parts are not parsed; they count toward the total only
@@ -131,10 +151,12 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str, 
         head = part.read(_HEAD)
         if not _WORKSHEET.search(head[:4096]):
             if info.file_size > limits.max_part_bytes:
-                label = "共享字符串部分" if info.filename.lower().endswith("sharedstrings.xml") else "部件"
-                raise ImportFileError(
-                    f"{filename} 的{label}（{info.filename}）解压后 {megabytes(info.file_size)}，超过上限 {megabytes(limits.max_part_bytes)}"
-                )
+                shared = info.filename.lower().endswith("sharedstrings.xml")
+                label = _("共享字符串部分") if shared else _("部件")
+                raise ImportFileError(_("%(file)s 的%(label)s（%(part)s）解压后 %(size)s，超过上限 %(max)s") % {
+                    "file": filename, "label": label, "part": info.filename, "size": megabytes(info.file_size),
+                    "max": megabytes(limits.max_part_bytes),
+                })  # fmt: skip
             return
         _check_worksheet(part, head, info.filename, filename, limits)
 
@@ -144,13 +166,17 @@ def _check_worksheet(part: Any, head: bytes, name: str, filename: str, limits: L
     found = _DIMENSION.search(head[: data_at.start()] if data_at else head)
     bounds = _bounds(found.group(1).decode("ascii", "replace")) if found else None
     if bounds is not None:
-        _, _, max_col, max_row = bounds
+        _min_col, _min_row, max_col, max_row = bounds
         if max_row > limits.max_rows + 1:
             raise ImportFileError(
-                f"{filename} 的工作表（{name}）声明有 {max_row:,} 行，超过上限 {limits.max_rows:,} 行；请拆分后分批导入"
+                _("%(file)s 的工作表（%(sheet)s）声明有 %(rows)s 行，超过上限 %(max)s 行；请拆分后分批导入")
+                % {"file": filename, "sheet": name, "rows": f"{max_row:,}", "max": f"{limits.max_rows:,}"}
             )
         if max_col > limits.max_columns:
-            raise ImportFileError(f"{filename} 的工作表（{name}）声明有 {max_col:,} 列，超过上限 {limits.max_columns:,} 列")
+            raise ImportFileError(
+                _("%(file)s 的工作表（%(sheet)s）声明有 %(columns)s 列，超过上限 %(max)s 列")
+                % {"file": filename, "sheet": name, "columns": f"{max_col:,}", "max": f"{limits.max_columns:,}"}
+            )
         return
     # No dimension: openpyxl would read the whole sheet to size it. Count its rows first, streaming.
     rows, tail, chunk = 0, b"", head
@@ -158,7 +184,9 @@ def _check_worksheet(part: Any, head: bytes, name: str, filename: str, limits: L
         window = tail + chunk
         rows += len(_ROW.findall(window)) - len(_ROW.findall(tail))
         if rows > limits.max_rows + 1:
-            raise ImportFileError(f"{filename} 的工作表（{name}）超过上限 {limits.max_rows:,} 行；请拆分后分批导入")
+            raise ImportFileError(_("%(file)s 的工作表（%(sheet)s）超过上限 %(max)s 行；请拆分后分批导入") % {
+                "file": filename, "sheet": name, "max": f"{limits.max_rows:,}",
+            })  # fmt: skip
         tail = window[-64:]
         chunk = part.read(MiB)
 

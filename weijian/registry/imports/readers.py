@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from weijian.core.xlsx import EXPORT_LINE_PREFIX
+from django.utils.translation import gettext as _
+
+from weijian.core.xlsx import export_line_prefixes
 from weijian.registry.imports.errors import ImportFileError
 from weijian.registry.imports.limits import (
     Limits,
@@ -32,6 +34,7 @@ from weijian.registry.imports.limits import (
     check_size,
     check_xlsx,
     megabytes,
+    not_xlsx,
 )
 
 __all__ = ["ImportFileError", "Limits", "Sheet", "detect_format", "open_sheet", "open_stream", "read_path"]
@@ -71,7 +74,7 @@ def detect_format(head: bytes, filename: str) -> str:
     if head.startswith(XLSX_MAGIC):
         return "xlsx"
     if b"\x00" in head[:4096]:
-        raise ImportFileError(f"{filename} 不是可识别的表格文件（支持 .xlsx、.csv）")
+        raise ImportFileError(_("%(file)s 不是可识别的表格文件（支持 .xlsx、.csv）") % {"file": filename})
     return "csv"
 
 
@@ -79,7 +82,7 @@ def open_stream(stream: IO[bytes], size: int, filename: str, limits: Limits | No
     """Parse a seekable binary stream of ``size`` bytes into a Sheet (the Sheet closes the stream)."""
     try:
         if size == 0:
-            raise ImportFileError(f"{filename} 是空文件")
+            raise ImportFileError(_("%(file)s 是空文件") % {"file": filename})
         check_size(size, filename, limits)
         fmt = detect_format(stream.read(8192), filename)
         stream.seek(0)
@@ -102,7 +105,7 @@ def read_path(path: Path, limits: Limits | None, filename: str | None = None) ->
     """Open a file on disk; ``filename`` is the name shown in messages (default: the path's name)."""
     name = filename or path.name
     if not path.is_file():
-        raise ImportFileError(f"找不到文件 {name}")
+        raise ImportFileError(_("找不到文件 %(file)s") % {"file": name})
     return open_stream(path.open("rb"), path.stat().st_size, name, limits)
 
 
@@ -120,7 +123,7 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(f"{filename} 不是有效的 .xlsx 文件：{exc.__class__.__name__}") from exc
+        raise not_xlsx(filename, exc) from exc
 
     def close() -> None:
         workbook.close()
@@ -128,7 +131,7 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
 
     try:
         if not workbook.worksheets:
-            raise ImportFileError(f"{filename} 没有工作表")
+            raise ImportFileError(_("%(file)s 没有工作表") % {"file": filename})
         sheet = workbook.worksheets[0]
         # The declared dimension may be wrong (some programs write "A1"); read every row there is,
         # but never wider than the column limit + 1, so that a too-wide row is seen and refused.
@@ -140,12 +143,12 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
         if first is not None and _is_export_line(first):  # a workbook this platform exported: header below
             first, header_number = next(rows, None), 2
         if first is None or not any(v not in (None, "") for v in first):
-            raise ImportFileError(f"{filename} 是空表格（第一行应为列名）")
+            raise ImportFileError(_("%(file)s 是空表格（第一行应为列名）") % {"file": filename})
         _check_width(first, filename, header_number, limits)
     except BaseException as exc:
         close()
         if isinstance(exc, Exception) and not isinstance(exc, ImportFileError):
-            raise ImportFileError(f"{filename} 不是有效的 .xlsx 文件：{exc.__class__.__name__}") from exc
+            raise not_xlsx(filename, exc) from exc
         raise
 
     def numbered() -> Iterator[tuple[int, list[Any]]]:
@@ -159,7 +162,9 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
         except ImportFileError:
             raise
         except Exception as exc:  # a damaged part (bad CRC, broken XML) found while streaming
-            raise ImportFileError(f"{filename} 在第{number}行附近损坏，无法读取：{exc.__class__.__name__}") from exc
+            raise ImportFileError(_("%(file)s 在第%(row)d行附近损坏，无法读取：%(error)s") % {
+                "file": filename, "row": number, "error": exc.__class__.__name__,
+            }) from exc  # fmt: skip
         finally:
             close()
 
@@ -169,13 +174,27 @@ def _xlsx(stream: IO[bytes], size: int, filename: str, limits: Limits | None) ->
 def _is_export_line(values: tuple[Any, ...]) -> bool:
     """The line an export writes above its header (who exported which filter when): one text cell in A."""
     head, *rest = values or (None,)
-    return isinstance(head, str) and head.startswith(EXPORT_LINE_PREFIX) and all(v in (None, "") for v in rest)
+    if not isinstance(head, str) or any(v not in (None, "") for v in rest):
+        return False
+    return head.startswith(export_line_prefixes())
 
 
 def _check_width(values: tuple[Any, ...], filename: str, number: int, limits: Limits | None) -> None:
     """Rows are read one column wider than the limit: a value there means the row is too wide."""
     if limits is not None and len(values) > limits.max_columns and values[limits.max_columns] not in (None, ""):
-        raise ImportFileError(f"{filename} 第{number}行的数据超过上限 {limits.max_columns:,} 列")
+        raise ImportFileError(_("%(file)s 第%(row)d行的数据超过上限 %(max)s 列") % {
+            "file": filename, "row": number, "max": f"{limits.max_columns:,}",
+        })  # fmt: skip
+
+
+def _row_text(number: int) -> str:
+    return _("第%(row)d行") % {"row": number}
+
+
+def _csv_error(filename: str, line: int, exc: csv.Error) -> ImportFileError:
+    return ImportFileError(_("%(file)s 第%(row)d行 CSV 格式错误：%(error)s") % {
+        "file": filename, "row": line, "error": exc,
+    })  # fmt: skip
 
 
 def _encoding(stream: IO[bytes], filename: str) -> str:
@@ -192,7 +211,7 @@ def _encoding(stream: IO[bytes], filename: str) -> str:
         finally:
             stream.seek(0)
         return encoding
-    raise ImportFileError(f"{filename} 无法按 UTF-8 或 GBK 解码，不是可识别的文本表格")
+    raise ImportFileError(_("%(file)s 无法按 UTF-8 或 GBK 解码，不是可识别的文本表格") % {"file": filename})
 
 
 def _csv(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
@@ -202,11 +221,11 @@ def _csv(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
     try:
         first = next(reader, None)
         if first is None or not any(c.strip() for c in first):
-            raise ImportFileError(f"{filename} 是空文件（第一行应为列名）")
-        check_columns(len(first), filename, "第1行", limits)
+            raise ImportFileError(_("%(file)s 是空文件（第一行应为列名）") % {"file": filename})
+        check_columns(len(first), filename, _row_text(1), limits)
     except csv.Error as exc:
         text.close()
-        raise ImportFileError(f"{filename} 第{reader.line_num}行 CSV 格式错误：{exc}") from exc
+        raise _csv_error(filename, reader.line_num, exc) from exc
     except BaseException:
         text.close()
         raise
@@ -215,11 +234,11 @@ def _csv(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
         try:
             for number, values in enumerate(reader, start=2):
                 check_rows(number, filename, limits)
-                check_columns(len(values), filename, f"第{number}行", limits)
+                check_columns(len(values), filename, _row_text(number), limits)
                 if any(v.strip() for v in values):
                     yield number, values
         except csv.Error as exc:
-            raise ImportFileError(f"{filename} 第{reader.line_num}行 CSV 格式错误：{exc}") from exc
+            raise _csv_error(filename, reader.line_num, exc) from exc
         finally:
             text.close()
 
@@ -235,7 +254,7 @@ def _parquet(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
         headers = list(parquet.schema_arrow.names)
     except Exception as exc:
         stream.close()
-        raise ImportFileError(f"{filename} 不是有效的 Parquet 文件：{exc}") from exc
+        raise _not_parquet(filename, exc) from exc
     try:
         if limits is not None:
             _check_parquet(meta, filename, limits)
@@ -259,18 +278,26 @@ def _parquet(stream: IO[bytes], filename: str, limits: Limits | None) -> Sheet:
         except (OSError, ValueError) as exc:
             if isinstance(exc, ImportFileError):
                 raise
-            raise ImportFileError(f"{filename} 不是有效的 Parquet 文件：{exc}") from exc
+            raise _not_parquet(filename, exc) from exc
         finally:
             close()
 
     return Sheet(headers, numbered(), "parquet", closer=close)
 
 
+def _not_parquet(filename: str, exc: BaseException) -> ImportFileError:
+    return ImportFileError(_("%(file)s 不是有效的 Parquet 文件：%(error)s") % {"file": filename, "error": exc})
+
+
 def _check_parquet(meta: Any, filename: str, limits: Limits) -> None:
     """Rows, columns and unpacked size from the file's footer, before any data page is read."""
     if meta.num_rows > limits.max_rows:
-        raise ImportFileError(f"{filename} 有 {meta.num_rows:,} 行，超过上限 {limits.max_rows:,} 行；请拆分后分批导入")
+        raise ImportFileError(_("%(file)s 有 %(rows)s 行，超过上限 %(max)s 行；请拆分后分批导入") % {
+            "file": filename, "rows": f"{meta.num_rows:,}", "max": f"{limits.max_rows:,}",
+        })  # fmt: skip
     check_columns(meta.num_columns, filename, "", limits)
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > limits.max_unzipped_bytes:
-        raise ImportFileError(f"{filename} 解压后约 {megabytes(unpacked)}，超过上限 {megabytes(limits.max_unzipped_bytes)}；请拆分后分批导入")
+        raise ImportFileError(_("%(file)s 解压后约 %(size)s，超过上限 %(max)s；请拆分后分批导入") % {
+            "file": filename, "size": megabytes(unpacked), "max": megabytes(limits.max_unzipped_bytes),
+        })  # fmt: skip

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from weijian.core.models import Region
 from weijian.registry.imports.cells import CellError, Ref
 
@@ -27,7 +29,9 @@ def resolve_region(ctx: Any, ref: Ref, levels: tuple[str, ...]) -> str:
     if ref.code:
         region = ctx.regions.get(ref.code)
         if ref.name and region is not None and region.name != ref.name:
-            raise CellError(f"代码 {ref.code} 是“{region.name}”，与所填名称“{ref.name}”不符")
+            raise CellError(_("代码 %(code)s 是“%(name)s”，与所填名称“%(typed)s”不符") % {
+                "code": ref.code, "name": region.name, "typed": ref.name,
+            })  # fmt: skip
         return ref.code
     if ctx.region_names is None:
         ctx.region_names = names_index(ctx.regions)
@@ -36,8 +40,8 @@ def resolve_region(ctx: Any, ref: Ref, levels: tuple[str, ...]) -> str:
         mine = [r for r in found if ctx.in_scope(r.code)]
         found = mine if len(mine) == 1 else found
     if not found:
-        raise CellError(f"没有名为“{ref.name}”的区划（可从下拉列表选择，或填写区划代码）")
+        raise CellError(_("没有名为“%(name)s”的区划（可从下拉列表选择，或填写区划代码）") % {"name": ref.name})
     if len(found) > 1:
-        listed = "、".join(f"{r.name} {r.code}" for r in sorted(found, key=lambda r: r.code)[:5])
-        raise CellError(f"有多个名为“{ref.name}”的区划（{listed}），请同时填写代码")
+        listed = _("、").join(f"{r.name} {r.code}" for r in sorted(found, key=lambda r: r.code)[:5])
+        raise CellError(_("有多个名为“%(name)s”的区划（%(regions)s），请同时填写代码") % {"name": ref.name, "regions": listed})
     return found[0].code

@@ -26,6 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from weijian.core.audit import audit_record
 from weijian.core.identifiers import mask_ric
@@ -46,7 +48,8 @@ from weijian.registry.models import (
 )
 
 REJECT_BATCH = 2000
-ROW_NUMBER_COLUMN, REASON_COLUMN = "原行号", "未导入原因"
+# The rejects workbook's own headers: an import recognises and ignores them, so they stay as they are.
+ROW_NUMBER_COLUMN, REASON_COLUMN = "原行号", "未导入原因"  # i18n: data (headers an import reads back)
 REJECT_COLUMNS = (ROW_NUMBER_COLUMN, REASON_COLUMN)  # added by the rejects workbook; ignored on import
 
 
@@ -86,7 +89,7 @@ class ImportResult:
 
 
 def _column_label(column: Column) -> str:
-    return f"{column.header}（{column.key}）"
+    return _("%(header)s（%(key)s）") % {"header": column.header, "key": column.key}
 
 
 def _map_headers(spec: KindSpec, headers: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -102,11 +105,11 @@ def _map_headers(spec: KindSpec, headers: list[str]) -> tuple[dict[str, int], li
                 ignored.append(header)
             continue
         if column.key in positions:
-            raise ImportFileError(f"列“{_column_label(column)}”出现了两次")
+            raise ImportFileError(_("列“%(column)s”出现了两次") % {"column": _column_label(column)})
         positions[column.key] = index
     missing = [_column_label(c) for c in spec.columns if c.required and c.key not in positions]
     if missing:
-        raise ImportFileError(f"缺少必填列：{'、'.join(missing)}")
+        raise ImportFileError(_("缺少必填列：%(columns)s") % {"columns": _("、").join(missing)})
     return positions, ignored
 
 
@@ -123,7 +126,7 @@ def _parse_row(
             raw = None  # a masked number given back (a rejects workbook): keep what is stored
         if cells.is_blank(raw):
             if column.required:
-                errors.append(RowError(column.key, "", f"{column.header}不能为空"))
+                errors.append(RowError(column.key, "", _("%(header)s不能为空") % {"header": column.header}))
             else:
                 row[column.key] = column.default
             continue
@@ -135,7 +138,7 @@ def _parse_row(
             row[column.key] = value
         except cells.CellError as exc:
             shown = mask_ric(str(raw)) if column.sensitive else raw
-            errors.append(RowError(column.key, shown, f"{column.header}{exc}"))
+            errors.append(RowError(column.key, shown, _("%(header)s%(reason)s") % {"header": column.header, "reason": exc}))
     return row, errors
 
 
@@ -217,6 +220,12 @@ def _context(scope: Scope, spec: KindSpec) -> Context:
     return ctx
 
 
+def _in_platform_language(text: Any) -> str:
+    """The audit chain keeps one language (the platform's, Chinese) whatever the actor's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def _display(value: Any) -> str:
     return "" if value is None else str(value)[:200]
 
@@ -225,9 +234,9 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
     """Validate and apply a parsed sheet. Raises ImportFileError for problems of the whole file."""
     spec = SPECS.get(kind)
     if spec is None:
-        raise ImportFileError(f"未知的导入类型 {kind}；可选：{'、'.join(SPECS)}")
+        raise ImportFileError(_("未知的导入类型 %(kind)s；可选：%(kinds)s") % {"kind": kind, "kinds": _("、").join(SPECS)})
     if scope.role not in REGISTRY_EDITORS:
-        raise ImportFileError("您的角色不能导入主体库数据")
+        raise ImportFileError(_("您的角色不能导入主体库数据"))
     positions, ignored = _map_headers(spec, sheet.headers)
     headers = [str(encode_cell(h)) for h in sheet.headers]  # as typed, storable (NUL shown as ␀)
     while headers and not headers[-1]:  # a spreadsheet's row is read as wide as the column limit
@@ -256,7 +265,8 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
         key = spec.natural_key(obj)
         if key in first_seen:
             key_text = "/".join(_display(k) for k in key)
-            reject(number, values, [RowError(spec.columns[0].key, key_text, f"与第{first_seen[key]}行重复（同一主键 {key_text}）")])
+            reason = _("与第%(row)d行重复（同一主键 %(key)s）") % {"row": first_seen[key], "key": key_text}
+            reject(number, values, [RowError(spec.columns[0].key, key_text, reason)])
             continue
         first_seen[key] = number
         current = existing.get(key)
@@ -274,7 +284,7 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
         else:
             result.unchanged += 1
     if result.rows == 0:
-        raise ImportFileError(f"{filename} 没有数据行")
+        raise ImportFileError(_("%(file)s 没有数据行") % {"file": filename})
     with transaction.atomic():
         _apply(spec, to_create, to_update)
         result.created, result.updated = len(to_create), len(to_update)
@@ -292,7 +302,7 @@ def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: 
             object_type="import_batch",
             object_id=batch.pk,
             data={
-                "kind_title": spec.title, "filename": filename, "sha256": sha256, "rows": result.rows, "created": result.created,
+                "kind_title": _in_platform_language(spec.title), "filename": filename, "sha256": sha256, "rows": result.rows, "created": result.created,
                 "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
                 "changed_keys": _key_texts(spec, [*to_create, *(o for _, o in to_update)])[:2000],
             },

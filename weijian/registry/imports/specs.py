@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from weijian.core.identifiers import (
     IdentifierError,
@@ -39,7 +40,7 @@ from weijian.registry.imports import cells
 from weijian.registry.services import PRIMARY_ELSEWHERE
 
 
-def code(pattern: str, message: str, example: Any = None) -> cells.Parser:
+def code(pattern: str, message: cells.Text, example: Any = None) -> cells.Parser:
     """A code column (区划, 诊疗科目): normalised like every identifier, then matched against ``pattern``."""
     parse = cells.code_text(pattern, message, example)
     return cells.described(
@@ -47,11 +48,13 @@ def code(pattern: str, message: str, example: Any = None) -> cells.Parser:
     )
 
 
-DEPT_CODE = code(r"\d{2}(\.\d{2})?", "诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）", "03")
-DISTRICT = cells.region(("district",), r"\d{6}", "应为6位区县代码", "区县")
-STREET = cells.region(("street",), r"\d{9}", "应为9位街道乡镇代码", "街道乡镇")
-USCC = cells.identifier(clean_uscc, "18位统一社会信用代码")
-CERT_NO = cells.identifier(clean_cert_no, "执业证书编码，位数随人员类别（见“类别”）")
+# Column headers (and their aliases) are the file format: an import matches them as typed, so they stay in
+# Chinese in every language (marked ``i18n: data``); what the template says about a column follows the user's.
+DEPT_CODE = code(r"\d{2}(\.\d{2})?", gettext_lazy("诊疗科目代码应为两位数字，或两位数字加“.”加两位数字（如 03.01）"), "03")
+DISTRICT = cells.region(("district",), r"\d{6}", gettext_lazy("应为6位区县代码"), gettext_lazy("区县"))
+STREET = cells.region(("street",), r"\d{9}", gettext_lazy("应为9位街道乡镇代码"), gettext_lazy("街道乡镇"))
+USCC = cells.identifier(clean_uscc, gettext_lazy("18位统一社会信用代码"))
+CERT_NO = cells.identifier(clean_cert_no, gettext_lazy("执业证书编码，位数随人员类别（见“类别”）"))
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Column:
     parse: cells.Parser
     required: bool = True
     default: Any = None
-    hint: str = ""
+    hint: str | Promise = ""
     sensitive: bool = False  # a personal identifier: masked wherever it is reported back
     aliases: tuple[str, ...] = ()  # earlier headers still accepted
     example: Any = None  # the template's example value, or a callable of the template's samples
@@ -72,6 +75,7 @@ Sample = Callable[[Any], Any]
 
 class RowError(ValueError):
     def __init__(self, column: str, value: Any, reason: str) -> None:
+        reason = str(reason)  # a translated message, in the language of the import
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
 
@@ -168,23 +172,23 @@ class Context:
 def _region(ctx: Context, code: str, column: str, levels: tuple[str, ...]) -> Region:
     region = ctx.regions.get(code)
     if region is None or region.level not in levels:
-        raise RowError(column, code, "未知的区划代码")
+        raise RowError(column, code, gettext("未知的区划代码"))
     return region
 
 
 def _institution(ctx: Context, uscc: str, column: str = "institution_id") -> int:
     pk = ctx.institutions.get(uscc)
     if pk is None:
-        raise RowError(column, uscc, "机构库中没有该统一社会信用代码，请先导入机构")
+        raise RowError(column, uscc, gettext("机构库中没有该统一社会信用代码，请先导入机构"))
     if not ctx.in_scope(ctx.institution_districts[pk]):
-        raise RowError(column, uscc, "该机构不在您的数据权限范围内")
+        raise RowError(column, uscc, gettext("该机构不在您的数据权限范围内"))
     return pk
 
 
 def _practitioner(ctx: Context, cert_no: str) -> int:
     pk = ctx.practitioners.get(cert_no)
     if pk is None:
-        raise RowError("practitioner_id", cert_no, "人员库中没有该执业证书编码，请先导入执业人员")
+        raise RowError("practitioner_id", cert_no, gettext("人员库中没有该执业证书编码，请先导入执业人员"))
     return pk
 
 
@@ -208,12 +212,12 @@ def _field_codes(value: str) -> str:
 
 def _check_period(row: dict[str, Any], start: str, end: str) -> None:
     if row.get(start) and row.get(end) and row[end] < row[start]:
-        raise RowError(end, row[end], "有效期止早于有效期起")
+        raise RowError(end, row[end], gettext("有效期止早于有效期起"))
 
 
 class KindSpec:
     kind: str
-    title: str
+    title: str | Promise
     model: type[models.Model]
     columns: list[Column]
     key_fields: tuple[str, ...]
@@ -257,30 +261,32 @@ class KindSpec:
         return result
 
 
-LICENCE_HINT = "医疗机构填执业许可证登记号；公共场所、供水单位、消毒产品生产企业填卫生许可证号；放射、职业卫生用人单位填备案号；学校不填"
+LICENCE_HINT = gettext_lazy(
+    "医疗机构填执业许可证登记号；公共场所、供水单位、消毒产品生产企业填卫生许可证号；放射、职业卫生用人单位填备案号；学校不填"
+)
 
 
 class InstitutionSpec(KindSpec):
-    kind, title, model = "institutions", "被监督单位（医疗机构、公共场所等）", m.Institution
+    kind, title, model = "institutions", gettext_lazy("被监督单位（医疗机构、公共场所等）"), m.Institution
     columns = [
-        Column("institution_id", "统一社会信用代码", USCC, example=lambda s: s.new_uscc),
-        Column("name", "机构名称", cells.text(200), example="示例诊所"),
-        Column("kind", "机构类别", cells.choice(m.InstitutionKind), example="诊所/门诊部"),
-        Column("level", "级别", cells.choice(m.InstitutionLevel), False, "none", example="未定级"),
-        Column("district_code", "所在区", DISTRICT, aliases=("所在区划代码",)),
-        Column("street_code", "所在街道", STREET, False, hint="须属于所填的区", aliases=("街道代码",)),
-        Column("address", "地址", cells.text(300), False, "", example="示例路1号"),
-        Column("beds", "核定床位", cells.non_negative_int, False, 0),
-        Column("ownership", "举办性质", cells.choice(m.Ownership), False, "private"),
-        Column("profit", "经营性质", cells.choice(m.ProfitStatus), False, "forprofit"),
-        Column("licence_no", "许可证（备案）编号", cells.text(40), False, "", hint=LICENCE_HINT,
-               aliases=("执业许可证登记号",), example="PDY00001231011517A1002"),
-        Column("licence_valid_from", "许可证有效期起", cells.date, False),
-        Column("licence_valid_to", "许可证有效期止", cells.date, False, hint="不早于有效期起",
+        Column("institution_id", "统一社会信用代码", USCC, example=lambda s: s.new_uscc),  # i18n: data (header)
+        Column("name", "机构名称", cells.text(200), example="示例诊所"),  # i18n: data (header)
+        Column("kind", "机构类别", cells.choice(m.InstitutionKind), example="诊所/门诊部"),  # i18n: data (header)
+        Column("level", "级别", cells.choice(m.InstitutionLevel), False, "none", example="未定级"),  # i18n: data (header)
+        Column("district_code", "所在区", DISTRICT, aliases=("所在区划代码",)),  # i18n: data (header)
+        Column("street_code", "所在街道", STREET, False, hint=gettext_lazy("须属于所填的区"), aliases=("街道代码",)),  # i18n: data (header)
+        Column("address", "地址", cells.text(300), False, "", example="示例路1号"),  # i18n: data (header)
+        Column("beds", "核定床位", cells.non_negative_int, False, 0),  # i18n: data (header)
+        Column("ownership", "举办性质", cells.choice(m.Ownership), False, "private"),  # i18n: data (header)
+        Column("profit", "经营性质", cells.choice(m.ProfitStatus), False, "forprofit"),  # i18n: data (header)
+        Column("licence_no", "许可证（备案）编号", cells.text(40), False, "", hint=LICENCE_HINT,  # i18n: data (header)
+               aliases=("执业许可证登记号",), example="PDY00001231011517A1002"),  # i18n: data (header alias, example)
+        Column("licence_valid_from", "许可证有效期起", cells.date, False),  # i18n: data (header)
+        Column("licence_valid_to", "许可证有效期止", cells.date, False, hint=gettext_lazy("不早于有效期起"),  # i18n: data (header)
                example=dt.date(2028, 12, 31)),
-        Column("status", "状态", cells.choice(m.InstitutionStatus), False, "active"),
-        Column("status_since", "状态起始日", cells.date, False),
-        Column("wastewater_class", "污水排放类别", cells.choice(m.WastewaterClass), False, ""),
+        Column("status", "状态", cells.choice(m.InstitutionStatus), False, "active"),  # i18n: data (header)
+        Column("status_since", "状态起始日", cells.date, False),  # i18n: data (header)
+        Column("wastewater_class", "污水排放类别", cells.choice(m.WastewaterClass), False, ""),  # i18n: data (header)
     ]
     key_fields = ("uscc",)
     compare_fields = (
@@ -292,7 +298,7 @@ class InstitutionSpec(KindSpec):
         if stored is not None and not ctx.in_scope(ctx.region_codes.get(stored["district_id"])):
             raise _ask_city("institution_id", obj["uscc"])
         if not ctx.in_scope(ctx.region_codes.get(obj["district_id"])):
-            raise RowError("district_code", ctx.region_codes.get(obj["district_id"]), "该区不在您的数据权限范围内")
+            raise RowError("district_code", ctx.region_codes.get(obj["district_id"]), gettext("该区不在您的数据权限范围内"))
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         p = Problems(row, self)
@@ -301,13 +307,14 @@ class InstitutionSpec(KindSpec):
         if row.get("street_code"):
             street = p.run(_region, ctx, row["street_code"], "street_code", ("street",))
             if street is not None and district is not None and street.parent_id != district.pk:
-                p.add(RowError("street_code", row["street_code"], "该街道不属于所填的区"))
+                p.add(RowError("street_code", row["street_code"], gettext("该街道不属于所填的区")))
         p.run(_check_period, row, "licence_valid_from", "licence_valid_to", needs=("licence_valid_from", "licence_valid_to"))
         if "kind" in row and kinds.licence_of(row["kind"]) == m.LicenceKind.NONE and (
             row.get("licence_no") or row.get("licence_valid_from") or row.get("licence_valid_to")
         ):
             label = m.InstitutionKind(row["kind"]).label
-            p.add(RowError("licence_no", row.get("licence_no"), f"{label}没有卫生健康部门核发的许可证或备案，许可证各列应留空"))
+            reason = gettext("%(kind)s没有卫生健康部门核发的许可证或备案，许可证各列应留空") % {"kind": label}
+            p.add(RowError("licence_no", row.get("licence_no"), reason))
         p.done()
         assert district is not None
         obj = {
@@ -323,12 +330,12 @@ class InstitutionSpec(KindSpec):
 
 
 class InstitutionDeptSpec(KindSpec):
-    kind, title, model = "institution_depts", "核准诊疗科目", m.InstitutionDept
+    kind, title, model = "institution_depts", gettext_lazy("核准诊疗科目"), m.InstitutionDept
     columns = [
-        Column("institution_id", "统一社会信用代码", USCC, hint="机构须已在机构库中", example=lambda s: s.institution),
-        Column("dept_code", "诊疗科目代码", DEPT_CODE),
-        Column("valid_from", "有效期起", cells.date),
-        Column("valid_to", "有效期止", cells.date, False),
+        Column("institution_id", "统一社会信用代码", USCC, hint=gettext_lazy("机构须已在机构库中"), example=lambda s: s.institution),  # i18n: data (header)
+        Column("dept_code", "诊疗科目代码", DEPT_CODE),  # i18n: data (header)
+        Column("valid_from", "有效期起", cells.date),  # i18n: data (header)
+        Column("valid_to", "有效期止", cells.date, False),  # i18n: data (header)
     ]
     key_fields = ("institution_id", "dept_code", "valid_from")
     compare_fields = ("valid_to",)
@@ -336,7 +343,7 @@ class InstitutionDeptSpec(KindSpec):
     def guard(self, ctx: Context, obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
         """The institution is part of the key, so stored and new rows share it; ``_institution`` checked it."""
         if not ctx.in_scope(ctx.institution_districts.get(obj["institution_id"])):
-            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
+            raise RowError("institution_id", "", gettext("该机构不在您的数据权限范围内"))
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         p = Problems(row, self)
@@ -352,21 +359,21 @@ class InstitutionDeptSpec(KindSpec):
 
 
 class PractitionerSpec(KindSpec):
-    kind, title, model = "practitioners", "执业人员", m.Practitioner
+    kind, title, model = "practitioners", gettext_lazy("执业人员"), m.Practitioner
     columns = [
-        Column("practitioner_id", "执业证书编码", CERT_NO, example="110310115000099"),
-        Column("name", "姓名", cells.text(50), example="示例医师"),
-        Column("kind", "类别", cells.choice(m.PractitionerKind), example="执业医师"),
-        Column("status", "状态", cells.choice(m.PractitionerStatus), False, "active"),
-        Column("status_since", "状态起始日", cells.date, False),
-        Column("licence_valid_to", "执业证有效期止", cells.date, False),
-        Column("id_number", "身份证号码", cells.identifier(clean_ric, "18位居民身份证号码"), False,
-               hint="只保存脱敏号码；填脱敏号码（如 110105********002X）或留空则不更改已登记的号码", sensitive=True,
+        Column("practitioner_id", "执业证书编码", CERT_NO, example="110310115000099"),  # i18n: data (header)
+        Column("name", "姓名", cells.text(50), example="示例医师"),  # i18n: data (header)
+        Column("kind", "类别", cells.choice(m.PractitionerKind), example="执业医师"),  # i18n: data (header)
+        Column("status", "状态", cells.choice(m.PractitionerStatus), False, "active"),  # i18n: data (header)
+        Column("status_since", "状态起始日", cells.date, False),  # i18n: data (header)
+        Column("licence_valid_to", "执业证有效期止", cells.date, False),  # i18n: data (header)
+        Column("id_number", "身份证号码", cells.identifier(clean_ric, gettext_lazy("18位居民身份证号码")), False,  # i18n: data (header)
+               hint=gettext_lazy("只保存脱敏号码；填脱敏号码（如 110105********002X）或留空则不更改已登记的号码"), sensitive=True,
                example="11010519491231002X"),
-        Column("institution_id", "主要执业机构统一社会信用代码", USCC, False,
-               hint="新增人员时填写：同时登记其在该机构的主要执业注册（区级用户必填，机构须在本区）",
+        Column("institution_id", "主要执业机构统一社会信用代码", USCC, False,  # i18n: data (header)
+               hint=gettext_lazy("新增人员时填写：同时登记其在该机构的主要执业注册（区级用户必填，机构须在本区）"),
                example=lambda s: s.institution),
-        Column("registration_valid_from", "注册日期", cells.date, False, hint="新增人员时与主要执业机构一起填写"),
+        Column("registration_valid_from", "注册日期", cells.date, False, hint=gettext_lazy("新增人员时与主要执业机构一起填写")),  # i18n: data (header)
     ]
     key_fields = ("cert_no",)
     compare_fields = ("name", "kind", "status", "status_since", "licence_valid_to", "id_masked", "id_digest")
@@ -377,7 +384,7 @@ class PractitionerSpec(KindSpec):
         registration = None
         if row.get("institution_id"):
             if "registration_valid_from" in row and not row["registration_valid_from"]:
-                p.add(RowError("registration_valid_from", "", "填写主要执业机构时须同时填写注册日期"))
+                p.add(RowError("registration_valid_from", "", gettext("填写主要执业机构时须同时填写注册日期")))
             registration = p.run(_institution, ctx, row["institution_id"])
         p.done()
         obj: dict[str, Any] = {
@@ -399,15 +406,17 @@ class PractitionerSpec(KindSpec):
                 raise _ask_city("practitioner_id", obj["cert_no"])
             registration = obj.pop("_registration", None)  # known practitioners: registrations have their own import
             if registration and (stored["pk"], registration["institution_id"]) not in ctx.registered:
-                raise RowError("institution_id", "", "该人员已在人员库中：新增或变更执业注册请用“执业注册”导入")
+                raise RowError("institution_id", "", gettext("该人员已在人员库中：新增或变更执业注册请用“执业注册”导入"))
             return
         if ctx.is_city_office:  # the city's office may register a practitioner before any registration
             return
         registration = obj.get("_registration")
         if registration is None:
-            raise RowError("institution_id", "", "新增执业人员须同时填写其在本区的主要执业机构统一社会信用代码和注册日期")
+            raise RowError(
+                "institution_id", "", gettext("新增执业人员须同时填写其在本区的主要执业机构统一社会信用代码和注册日期")
+            )
         if not ctx.in_scope(ctx.institution_districts.get(registration["institution_id"])):
-            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
+            raise RowError("institution_id", "", gettext("该机构不在您的数据权限范围内"))
 
     def after_create(self, objects: list[dict[str, Any]]) -> None:
         """The primary registration that a district creates together with a new practitioner."""
@@ -426,14 +435,15 @@ def _cert_no_of_kind(row: dict[str, Any]) -> None:
     try:
         clean_cert_no(row["practitioner_id"], kind=row["kind"])
     except IdentifierError as exc:
-        raise RowError("practitioner_id", row["practitioner_id"], f"执业证书编码{exc.reason}") from exc
+        reason = gettext("执业证书编码%(reason)s") % {"reason": exc.reason}
+        raise RowError("practitioner_id", row["practitioner_id"], reason) from exc
 
 
 class PractitionerScopeSpec(KindSpec):
-    kind, title, model = "practitioner_scopes", "执业范围", m.PractitionerScope
+    kind, title, model = "practitioner_scopes", gettext_lazy("执业范围"), m.PractitionerScope
     columns = [
-        Column("practitioner_id", "执业证书编码", CERT_NO, hint="人员须已在人员库中", example=lambda s: s.practitioner),
-        Column("dept_code", "诊疗科目代码", DEPT_CODE),
+        Column("practitioner_id", "执业证书编码", CERT_NO, hint=gettext_lazy("人员须已在人员库中"), example=lambda s: s.practitioner),  # i18n: data (header)
+        Column("dept_code", "诊疗科目代码", DEPT_CODE),  # i18n: data (header)
     ]
     key_fields = ("practitioner_id", "dept_code")
     compare_fields = ()
@@ -451,13 +461,13 @@ class PractitionerScopeSpec(KindSpec):
 
 
 class RegistrationSpec(KindSpec):
-    kind, title, model = "registrations", "执业注册（含多点执业）", m.Registration
+    kind, title, model = "registrations", gettext_lazy("执业注册（含多点执业）"), m.Registration
     columns = [
-        Column("practitioner_id", "执业证书编码", CERT_NO, hint="人员须已在人员库中", example=lambda s: s.practitioner),
-        Column("institution_id", "执业机构统一社会信用代码", USCC, hint="机构须已在机构库中", example=lambda s: s.institution),
-        Column("is_primary", "是否主要执业机构", cells.boolean, False, False),
-        Column("valid_from", "有效期起", cells.date),
-        Column("valid_to", "有效期止", cells.date, False),
+        Column("practitioner_id", "执业证书编码", CERT_NO, hint=gettext_lazy("人员须已在人员库中"), example=lambda s: s.practitioner),  # i18n: data (header)
+        Column("institution_id", "执业机构统一社会信用代码", USCC, hint=gettext_lazy("机构须已在机构库中"), example=lambda s: s.institution),  # i18n: data (header)
+        Column("is_primary", "是否主要执业机构", cells.boolean, False, False),  # i18n: data (header)
+        Column("valid_from", "有效期起", cells.date),  # i18n: data (header)
+        Column("valid_to", "有效期止", cells.date, False),  # i18n: data (header)
     ]
     key_fields = ("practitioner_id", "institution_id", "valid_from")
     compare_fields = ("is_primary", "valid_to")
@@ -466,10 +476,10 @@ class RegistrationSpec(KindSpec):
         """A district adds or ends registrations at its own institutions (多点执业 of anyone); making one the
         primary registration moves the practitioner's record, so it needs the current owner or the city."""
         if not ctx.in_scope(ctx.institution_districts.get(obj["institution_id"])):
-            raise RowError("institution_id", "", "该机构不在您的数据权限范围内")
+            raise RowError("institution_id", "", gettext("该机构不在您的数据权限范围内"))
         owner = ctx.practitioner_owners.get(obj["practitioner_id"])
         if obj["is_primary"] and owner is not None and not ctx.in_scope(owner):
-            raise RowError("is_primary", "是", PRIMARY_ELSEWHERE)
+            raise RowError("is_primary", "是", PRIMARY_ELSEWHERE)  # i18n: data (the cell's value)
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         p = Problems(row, self)
@@ -487,20 +497,23 @@ class RegistrationSpec(KindSpec):
 
 
 class InspectorSpec(KindSpec):
-    kind, title, model = "inspectors", "执法人员", m.Inspector
+    kind, title, model = "inspectors", gettext_lazy("执法人员"), m.Inspector
     columns = [
-        Column("badge_no", "执法证号", cells.identifier(clean_badge_no, "执法证号（数字或大写字母）"), example="31011500009999"),
-        Column("name", "姓名", cells.text(50), example="示例监督员"),
-        Column("department", "部门", cells.lookup("departments", "部门：从下拉列表选择（名称），也可填部门代码（如 health）"),
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no, gettext_lazy("执法证号（数字或大写字母）")),  # i18n: data (header)
+               example="31011500009999"),
+        Column("name", "姓名", cells.text(50), example="示例监督员"),  # i18n: data (header)
+        Column("department", "部门", cells.lookup(  # i18n: data (header)
+            "departments", gettext_lazy("部门：从下拉列表选择（名称），也可填部门代码（如 health）")),
                example=lambda s: s.department),
-        Column("region_code", "所属区划", cells.region(("province", "city", "district"), r"\d{6}", "应为6位区划代码", "区划"),
-               aliases=("所属区划代码",)),
-        Column("fields", "执法领域", cells.text(300), False, "", hint="执法领域代码或名称，多个用“;”或“、”分隔",
-               example="医疗服务;传染病防治"),
-        Column("active", "在岗", cells.boolean, False, True),
-        Column("badge_valid_from", "执法证有效期起", cells.date, False),
-        Column("badge_valid_to", "执法证有效期止", cells.date, False),
-        Column("username", "平台账号", cells.text(150), False, hint="已开通的监督员账号用户名；留空则不变"),
+        Column("region_code", "所属区划", cells.region(  # i18n: data (header)
+            ("province", "city", "district"), r"\d{6}", gettext_lazy("应为6位区划代码"), gettext_lazy("区划")),
+               aliases=("所属区划代码",)),  # i18n: data (header alias)
+        Column("fields", "执法领域", cells.text(300), False, "", hint=gettext_lazy("执法领域代码或名称，多个用“;”或“、”分隔"),  # i18n: data (header)
+               example="医疗服务;传染病防治"),  # i18n: data (example)
+        Column("active", "在岗", cells.boolean, False, True),  # i18n: data (header)
+        Column("badge_valid_from", "执法证有效期起", cells.date, False),  # i18n: data (header)
+        Column("badge_valid_to", "执法证有效期止", cells.date, False),  # i18n: data (header)
+        Column("username", "平台账号", cells.text(150), False, hint=gettext_lazy("已开通的监督员账号用户名；留空则不变")),  # i18n: data (header)
     ]
     key_fields = ("badge_no",)
     compare_fields = ("name", "department_id", "region_id", "fields", "active", "badge_valid_from", "badge_valid_to",
@@ -513,15 +526,17 @@ class InspectorSpec(KindSpec):
         ):
             raise _ask_city("badge_no", obj["badge_no"])
         if not ctx.in_scope(ctx.region_codes.get(obj["region_id"])):
-            raise RowError("region_code", ctx.region_codes.get(obj["region_id"]), "该区域不在您的数据权限范围内")
+            raise RowError("region_code", ctx.region_codes.get(obj["region_id"]), gettext("该区域不在您的数据权限范围内"))
         if not department_writable(ctx.scope, ctx.department_codes.get(obj["department_id"])):
-            raise RowError("department", ctx.department_codes.get(obj["department_id"]), "只能导入本部门的执法人员")
+            raise RowError(
+                "department", ctx.department_codes.get(obj["department_id"]), gettext("只能导入本部门的执法人员")
+            )
 
     def build(self, row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         p = Problems(row, self)
         department = ctx.departments.get(row.get("department") or "")
         if department is None and "department" in row:
-            p.add(RowError("department", row["department"], "未知的部门（填部门代码如 health，或部门名称）"))
+            p.add(RowError("department", row["department"], gettext("未知的部门（填部门代码如 health，或部门名称）")))
         region = p.run(_region, ctx, row.get("region_code"), "region_code", ("province", "city", "district"),
                        needs=("region_code",))  # fmt: skip
         fields = p.run(_field_codes, row.get("fields"), needs=("fields",))
@@ -546,13 +561,16 @@ class InspectorSpec(KindSpec):
             ctx.accounts = Accounts.load()
         account = ctx.accounts.by_username.get(username)
         if account is None:
-            raise RowError("username", username, "没有该用户名的监督员账号（平台账号须先由系统管理员开通，角色为监督员）")
+            raise RowError(
+                "username", username, gettext("没有该用户名的监督员账号（平台账号须先由系统管理员开通，角色为监督员）")
+            )
         pk, account_region, account_department = account
         if not (region_writable(ctx.scope, account_region) and department_writable(ctx.scope, account_department)):
-            raise RowError("username", username, "该账号不在您的数据权限范围内")
+            raise RowError("username", username, gettext("该账号不在您的数据权限范围内"))
         other = ctx.accounts.linked.get(pk)
         if other is not None and other != badge_no:
-            raise RowError("username", username, f"该账号已关联执法证号 {other} 的执法人员，一个账号只能关联一名执法人员")
+            reason = gettext("该账号已关联执法证号 %(badge)s 的执法人员，一个账号只能关联一名执法人员") % {"badge": other}
+            raise RowError("username", username, reason)
         ctx.accounts.linked[pk] = badge_no
         return pk
 
@@ -560,13 +578,15 @@ class InspectorSpec(KindSpec):
 class InspectorConflictSpec(KindSpec):
     """申报回避: kept by whoever keeps the inspector (region and department); the institution must exist."""
 
-    kind, title, model = "inspector_conflicts", "执法人员申报回避", m.InspectorConflict
+    kind, title, model = "inspector_conflicts", gettext_lazy("执法人员申报回避"), m.InspectorConflict
     columns = [
-        Column("badge_no", "执法证号", cells.identifier(clean_badge_no), example=lambda s: s.inspector),
-        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc), example=lambda s: s.institution),
-        Column("reason", "回避事由", cells.text(200), example="近亲属在该单位任职"),
-        Column("declared_on", "申报日期", cells.date, example=dt.date(2026, 1, 5)),
-        Column("ended_on", "终止日期", cells.date, False, hint="回避情形消除之日；留空表示仍须回避", example=""),
+        Column("badge_no", "执法证号", cells.identifier(clean_badge_no), example=lambda s: s.inspector),  # i18n: data (header)
+        Column("institution_id", "被监督单位统一社会信用代码", cells.identifier(clean_uscc),  # i18n: data (header)
+               example=lambda s: s.institution),
+        Column("reason", "回避事由", cells.text(200), example="近亲属在该单位任职"),  # i18n: data (header, example)
+        Column("declared_on", "申报日期", cells.date, example=dt.date(2026, 1, 5)),  # i18n: data (header)
+        Column("ended_on", "终止日期", cells.date, False, hint=gettext_lazy("回避情形消除之日；留空表示仍须回避"),  # i18n: data (header)
+               example=""),
     ]
     key_fields = ("inspector_id", "institution_id", "declared_on")
     compare_fields = ("reason", "ended_on")
@@ -583,12 +603,12 @@ class InspectorConflictSpec(KindSpec):
         p = Problems(row, self)
         inspector = ctx.inspectors.get(row["badge_no"]) if "badge_no" in row else None
         if inspector is None and "badge_no" in row:
-            p.add(RowError("badge_no", row["badge_no"], "执法人员名录中没有该执法证号，请先导入执法人员"))
+            p.add(RowError("badge_no", row["badge_no"], gettext("执法人员名录中没有该执法证号，请先导入执法人员")))
         institution = ctx.institutions.get(row["institution_id"]) if "institution_id" in row else None
         if institution is None and "institution_id" in row:  # any district's institution may be related
-            p.add(RowError("institution_id", row["institution_id"], "主体库中没有该统一社会信用代码"))
+            p.add(RowError("institution_id", row["institution_id"], gettext("主体库中没有该统一社会信用代码")))
         if row.get("ended_on") and row.get("declared_on") and row["ended_on"] < row["declared_on"]:
-            p.add(RowError("ended_on", row["ended_on"], "终止日期早于申报日期"))
+            p.add(RowError("ended_on", row["ended_on"], gettext("终止日期早于申报日期")))
         p.done()
         assert inspector is not None and institution is not None
         return {"inspector_id": inspector[0], "institution_id": institution, "reason": row["reason"],
@@ -599,18 +619,18 @@ class InspectorConflictSpec(KindSpec):
         assert ctx.inspectors is not None
         _pk, region, department = ctx.inspectors[obj["_badge"]]
         if not (ctx.in_scope(region) and department_writable(ctx.scope, department)):
-            raise RowError("badge_no", obj["_badge"], "该执法人员不在您的数据权限范围内")
+            raise RowError("badge_no", obj["_badge"], gettext("该执法人员不在您的数据权限范围内"))
 
 
 class RegionLevel(models.TextChoices):
     """The levels an office imports; districts and above ship with the platform."""
 
-    STREET = "street", _("街道乡镇")
-    GRID = "grid", _("网格")
+    STREET = "street", gettext_lazy("街道乡镇")
+    GRID = "grid", gettext_lazy("网格")
 
 
 _PARENT_LEVEL = {"street": "district", "grid": "street"}
-_LEVEL_NAMES = {"district": "区县", "street": "街道乡镇", "grid": "网格"}
+_LEVEL_NAMES = {"district": gettext_lazy("区县"), "street": gettext_lazy("街道乡镇"), "grid": gettext_lazy("网格")}
 
 
 class RegionSpec(KindSpec):
@@ -618,15 +638,16 @@ class RegionSpec(KindSpec):
     street's 9 + 3 to 6 (scope matches on the prefix). A parent must be in the platform already or on
     an earlier row of the same file."""
 
-    kind, title, model = "regions", "街道乡镇与网格", Region
+    kind, title, model = "regions", gettext_lazy("街道乡镇与网格"), Region
     columns = [
-        Column("code", "区划代码", code(r"\d{9}|\d{12,15}", "应为9位（街道乡镇）或12至15位（网格）数字"),
-               hint="街道乡镇：所属区县代码加3位；网格：所属街道乡镇代码加3至6位", example=lambda s: s.new_street),
-        Column("name", "名称", cells.text(100), example="示例街道"),
-        Column("level", "层级", cells.choice(RegionLevel)),
-        Column("parent_code", "上级区划", cells.region(("district", "street"), r"\d{6}|\d{9}",
-               "应为6位（区县）或9位（街道乡镇）代码", "上级区县或街道乡镇"), aliases=("上级区划代码",),
-               hint="上级须已在库中，或在本文件靠前的行中（新上级请填代码）"),
+        Column("code", "区划代码", code(r"\d{9}|\d{12,15}", gettext_lazy("应为9位（街道乡镇）或12至15位（网格）数字")),  # i18n: data (header)
+               hint=gettext_lazy("街道乡镇：所属区县代码加3位；网格：所属街道乡镇代码加3至6位"), example=lambda s: s.new_street),
+        Column("name", "名称", cells.text(100), example="示例街道"),  # i18n: data (header)
+        Column("level", "层级", cells.choice(RegionLevel)),  # i18n: data (header)
+        Column("parent_code", "上级区划", cells.region(("district", "street"), r"\d{6}|\d{9}",  # i18n: data (header)
+               gettext_lazy("应为6位（区县）或9位（街道乡镇）代码"), gettext_lazy("上级区县或街道乡镇")),
+               aliases=("上级区划代码",),  # i18n: data (header alias)
+               hint=gettext_lazy("上级须已在库中，或在本文件靠前的行中（新上级请填代码）")),
     ]
     key_fields = ("code",)
     compare_fields = ("name", "level", "parent_id")
@@ -642,16 +663,22 @@ class RegionSpec(KindSpec):
         parent = ctx.regions.get(parent_code)
         parent_level = parent.level if parent is not None else ctx.new_regions.get(parent_code)
         if parent_level is None:
-            raise RowError("parent_code", parent_code, "未知的上级区划代码（上级须已在库中，或在本文件靠前的行中）")
+            raise RowError(
+                "parent_code", parent_code, gettext("未知的上级区划代码（上级须已在库中，或在本文件靠前的行中）")
+            )
         if parent_level != _PARENT_LEVEL[level]:
             wanted = _LEVEL_NAMES[_PARENT_LEVEL[level]]
-            raise RowError("parent_code", parent_code, f"{_LEVEL_NAMES[level]}的上级应为{wanted}")
+            reason = gettext("%(level)s的上级应为%(parent)s") % {"level": _LEVEL_NAMES[level], "parent": wanted}
+            raise RowError("parent_code", parent_code, reason)
         width_ok = len(region_code) == 9 if level == "street" else 12 <= len(region_code) <= 15
         if not (width_ok and region_code.startswith(parent_code)):
-            digits = "3位" if level == "street" else "3至6位"
-            raise RowError("code", region_code, f"{_LEVEL_NAMES[level]}代码应为上级代码 {parent_code} 加{digits}数字")
+            digits = gettext("3位") if level == "street" else gettext("3至6位")
+            reason = gettext("%(level)s代码应为上级代码 %(parent)s 加%(digits)s数字") % {
+                "level": _LEVEL_NAMES[level], "parent": parent_code, "digits": digits,
+            }  # fmt: skip
+            raise RowError("code", region_code, reason)
         if not ctx.in_scope(parent_code):
-            raise RowError("parent_code", parent_code, "该区划不在您的数据权限范围内")
+            raise RowError("parent_code", parent_code, gettext("该区划不在您的数据权限范围内"))
         ctx.new_regions[region_code] = level
         return {
             "code": region_code, "name": row["name"], "level": level,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from stdnum.cn import uscc as uscc_mod
 
 from weijian.core.models import Department, Region
@@ -30,15 +31,19 @@ from weijian.registry.imports import cells
 from weijian.registry.imports.specs import SPECS, Column, KindSpec
 from weijian.registry.models import Inspector, Institution, Practitioner
 
-NOTES_TITLE, EXAMPLE_TITLE = "填写说明", "示例"
-NOTES_HEADERS = ["列名", "字段名（也可作列名）", "是否必填", "含义与格式", "可选值", "示例", "说明"]
+# The notes follow the user's language; the column headers they name stay as the import reads them (Chinese).
+NOTES_TITLE, EXAMPLE_TITLE = gettext_lazy("填写说明"), gettext_lazy("示例")
+NOTES_HEADERS = [
+    gettext_lazy("列名"), gettext_lazy("字段名（也可作列名）"), gettext_lazy("是否必填"), gettext_lazy("含义与格式"),
+    gettext_lazy("可选值"), gettext_lazy("示例"), gettext_lazy("说明"),
+]  # fmt: skip
 LISTED_IN_NOTES = 20  # a longer list (regions, departments) is summarised: the drop-down holds it
 GENERAL_NOTES = [
-    "只读取第一个工作表；第一行为列名（可用中文列名或字段名），每行一条记录，空行跳过。",
-    "加粗的列为必填列；其余列可以没有，或留空（留空时新增记录取默认值，更新时保留原值的除外见各列说明）。",
-    "带下拉列表的列请从列表中选择；区划也可只填名称或代码，如“浦东新区”或“310115”。",
-    "“示例”工作表中是一行可直接导入的示例，可复制到第一个工作表后修改；示例不会被自动导入。",
-    "每一行都会校验，一行的所有问题会一并列出；未导入的行可在导入结果页下载，按原因修改后直接再次导入。",
+    gettext_lazy("只读取第一个工作表；第一行为列名（可用中文列名或字段名），每行一条记录，空行跳过。"),
+    gettext_lazy("加粗的列为必填列；其余列可以没有，或留空（留空时新增记录取默认值，更新时保留原值的除外见各列说明）。"),
+    gettext_lazy("带下拉列表的列请从列表中选择；区划也可只填名称或代码，如“浦东新区”或“310115”。"),
+    gettext_lazy("“示例”工作表中是一行可直接导入的示例，可复制到第一个工作表后修改；示例不会被自动导入。"),
+    gettext_lazy("每一行都会校验，一行的所有问题会一并列出；未导入的行可在导入结果页下载，按原因修改后直接再次导入。"),
 ]
 
 
@@ -137,8 +142,10 @@ def _allowed_text(values: Sequence[str]) -> str:
     if not values:
         return ""
     if len(values) <= LISTED_IN_NOTES:
-        return "、".join(values)
-    return f"见下拉列表（共{len(values)}项，如 {'、'.join(values[:3])} …）"
+        return gettext("、").join(values)
+    return gettext("见下拉列表（共%(count)d项，如 %(first)s …）") % {
+        "count": len(values), "first": gettext("、").join(values[:3]),
+    }  # fmt: skip
 
 
 def _notes(spec: KindSpec, lists: list[list[str]], examples: list[Any]) -> list[list[Any]]:
@@ -147,19 +154,19 @@ def _notes(spec: KindSpec, lists: list[list[str]], examples: list[Any]) -> list[
         fmt = cells.format_of(column.parse)
         default = ""
         if not column.required and column.default not in (None, ""):
-            default = f"留空时默认为“{_default_text(column)}”"
-        hint = "；".join(part for part in (column.hint, default) if part)
-        rows.append([column.header, column.key, "必填" if column.required else "选填", fmt.text,
+            default = gettext("留空时默认为“%(value)s”") % {"value": _default_text(column)}
+        hint = gettext("；").join(str(part) for part in (column.hint, default) if part)
+        rows.append([column.header, column.key, gettext("必填") if column.required else gettext("选填"), str(fmt.text),
                      _allowed_text(values), sample, hint])  # fmt: skip
     rows.append([])
-    rows.extend([[note] for note in GENERAL_NOTES])
+    rows.extend([[str(note)] for note in GENERAL_NOTES])
     return rows
 
 
 def _default_text(column: Column) -> str:
     """A default as the user would type it: the Chinese label of a coded default, 是/否 for a boolean."""
     if isinstance(column.default, bool):
-        return "是" if column.default else "否"
+        return "是" if column.default else "否"  # i18n: data (the value typed in the cell)
     return _label_of(column, column.default)
 
 
@@ -184,14 +191,14 @@ def import_template(kind: str, user: Any) -> bytes:
         for c, values in zip(columns, lists, strict=True)
     ]
     choices = [
-        Choices(index, values, title=column.header, prompt=cells.format_of(column.parse).text)
+        Choices(index, values, title=column.header, prompt=str(cells.format_of(column.parse).text))
         for index, (column, values) in enumerate(zip(columns, lists, strict=True))
         if values
     ]
     bold = [c.required for c in columns]
     return workbook_of([
-        SheetData(spec.title, headers, [], bold=bold, widths=widths, choices=choices),
-        SheetData(NOTES_TITLE, NOTES_HEADERS, _notes(spec, lists, examples), widths=[22, 24, 10, 48, 40, 26, 48],
-                  filter=False),
-        SheetData(EXAMPLE_TITLE, headers, [examples], bold=bold, widths=widths, filter=False),
+        SheetData(str(spec.title), headers, [], bold=bold, widths=widths, choices=choices),
+        SheetData(str(NOTES_TITLE), [str(h) for h in NOTES_HEADERS], _notes(spec, lists, examples),
+                  widths=[22, 24, 10, 48, 40, 26, 48], filter=False),
+        SheetData(str(EXAMPLE_TITLE), headers, [examples], bold=bold, widths=widths, filter=False),
     ])  # fmt: skip

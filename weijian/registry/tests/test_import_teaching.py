@@ -200,3 +200,31 @@ def test_import_kinds_show_by_their_chinese_names(make_user: Any) -> None:
     assert "被监督单位（医疗机构、公共场所等）</td>" in page and ">institutions<" not in page
     assert "医疗机构" in client.get(f"/registry/import/{batch.pk}/").content.decode()
     assert AuditEvent.objects.get(action="registry.import.institutions").data["kind_title"] == "被监督单位（医疗机构、公共场所等）"
+
+
+def test_an_english_user_gets_english_notes_and_reasons_under_the_chinese_headers(make_user: Any) -> None:
+    """The headers are the file format (Chinese in every language); notes, reasons and the export line follow
+    the user's language, and a workbook exported in English imports for a Chinese user."""
+    from django.utils import translation
+
+    from weijian.core.xlsx import export_line, workbook_bytes
+    from weijian.registry.imports.teaching import import_template
+
+    user = make_user("mgr-en", role=Role.DISTRICT_MANAGER, region=DISTRICT_A)
+    header = [c.header for c in SPECS["institutions"].columns]
+    with translation.override("en"):
+        book = load_workbook(io.BytesIO(import_template("institutions", user)))
+        rows = [["统一社会信用代码", "机构名称", "机构类别", "所在区", "核定床位"],
+                [make_uscc(DISTRICT_A, "MA0000091"), "诊所", "诊所/门诊部", "310101", -3]]  # fmt: skip
+        result = import_sheet(kind="institutions", sheet=open_sheet(xlsx(rows), "e.xlsx", Limits.from_settings()),
+                              filename="e.xlsx", sha256="x", actor="t", scope=CITY)  # fmt: skip
+        line = export_line(actor=user, filters=[("List", "Institutions")])
+    assert [s.title for s in book.worksheets][1:3] == ["Instructions", "Example"]
+    assert [c.value for c in book.worksheets[0][1]] == header
+    notes = {row[0]: row for row in book["Instructions"].iter_rows(min_row=2, values_only=True) if row and row[0]}
+    assert notes["核定床位"][2] == "optional" and notes["核定床位"][3] == "Whole number, 0 or more"
+    assert [r.reason for r in result.rejects] == ["核定床位: must not be negative"]
+    assert line.startswith("Exported by: ") and "Beijing time" in line
+    exported = workbook_bytes("x", rows[0], rows[1:], line=line)
+    with open_sheet(exported, "x.xlsx", Limits.from_settings()) as sheet:  # read in Chinese, the default
+        assert sheet.headers[:5] == rows[0] and next(values for _, values in sheet.rows)[1] == "诊所"

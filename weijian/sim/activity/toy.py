@@ -46,7 +46,7 @@ def build(out: Path, n_inst: int = 14, doctors_per_bed: float = 0.25, seed: int 
             lic_to = d(2025, 1, 25)
         ww = ("infectious" if level == "III" else "general_direct") if beds else (
             "general_sewer" if kind == "community_health_center" else None)
-        inst.append((iid, f"第{i + 1}医疗机构", kind, level, "310115", beds, d(2018, 1, 1), lic_to, status, since, ww))
+        inst.append((iid, f"第{i + 1}医疗机构", kind, level, "310115", beds, d(2018, 1, 1), lic_to, status, since, ww))  # i18n: data (synthetic name)
         for j, c in enumerate(codes):
             depts.append((iid, c, d(2018, 1, 1), d(2025, 1, 15) if (i == 0 and j == 3) else None))
         n_doc = max(2, int(beds * doctors_per_bed) + 3 * len(codes))
@@ -58,7 +58,7 @@ def build(out: Path, n_inst: int = 14, doctors_per_bed: float = 0.25, seed: int 
                 pst, psince = "suspended", d(2024, 6, 1)
             if k == 6:
                 plic = d(2024, 12, 31)
-            pracs.append((pid, f"医师{i}-{k}", kindp, pst, psince, plic))
+            pracs.append((pid, f"医师{i}-{k}", kindp, pst, psince, plic))  # i18n: data (synthetic name)
             main = codes[k % len(codes)]
             scopes.append((pid, main[:2]))
             if rng.random() < 0.3:
