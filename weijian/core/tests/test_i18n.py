@@ -23,8 +23,8 @@ def test_chinese_is_the_default(make_user: Any, registry: dict[str, str]) -> Non
     assert "<h1>工作台</h1>" in home and "退出" in home
     assert "Dashboard" not in home
     listing = client.get("/registry/institutions/").content.decode()
-    assert "<h1>医疗机构</h1>" in listing and "医院" in listing
-    assert "Medical institutions" not in listing
+    assert "<h1>被监督单位名录</h1>" in listing and "医院" in listing
+    assert "Supervised units" not in listing
 
 
 @pytest.mark.django_db
@@ -38,11 +38,11 @@ def test_switching_to_english_with_the_language_form(make_user: Any, registry: d
 
     home = client.get("/").content.decode()
     assert '<html lang="en">' in home
-    assert "<h1>Dashboard</h1>" in home and "Sign out" in home and "Medical institutions" in home
+    assert "<h1>Dashboard</h1>" in home and "Sign out" in home and "Supervised units" in home
     assert "工作台" not in home and "退出" not in home
 
     listing = client.get("/registry/institutions/").content.decode()
-    assert "<h1>Medical institutions</h1>" in listing
+    assert "<h1>Supervised units</h1>" in listing
     assert "Search institutions" in listing and "Hospital" in listing  # template text and model choices
     assert "in total" in listing
 
