@@ -166,10 +166,14 @@ def _refer(item: WorkItem, *, actor: Any, status: str, inspectors: Sequence[Any]
             "period_start": f"{item.period_start:%Y-%m-%d}",
             "period_end": f"{item.period_end:%Y-%m-%d}",
         }
+        label = _("预警工作项 #%(pk)s · %(rule_name)s") % {"pk": item.pk, "rule_name": item.rule_name}
+        facts = _("%(rule_name)s：分析期 %(period)s 共 %(line_count)s 条预警。%(disposition_reason)s") % {
+            "rule_name": item.rule_name, "period": period, "line_count": item.line_count,
+            "disposition_reason": item.disposition_reason,
+        }  # fmt: skip
         try:
             clue_create(
-                actor=actor, source_kind="work_item", source_id=item.pk, source_label=_("预警工作项 #%(pk)s · %(rule_name)s") % {"pk": item.pk, "rule_name": item.rule_name},
-                facts=(_("%(rule_name)s：分析期 %(period)s 共 %(line_count)s 条预警。%(disposition_reason)s") % {"rule_name": item.rule_name, "period": period, "line_count": item.line_count, "disposition_reason": item.disposition_reason}).strip(),
+                actor=actor, source_kind="work_item", source_id=item.pk, source_label=label, facts=facts.strip(),
                 department=item.department, region=item.region, institution=item.institution,
                 subject_name=item.institution.name if item.institution else (item.institution_code or item.group_key),
                 evidence=[{"kind": "work_item", "ref": f"work_item:{item.pk}", "label": item.rule_name}],

@@ -654,10 +654,14 @@ def _report_back(actor: Any, inspection: Inspection, noncompliant: int) -> None:
     if inspection.source_kind == InspectionSource.WORK_ITEM and inspection.source_id:
         from weijian.alerts.services import work_item_outcome_from_inspection
 
+        note = _("定向检查 #%(pk)s：%(result)s（%(noncompliant)s 项不合规）") % {
+            "pk": inspection.pk, "result": inspection.get_result_display(), "noncompliant": noncompliant,
+        }  # fmt: skip
+        if inspection.result_note:
+            note += _("。%(result_note)s") % {"result_note": inspection.result_note}
         work_item_outcome_from_inspection(
             actor=actor, item_id=inspection.source_id, confirmed=noncompliant > 0, inspection_id=inspection.pk,
-            note=_("定向检查 #%(pk)s：%(result)s（%(noncompliant)s 项不合规）") % {"pk": inspection.pk, "result": inspection.get_result_display(), "noncompliant": noncompliant}
-                 + (_("。%(result_note)s") % {"result_note": inspection.result_note} if inspection.result_note else ""),
+            note=note,
         )  # fmt: skip
 
 
@@ -728,7 +732,11 @@ def inspections_publish(*, actor: Any, inspection_ids: Sequence[Any]) -> list[In
 
 def _clue_facts(inspection: Inspection, finding: Finding, line: catalog.ChecklistLine | None) -> str:
     requirement = line.requirement if line else ""
-    parts = [_("%(time)s 现场检查（%(mode)s）%(name)s，检查事项 %(item_code)s 第 %(line_no)s 项「%(requirement)s」不合规") % {"time": f'{timezone.localtime(inspection.closed_at or timezone.now()):%Y-%m-%d}', "mode": inspection.get_mode_display(), "name": inspection.institution.name, "item_code": finding.item_code, "line_no": finding.line_no, "requirement": requirement}]  # fmt: skip
+    parts = [_("%(time)s 现场检查（%(mode)s）%(name)s，检查事项 %(item_code)s 第 %(line_no)s 项「%(requirement)s」不合规") % {
+        "time": f"{timezone.localtime(inspection.closed_at or timezone.now()):%Y-%m-%d}",
+        "mode": inspection.get_mode_display(), "name": inspection.institution.name,
+        "item_code": finding.item_code, "line_no": finding.line_no, "requirement": requirement,
+    }]  # fmt: skip
     if finding.problems:
         parts.append(_("发现的问题：") + _("；").join(finding.problems))
     if finding.note:
@@ -749,7 +757,8 @@ def _clue_of_finding(actor: Any, inspection: Inspection, finding: Finding) -> Cl
     return clue_create(
         actor=actor, source_kind="inspection", source_id=inspection.pk,
         source_ref=f"{finding.item_code}:{finding.line_no}",
-        source_label=_("现场检查 #%(pk)s · %(item_code)s 第 %(line_no)s 项") % {"pk": inspection.pk, "item_code": finding.item_code, "line_no": finding.line_no},
+        source_label=_("现场检查 #%(pk)s · %(item_code)s 第 %(line_no)s 项")
+        % {"pk": inspection.pk, "item_code": finding.item_code, "line_no": finding.line_no},
         facts=_clue_facts(inspection, finding, line), department=inspection.department,
         region=inspection.institution.district, institution=inspection.institution, evidence=evidence_list,
     )  # fmt: skip

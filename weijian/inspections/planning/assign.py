@@ -147,7 +147,8 @@ def _groups(problem: Problem, officers: Sequence[Officer]) -> list[tuple[str, se
         (_("部门 %(department)s") % {"department": d}, {o.id for o in officers if o.department == d})
         for d in problem.departments
     ]
-    groups += [(_("事项 %(code)s") % {"code": n.code}, {o.id for o in officers if o.department == n.department and n.fields <= o.fields})
+    groups += [(_("事项 %(code)s") % {"code": n.code},
+                {o.id for o in officers if o.department == n.department and n.fields <= o.fields})
                for n in problem.needs]  # fmt: skip
     return groups
 

@@ -41,7 +41,12 @@ def demo_plan_ready(say: Callable[[str], None] = print, *, seed: int = 0) -> Pla
     witnesses = "演示见证人甲、演示见证人乙"  # i18n: data
     made = services.draw_run(actor=actor, draw_id=made.pk, public_value=public_value, witnesses=witnesses)
     record = made.record or {}
-    say(_("随机抽查计划 #%(pk)s：抽中 %(targets)s 个对象，已派员 %(staffed)s 个，未能派员 %(unstaffed)s 个") % {"pk": plan.pk, "targets": len(record.get('targets', [])), "staffed": len(record.get('assignment', [])), "unstaffed": len(record.get('unstaffed', []))})  # fmt: skip
+    counts = {key: len(record.get(field, [])) for key, field in
+              (("targets", "targets"), ("staffed", "assignment"), ("unstaffed", "unstaffed"))}  # fmt: skip
+    say(
+        _("随机抽查计划 #%(pk)s：抽中 %(targets)s 个对象，已派员 %(staffed)s 个，未能派员 %(unstaffed)s 个")
+        % {"pk": plan.pk, **counts}
+    )
     created = services.plan_dispatch(actor=actor, draw=made)
     say(_("  已派发检查任务 %(created)s 项") % {"created": created})
     return plan

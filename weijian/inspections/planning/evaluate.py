@@ -105,7 +105,14 @@ def evaluate(units: Sequence[Unit], ratios: Mapping[str, str], rounds: int, seed
 
 def report_lines(result: Evaluation) -> list[str]:
     def row(label: str, f: Figures) -> str:
-        return (_("%(label)s 检查 %(inspections)s  发现问题 %(hits)s  命中率 %(hit_rate)s  发现问题单位占比 %(recall)s  前一半检查中发现的占比 %(first_half_share)s") % {"label": f'{label:<6}', "inspections": f'{f.inspections:>7}', "hits": f'{f.hits:>6}', "hit_rate": f'{f.hit_rate:6.1%}', "recall": f'{f.recall:6.1%}', "first_half_share": f'{f.first_half_share:6.1%}'})  # fmt: skip
+        return _(
+            "%(label)s 检查 %(inspections)s  发现问题 %(hits)s  命中率 %(hit_rate)s  "
+            "发现问题单位占比 %(recall)s  前一半检查中发现的占比 %(first_half_share)s"
+        ) % {
+            "label": f"{label:<6}", "inspections": f"{f.inspections:>7}", "hits": f"{f.hits:>6}",
+            "hit_rate": f"{f.hit_rate:6.1%}", "recall": f"{f.recall:6.1%}",
+            "first_half_share": f"{f.first_half_share:6.1%}",
+        }  # fmt: skip
 
     lift = f"{result.lift:.2f}" if result.lift is not None else "—"
     return [

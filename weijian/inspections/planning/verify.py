@@ -174,5 +174,8 @@ def main(argv: list[str], out: Any = None, err: Any = None) -> int:
         if len(verdict.problems) > 1:
             err.write(_("（另有 %(more)s 处不符）\n") % {"more": len(verdict.problems) - 1})
         return 1
-    out.write(_("校验通过：%(targets)s 个抽中对象与记录一致（%(algorithm)s），%(staffed)s 个对象的人员分派满足全部硬约束\n") % {"targets": verdict.targets, "algorithm": draw.ALGORITHM, "staffed": verdict.staffed})  # fmt: skip
+    out.write(
+        _("校验通过：%(targets)s 个抽中对象与记录一致（%(algorithm)s），%(staffed)s 个对象的人员分派满足全部硬约束\n")
+        % {"targets": verdict.targets, "algorithm": draw.ALGORITHM, "staffed": verdict.staffed}
+    )
     return 0

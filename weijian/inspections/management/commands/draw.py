@@ -93,7 +93,12 @@ class Command(BaseCommand):
                                  witnesses=options["witnesses"])  # fmt: skip
         options["out"].write_text(json.dumps(made.record, ensure_ascii=False, indent=1), encoding="utf-8")
         record = made.record or {}
-        self.stdout.write(_("抽中 %(targets)s 个对象，已派员 %(staffed)s 个，未能派员 %(unstaffed)s 个；种子 %(seed)s") % {"targets": len(record.get('targets', [])), "staffed": len(record.get('assignment', [])), "unstaffed": len(record.get('unstaffed', [])), "seed": made.seed})  # fmt: skip
+        counts = {key: len(record.get(field, [])) for key, field in
+                  (("targets", "targets"), ("staffed", "assignment"), ("unstaffed", "unstaffed"))}  # fmt: skip
+        self.stdout.write(
+            _("抽中 %(targets)s 个对象，已派员 %(staffed)s 个，未能派员 %(unstaffed)s 个；种子 %(seed)s")
+            % {**counts, "seed": made.seed}
+        )
         for blocked in record.get("unstaffed", [])[:20]:
             self.stdout.write(
                 _("  未能派员：对象 %(id)s（%(constraint)s）%(detail)s")

@@ -134,7 +134,8 @@ def test_verifier_speaks_english_without_django() -> None:
     """Run alone (standard library only), the verifier's messages come from the inspections catalogue."""
     script = (
         "import io, sys\nfrom weijian import i18n\nfrom weijian.inspections.planning import verify\n"
-        "i18n.set_language(sys.argv[1])\nerr = io.StringIO()\nverify.main([], err=err)\nprint(err.getvalue().strip())\n"
+        "i18n.set_language(sys.argv[1])\nerr = io.StringIO()\nverify.main([], err=err)\n"
+        "print(err.getvalue().strip())\n"
         "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))\n"
     )
     run = [sys.executable, "-c", script]
