@@ -96,8 +96,14 @@ def is_english() -> bool:
 
 @cache
 def _catalogue(language: str) -> stdlib_gettext.NullTranslations:
+    """The project catalogue, then each app's own (``weijian/<app>/locale``), as Django reads them."""
     locale = language.replace("-hans", "_Hans")
-    return stdlib_gettext.translation("django", localedir=LOCALE_DIR, languages=[locale], fallback=True)
+    catalogue = stdlib_gettext.translation("django", localedir=LOCALE_DIR, languages=[locale], fallback=True)
+    for app_locale in sorted(LOCALE_DIR.parent.glob("*/locale")):
+        catalogue.add_fallback(
+            stdlib_gettext.translation("django", localedir=app_locale, languages=[locale], fallback=True)
+        )
+    return catalogue
 
 
 def gettext(message: str) -> str:

@@ -158,21 +158,28 @@ def _refer(item: WorkItem, *, actor: Any, status: str, inspectors: Sequence[Any]
         except NoInspectionPossible as exc:  # the referral stands; the office arranges the inspection by hand
             _audit(actor, item, "inspection_pending", {"reason": str(exc)})
         except InspectionError as exc:
-            raise WorkItemError(f"工作项 {item.pk}：{exc}") from None
+            raise WorkItemError(_("工作项 %(pk)s：%(exc)s") % {"pk": item.pk, "exc": exc}) from None
     elif status == ItemStatus.CLUE:
         from weijian.clues.services import ClueError, clue_create
 
-        period = f"{item.period_start:%Y-%m-%d} 至 {item.period_end:%Y-%m-%d}"
+        period = _("%(period_start)s 至 %(period_end)s") % {
+            "period_start": f"{item.period_start:%Y-%m-%d}",
+            "period_end": f"{item.period_end:%Y-%m-%d}",
+        }
+        label = _("预警工作项 #%(pk)s · %(rule_name)s") % {"pk": item.pk, "rule_name": item.rule_name}
+        facts = _("%(rule_name)s：分析期 %(period)s 共 %(line_count)s 条预警。%(disposition_reason)s") % {
+            "rule_name": item.rule_name, "period": period, "line_count": item.line_count,
+            "disposition_reason": item.disposition_reason,
+        }  # fmt: skip
         try:
             clue_create(
-                actor=actor, source_kind="work_item", source_id=item.pk, source_label=f"预警工作项 #{item.pk} · {item.rule_name}",
-                facts=f"{item.rule_name}：分析期 {period} 共 {item.line_count} 条预警。{item.disposition_reason}".strip(),
+                actor=actor, source_kind="work_item", source_id=item.pk, source_label=label, facts=facts.strip(),
                 department=item.department, region=item.region, institution=item.institution,
                 subject_name=item.institution.name if item.institution else (item.institution_code or item.group_key),
                 evidence=[{"kind": "work_item", "ref": f"work_item:{item.pk}", "label": item.rule_name}],
             )  # fmt: skip
         except ClueError as exc:
-            raise WorkItemError(f"工作项 {item.pk}：{exc}") from None
+            raise WorkItemError(_("工作项 %(pk)s：%(exc)s") % {"pk": item.pk, "exc": exc}) from None
 
 
 def _check_disposal(actor: Any, status: str, reason: str) -> str:

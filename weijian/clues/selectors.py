@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from weijian.clues.models import Clue, ClueSource, ClueStatus
 from weijian.core.scope import scoped
@@ -28,7 +29,7 @@ def clue_get(user: Any, pk: int) -> Clue:
         pk=pk
     ).first()
     if found is None:
-        raise Http404("线索不存在或不在您的数据权限范围内")
+        raise Http404(_("线索不存在或不在您的数据权限范围内"))
     return found
 
 

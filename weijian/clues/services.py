@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.clues.models import Clue, ClueSource
 from weijian.core.audit import audit_record
@@ -62,15 +63,15 @@ def clue_create(
 ) -> Clue:
     """Record one clue; the same source (kind, id, ref) twice gives back the first clue, unchanged."""
     if source_kind not in ClueSource.values:
-        raise ClueError(f"来源：{source_kind!r} 不是已知的线索来源")
+        raise ClueError(_("来源：%(source_kind)s 不是已知的线索来源") % {"source_kind": f'{source_kind!r}'})
     facts = (facts or "").strip()
     if len(facts) < 2:
-        raise ClueError("违法事实：必须填写")
+        raise ClueError(_("违法事实：必须填写"))
     if institution is None and not (subject_name or "").strip():
-        raise ClueError("当事人：未登记的当事人须填写名称")
+        raise ClueError(_("当事人：未登记的当事人须填写名称"))
     region = region or (institution.district if institution else None)
     if region is None:
-        raise ClueError("管辖区域：必须填写")
+        raise ClueError(_("管辖区域：必须填写"))
     if source_id is not None:
         existing = clue_existing(source_kind=source_kind, source_id=source_id, source_ref=source_ref)
         if existing is not None:
@@ -97,7 +98,7 @@ def clue_create(
                     return existing
             clue.pk = None
     else:
-        raise ClueError("线索编号：生成编号冲突，请重试")
+        raise ClueError(_("线索编号：生成编号冲突，请重试"))
     audit_record(
         actor=actor, action="clues.clue.create", object_type="clue", object_id=clue.pk,
         data={"number": clue.number, "source_kind": source_kind, "source_id": source_id, "source_ref": source_ref,

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from weijian.core.models import Profile, Role
@@ -21,7 +22,7 @@ from weijian.inspections.models import FindingOutcome, Inspection, InspectionSou
 from weijian.registry.models import Inspector
 
 SECOND = "inspector_a2"
-SECOND_NAME = "李明"
+SECOND_NAME = "李明"  # i18n: data
 TARGETED = 3
 
 
@@ -60,18 +61,20 @@ def _signature() -> str:
 
 
 def _work_through(inspection: Inspection, team: list[Any], manager: Any, *, close: bool) -> None:
+    bad_note = "现场未能出示有效证照（演示数据）"  # i18n: data
     for index, finding in enumerate(inspection.findings.order_by("pk")):
         bad = index == 0
         services.finding_record(actor=team[0], inspection_id=inspection.pk, item_code=finding.item_code,
                                 line_no=finding.line_no,
                                 outcome=FindingOutcome.NONCOMPLIANT if bad else FindingOutcome.COMPLIANT,
-                                note="现场未能出示有效证照（演示数据）" if bad else "")  # fmt: skip
+                                note=bad_note if bad else "")  # fmt: skip
     services.inspection_submit(actor=team[0], inspection_id=inspection.pk)
     if not close:
         return
     for user in team:
         services.inspection_confirm(actor=user, inspection_id=inspection.pk, signature=_signature())
-    services.inspection_close(actor=team[1], inspection_id=inspection.pk, result="rectify", note="责令限期整改（演示数据）")
+    note = "责令限期整改（演示数据）"  # i18n: data
+    services.inspection_close(actor=team[1], inspection_id=inspection.pk, result="rectify", note=note)
     services.inspection_publish(actor=manager, inspection_id=inspection.pk)
 
 
@@ -88,8 +91,15 @@ def demo_inspections_setup(password: str) -> list[str]:
     second = _second_inspector(first, password)
     team_records = [_link(first), _link(second)]
     if any(record is None for record in team_records):
-        return [f"  {SECOND:<18} 监督员（演示：本区执法人员名录中没有第二名可关联的监督员）"]
-    lines = [f"  {SECOND:<18} {Role.INSPECTOR.label:<12} {first.profile.region.name}监督员（与 inspector_a 同组检查）"]
+        return [_("  %(second)s 监督员（演示：本区执法人员名录中没有第二名可关联的监督员）") % {"second": f'{SECOND:<18}'}]
+    lines = [
+        _("  %(second)s %(label)s %(name)s监督员（与 inspector_a 同组检查）")
+        % {
+            "second": f"{SECOND:<18}",
+            "label": f"{Role.INSPECTOR.label:<12}",
+            "name": first.profile.region.name,
+        }
+    ]
     if Inspection.objects.filter(source_kind=InspectionSource.WORK_ITEM).exists():
         return lines
     region = first.profile.region
@@ -107,7 +117,7 @@ def demo_inspections_setup(password: str) -> list[str]:
         try:
             with transaction.atomic():
                 work_item_dispose(actor=manager, item_id=item.pk, status=ItemStatus.INSPECTION,
-                                  reason="演示：转定向检查", due_date=due, inspectors=team_records)  # fmt: skip
+                                  reason=_("演示：转定向检查"), due_date=due, inspectors=team_records)  # fmt: skip
         except WorkItemError:
             continue
         inspection = Inspection.objects.filter(source_kind=InspectionSource.WORK_ITEM, source_id=item.pk).first()
@@ -118,5 +128,8 @@ def demo_inspections_setup(password: str) -> list[str]:
         _work_through(made[0], team, manager, close=True)
     if len(made) > 1:
         _work_through(made[1], team, manager, close=False)
-    lines.append(f"  演示定向检查：{len(made)} 项（inspector_a / {SECOND} 的“检查任务”，一项已公示于 /portal/）")
+    lines.append(
+        _("  演示定向检查：%(count)s 项（inspector_a / %(second)s 的“检查任务”，一项已公示于 /portal/）")
+        % {"count": len(made), "second": SECOND}
+    )
     return lines

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 # Pillow format → (extension, content type) of the photos accepted.
@@ -52,19 +53,26 @@ def read_upload(upload: IO[bytes], *, size: int | None, field: str) -> bytes:
     """The uploaded bytes, refused past the size limit (``WEIJIAN_EVIDENCE_MAX_BYTES``) before they are parsed."""
     limit = _limit()
     if size is not None and size > limit:
-        raise EvidenceError(f"{field}：文件过大（{size // 1024} KB），上限为 {limit // 1024} KB")
+        raise EvidenceError(
+            _("%(field)s：文件过大（%(size_kb)s KB），上限为 %(limit_kb)s KB")
+            % {"field": field, "size_kb": size // 1024, "limit_kb": limit // 1024}
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceError(f"{field}：文件过大，上限为 {limit // 1024} KB")
+        raise EvidenceError(
+            _("%(field)s：文件过大，上限为 %(limit_kb)s KB") % {"field": field, "limit_kb": limit // 1024}
+        )
     if not data:
-        raise EvidenceError(f"{field}：文件为空")
+        raise EvidenceError(_("%(field)s：文件为空") % {"field": field})
     return data
 
 
 def check_image(data: bytes, *, field: str) -> CheckedImage:
     """Is ``data`` a whole JPEG, PNG or WebP image within the pixel limit? Judged by its content (Pillow)."""
     if len(data) > _limit():
-        raise EvidenceError(f"{field}：文件过大，上限为 {_limit() // 1024} KB")
+        raise EvidenceError(
+            _("%(field)s：文件过大，上限为 %(limit_kb)s KB") % {"field": field, "limit_kb": _limit() // 1024}
+        )
     max_pixels = int(settings.WEIJIAN_EVIDENCE_LIMITS["max_pixels"])
     try:
         with warnings.catch_warnings():
@@ -72,15 +80,21 @@ def check_image(data: bytes, *, field: str) -> CheckedImage:
             with Image.open(io.BytesIO(data)) as image:
                 kind, (width, height) = image.format, image.size
                 if width * height > max_pixels:
-                    raise EvidenceError(f"{field}：图片像素过多（{width}×{height}），上限为 {max_pixels} 像素")
+                    raise EvidenceError(
+                        _("%(field)s：图片像素过多（%(width)s×%(height)s），上限为 %(max_pixels)s 像素")
+                        % {"field": field, "width": width, "height": height, "max_pixels": max_pixels}
+                    )
                 image.verify()  # a truncated or corrupt file fails here
     except EvidenceError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):  # fmt: skip
-        raise EvidenceError(f"{field}：不是可识别的图片（应为 JPEG、PNG 或 WebP 照片）") from None
+        raise EvidenceError(_("%(field)s：不是可识别的图片（应为 JPEG、PNG 或 WebP 照片）") % {"field": field}) from None
     if kind not in IMAGE_FORMATS:
-        raise EvidenceError(f"{field}：图片格式 {kind} 不受支持（应为 JPEG、PNG 或 WebP）")
+        raise EvidenceError(
+            _("%(field)s：图片格式 %(kind)s 不受支持（应为 JPEG、PNG 或 WebP）")
+            % {"field": field, "kind": kind}
+        )
     extension, content_type = IMAGE_FORMATS[kind]
     return CheckedImage(data, hashlib.sha256(data).hexdigest(), extension, content_type, width, height)
 

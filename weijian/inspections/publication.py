@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from weijian.core.workdays import CalendarYearUnknown, add_working_days
+from weijian.i18n import gettext as _
 from weijian.rules import loader
 
 RANDOM_CHECKS = "random_checks"
@@ -49,5 +50,8 @@ def signature_required(on: dt.date) -> bool:
 def portal_inspectors(on: dt.date) -> str:
     choice = str(loader.value(FIELD_RULES, "portal_inspectors", on))
     if choice not in PORTAL_CHOICES:
-        raise loader.RulesError(f"{FIELD_RULES}.yaml: portal_inspectors 应为 {'/'.join(PORTAL_CHOICES)}，而不是 {choice!r}")
+        raise loader.RulesError(
+            _("%(field_rules)s.yaml: portal_inspectors 应为 %(items)s，而不是 %(choice)s")
+            % {"field_rules": FIELD_RULES, "items": "/".join(PORTAL_CHOICES), "choice": f"{choice!r}"}
+        )
     return choice

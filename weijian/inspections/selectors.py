@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.core.scope import scoped
 from weijian.inspections import catalog
@@ -35,7 +36,7 @@ def _base(user: Any) -> QuerySet[Inspection]:
 def inspection_get(user: Any, pk: int) -> Inspection:
     found = _base(user).select_related("plan", "created_by").filter(pk=pk).first()
     if found is None:
-        raise Http404("检查不存在或不在您的数据权限范围内")
+        raise Http404(_("检查不存在或不在您的数据权限范围内"))
     return found
 
 
@@ -114,7 +115,7 @@ def inspection_signatures(user: Any, inspection: Inspection) -> list[Attachment]
 def attachment_get(user: Any, pk: int) -> Attachment:
     found = scoped(user, Attachment.objects.all()).filter(pk=pk).first()
     if found is None:
-        raise Http404("附件不存在或不在您的数据权限范围内")
+        raise Http404(_("附件不存在或不在您的数据权限范围内"))
     return found
 
 

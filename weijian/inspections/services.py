@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Role
@@ -64,7 +66,7 @@ class InspectionNotFound(InspectionError):
     """The inspection does not exist or lies outside the actor's data scope (the two are not told apart)."""
 
     def __init__(self, pk: Any = "") -> None:
-        super().__init__(f"检查 {pk} 不存在或不在您的数据权限范围内")
+        super().__init__(_("检查 %(pk)s 不存在或不在您的数据权限范围内") % {"pk": pk})
 
 
 class NoInspectionPossible(InspectionError):
@@ -119,7 +121,7 @@ def _locked(actor: Any, inspection_id: Any) -> Inspection:
 def _member_or_refuse(actor: Any, inspection: Inspection, doing: str) -> InspectionMember:
     member = membership(actor, inspection)
     if member is None:
-        raise InspectionError(f"检查 {inspection.pk}：您不是本次检查的检查人员，不能{doing}")
+        raise InspectionError(_("检查 %(pk)s：您不是本次检查的检查人员，不能%(doing)s") % {"pk": inspection.pk, "doing": doing})
     return member
 
 
@@ -144,10 +146,14 @@ def _line(inspection: Inspection, item_code: str, line_no: str) -> catalog.Check
     return None
 
 
-def _clean_note(note: str | None, field: str = "说明") -> str:
+def _clean_note(note: str | None, field: str | None = None) -> str:
+    field = field or _("说明")
     text = (note or "").strip()
     if len(text) > MAX_NOTE:
-        raise InspectionError(f"{field}：不能超过 {MAX_NOTE} 字（现为 {len(text)} 字）")
+        raise InspectionError(
+            _("%(field)s：不能超过 %(max_note)s 字（现为 %(count)s 字）")
+            % {"field": field, "max_note": MAX_NOTE, "count": len(text)}
+        )
     return text
 
 
@@ -157,17 +163,19 @@ def _clean_note(note: str | None, field: str = "说明") -> str:
 def _check_items(item_codes: Sequence[str], on: dt.date) -> list[catalog.CheckItem]:
     codes = [str(c).strip() for c in item_codes if str(c).strip()]
     if not codes:
-        raise InspectionError("检查事项：至少选择一个检查事项")
+        raise InspectionError(_("检查事项：至少选择一个检查事项"))
     if len(set(codes)) != len(codes):
-        raise InspectionError("检查事项：同一事项不能重复")
+        raise InspectionError(_("检查事项：同一事项不能重复"))
     items = []
     for code in codes:
         try:
             item = catalog.item(code, on)
         except catalog.UnknownItem as exc:
-            raise InspectionError(f"检查事项：{exc}") from None
+            raise InspectionError(_("检查事项：%(exc)s") % {"exc": exc}) from None
         if not item.checklist:
-            raise InspectionError(f"检查事项：{code} {item.name} 没有检查表，不能用于检查")
+            raise InspectionError(
+                _("检查事项：%(code)s %(name)s 没有检查表，不能用于检查") % {"code": code, "name": item.name}
+            )
         items.append(item)
     return items
 
@@ -180,13 +188,19 @@ def _check_team(actor: Any, inspectors: Sequence[Inspector], on: dt.date, *, com
         if inspector is None or any(i.pk == inspector.pk for i in team):
             continue
         if inspector.pk not in visible:
-            raise InspectionError(f"检查人员：{inspector.badge_no} 不存在或不在您的数据权限范围内")
+            raise InspectionError(_("检查人员：%(badge_no)s 不存在或不在您的数据权限范围内") % {"badge_no": inspector.badge_no})
         if not inspector.active:
-            raise InspectionError(f"检查人员：{inspector.name}（{inspector.badge_no}）不在岗")
+            raise InspectionError(
+                _("检查人员：%(name)s（%(badge_no)s）不在岗")
+                % {"name": inspector.name, "badge_no": inspector.badge_no}
+            )
         team.append(inspector)
     minimum = publication.minimum_inspectors(on)
     if complete and len(team) < minimum:
-        raise InspectionError(f"检查人员：至少 {minimum} 名执法人员（行政处罚法 第四十二条），现为 {len(team)} 名")
+        raise InspectionError(
+            _("检查人员：至少 %(minimum)s 名执法人员（行政处罚法 第四十二条），现为 %(count)s 名")
+            % {"minimum": minimum, "count": len(team)}
+        )
     return team
 
 
@@ -213,11 +227,11 @@ def inspection_create(
     submitted before).
     """
     if scope_of(actor).role not in CREATING_ROLES:
-        raise InspectionError("您的角色不能安排检查")
+        raise InspectionError(_("您的角色不能安排检查"))
     if mode not in InspectionMode.values:
-        raise InspectionError(f"检查方式：{mode!r} 应为 随机抽查、重点检查 或 定向检查")
+        raise InspectionError(_("检查方式：%(mode)s 应为 随机抽查、重点检查 或 定向检查") % {"mode": f'{mode!r}'})
     if source_kind not in InspectionSource.values:
-        raise InspectionError(f"来源：{source_kind!r} 不是已知的检查来源")
+        raise InspectionError(_("来源：%(source_kind)s 不是已知的检查来源") % {"source_kind": f'{source_kind!r}'})
     today = _today()
     items = _check_items(item_codes, today)
     team = _check_team(actor, inspectors, today, complete=team_complete)
@@ -229,7 +243,9 @@ def inspection_create(
     try:
         require_writable(actor, inspection, linked=(institution, plan, target))
     except OutOfScope as exc:
-        raise InspectionError(f"被监督单位：{institution.name} {exc.message}") from None
+        raise InspectionError(
+            _("被监督单位：%(name)s %(message)s") % {"name": institution.name, "message": exc.message}
+        ) from None
     inspection.save()
     InspectionMember.objects.bulk_create([InspectionMember(inspection=inspection, inspector=i) for i in team])
     Finding.objects.bulk_create(
@@ -267,7 +283,7 @@ def inspection_targeted_create(
     evidence and publication as a random one; its close reports back to its source."""
     codes = list(item_codes or []) or default_item_codes(institution, department, _today())
     if not codes:
-        raise InspectionError(f"检查事项：{department.name} 没有适用于该类单位的检查事项，请选择检查事项")
+        raise InspectionError(_("检查事项：%(name)s 没有适用于该类单位的检查事项，请选择检查事项") % {"name": department.name})
     return inspection_create(
         actor=actor, institution=institution, department=department, item_codes=codes,
         mode=InspectionMode.TARGETED, source_kind=source_kind, source_id=source_id, inspectors=inspectors,
@@ -286,11 +302,11 @@ def inspection_from_work_item(
     Raises :class:`NoInspectionPossible` when the unit is not in the registry or no check item applies to it.
     """
     if item.institution is None:
-        raise NoInspectionPossible("机构不在主体库中，未能生成定向检查（请先登记该机构）")
+        raise NoInspectionPossible(_("机构不在主体库中，未能生成定向检查（请先登记该机构）"))
     if item.department is None:
-        raise InspectionError(f"工作项 {item.pk}：尚无责任部门，不能转定向检查")
+        raise InspectionError(_("工作项 %(pk)s：尚无责任部门，不能转定向检查") % {"pk": item.pk})
     if not item_codes and not default_item_codes(item.institution, item.department, _today()):
-        raise NoInspectionPossible(f"{item.department.name} 没有适用于该类单位的检查事项，未能生成定向检查")
+        raise NoInspectionPossible(_("%(name)s 没有适用于该类单位的检查事项，未能生成定向检查") % {"name": item.department.name})
     team = list(inspectors or [])
     if not team:
         team = [i for i in (inspector_of(item.assignee), inspector_of(actor)) if i is not None]
@@ -318,20 +334,23 @@ def team_short(inspection: Inspection) -> int:
 def inspection_member_add(*, actor: Any, inspection_id: int, inspector_id: Any) -> InspectionMember:
     """A manager adds an inspector of the inspection's department and district to its team (before submission)."""
     if not can_manage(actor):
-        raise InspectionError("只有科室负责人或市级管理员可以调整检查人员")
+        raise InspectionError(_("只有科室负责人或市级管理员可以调整检查人员"))
     inspection = _locked(actor, inspection_id)
     if inspection.status not in OPEN_STATUSES:
-        raise InspectionError(f"检查 {inspection.pk} 已{inspection.get_status_display()}，不能再调整检查人员")
+        raise InspectionError(
+            _("检查 %(pk)s 已%(status)s，不能再调整检查人员")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     try:
         inspector = scoped(actor, Inspector.objects.all()).get(pk=int(inspector_id))
     except (TypeError, ValueError, Inspector.DoesNotExist):
-        raise InspectionError("检查人员：不存在或不在您的数据权限范围内") from None
+        raise InspectionError(_("检查人员：不存在或不在您的数据权限范围内")) from None
     eligible = {i.pk for i in eligible_inspectors(department=inspection.department,
                                                   region_code=inspection.institution.district.code)}  # fmt: skip
     if inspector.pk not in eligible:
-        raise InspectionError(f"检查人员：{inspector.name} 不是本部门本区域在岗且有平台账号的执法人员")
+        raise InspectionError(_("检查人员：%(name)s 不是本部门本区域在岗且有平台账号的执法人员") % {"name": inspector.name})
     if inspection.members.filter(inspector=inspector).exists():
-        raise InspectionError(f"检查人员：{inspector.name} 已在检查组中")
+        raise InspectionError(_("检查人员：%(name)s 已在检查组中") % {"name": inspector.name})
     member = InspectionMember.objects.create(inspection=inspection, inspector=inspector)
     _audit(actor, inspection, "member_add", {"inspector": inspector.badge_no})
     return member
@@ -344,7 +363,7 @@ def _store(image: evidence.CheckedImage) -> tuple[str, bool]:
     try:
         return evidence.store(image)
     except OSError as exc:
-        raise InspectionError(f"照片：无法保存文件（{exc.strerror or exc}）") from None
+        raise InspectionError(_("照片：无法保存文件（%(reason)s）") % {"reason": exc.strerror or exc}) from None
 
 
 def _attach(
@@ -361,11 +380,21 @@ def _attach(
 
 def _checked_photos(photos: Sequence[Upload], field: str) -> list[tuple[Upload, evidence.CheckedImage]]:
     if len(photos) > MAX_PHOTOS:
-        raise InspectionError(f"{field}：一次最多上传 {MAX_PHOTOS} 张")
+        raise InspectionError(
+            _("%(field)s：一次最多上传 %(max_photos)s 张") % {"field": field, "max_photos": MAX_PHOTOS}
+        )
     checked = []
     for upload in photos:
         try:
-            checked.append((upload, evidence.check_image(upload.data, field=f"{field}（{upload.name[:60]}）")))
+            checked.append(
+                (
+                    upload,
+                    evidence.check_image(
+                        upload.data,
+                        field=_("%(field)s（%(name)s）") % {"field": field, "name": upload.name[:60]},
+                    ),
+                )
+            )
         except evidence.EvidenceError as exc:
             raise InspectionError(str(exc)) from None
     return checked
@@ -395,25 +424,44 @@ def finding_record(
     Photos are checked by content before anything is written: a bad one refuses the whole line.
     """
     inspection = _locked(actor, inspection_id)
-    _member_or_refuse(actor, inspection, "填写检查结论")
+    _member_or_refuse(actor, inspection, pgettext("refused action", "填写检查结论"))
     if inspection.status not in OPEN_STATUSES:
-        raise InspectionError(f"检查 {inspection.pk} 已{inspection.get_status_display()}，不能再修改检查结论")
+        raise InspectionError(
+            _("检查 %(pk)s 已%(status)s，不能再修改检查结论")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     finding = inspection.findings.select_for_update().filter(item_code=item_code, line_no=line_no).first()
     line = _line(inspection, item_code, line_no)
     if finding is None or line is None:
-        raise InspectionError(f"检查内容：{item_code} 第 {line_no} 项不在本次检查的检查表中")
+        raise InspectionError(
+            _("检查内容：%(item_code)s 第 %(line_no)s 项不在本次检查的检查表中")
+            % {"item_code": item_code, "line_no": line_no}
+        )
     if outcome not in FindingOutcome.values:
-        raise InspectionError(f"检查结论（{item_code} {line_no}）：应为 合规、不合规 或 不适用")
+        raise InspectionError(
+            _("检查结论（%(item_code)s %(line_no)s）：应为 合规、不合规 或 不适用")
+            % {"item_code": item_code, "line_no": line_no}
+        )
     chosen = [p for p in dict.fromkeys(problems) if p]
     unknown = [p for p in chosen if p not in line.findings]
     if unknown:
-        raise InspectionError(f"发现的问题（{item_code} {line_no}）：{unknown[0][:40]} 不是该项的可选问题")
+        raise InspectionError(
+            _("发现的问题（%(item_code)s %(line_no)s）：%(problem)s 不是该项的可选问题")
+            % {"item_code": item_code, "line_no": line_no, "problem": unknown[0][:40]}
+        )
     if outcome != FindingOutcome.NONCOMPLIANT:
         chosen = []
-    text = _clean_note(note, f"说明（{item_code} {line_no}）")
+    text = _clean_note(
+        note, _("说明（%(item_code)s %(line_no)s）") % {"item_code": item_code, "line_no": line_no}
+    )
     if outcome == FindingOutcome.NONCOMPLIANT and not (text or chosen):
-        raise InspectionError(f"说明（{item_code} {line_no}）：不合规时须选择发现的问题或填写说明")
-    checked = _checked_photos(photos, f"照片（{item_code} {line_no}）")
+        raise InspectionError(
+            _("说明（%(item_code)s %(line_no)s）：不合规时须选择发现的问题或填写说明")
+            % {"item_code": item_code, "line_no": line_no}
+        )
+    checked = _checked_photos(
+        photos, _("照片（%(item_code)s %(line_no)s）") % {"item_code": item_code, "line_no": line_no}
+    )
     now = timezone.now()
     if inspection.status == InspectionStatus.ASSIGNED:
         inspection.status, inspection.started_at = InspectionStatus.IN_PROGRESS, now
@@ -437,15 +485,21 @@ def attachment_add(
 ) -> Attachment:
     """Add one photo to an open inspection (to one of its checklist lines when named)."""
     inspection = _locked(actor, inspection_id)
-    _member_or_refuse(actor, inspection, "上传照片")
+    _member_or_refuse(actor, inspection, pgettext("refused action", "上传照片"))
     if inspection.status not in OPEN_STATUSES:
-        raise InspectionError(f"检查 {inspection.pk} 已{inspection.get_status_display()}，不能再上传照片")
+        raise InspectionError(
+            _("检查 %(pk)s 已%(status)s，不能再上传照片")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     finding = None
     if item_code or line_no:
         finding = inspection.findings.filter(item_code=item_code, line_no=line_no).first()
         if finding is None:
-            raise InspectionError(f"检查内容：{item_code} 第 {line_no} 项不在本次检查的检查表中")
-    ((_, image),) = _checked_photos([upload], "照片")
+            raise InspectionError(
+                _("检查内容：%(item_code)s 第 %(line_no)s 项不在本次检查的检查表中")
+                % {"item_code": item_code, "line_no": line_no}
+            )
+    ((_upload, image),) = _checked_photos([upload], _("照片"))
     attachment = _attach(actor, inspection, image, name=upload.name, kind=AttachmentKind.PHOTO, finding=finding)
     _audit(actor, inspection, "attachment", {"item": item_code or None, "line": line_no or None,
                                              **_attachment_record(attachment)})  # fmt: skip
@@ -463,17 +517,24 @@ def unfilled_lines(inspection: Inspection) -> list[Finding]:
 def inspection_submit(*, actor: Any, inspection_id: int) -> Inspection:
     """Every line filled: the findings are locked and the team confirms them."""
     inspection = _locked(actor, inspection_id)
-    _member_or_refuse(actor, inspection, "提交")
+    _member_or_refuse(actor, inspection, pgettext("refused action", "提交"))
     if inspection.status not in OPEN_STATUSES:
-        raise InspectionError(f"检查 {inspection.pk} 已{inspection.get_status_display()}，不能再提交")
+        raise InspectionError(
+            _("检查 %(pk)s 已%(status)s，不能再提交")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     missing = unfilled_lines(inspection)
     if missing:
-        shown = "、".join(f"{f.item_code} {f.line_no}" for f in missing[:10])
-        more = f" 等 {len(missing)} 项" if len(missing) > 10 else f" 共 {len(missing)} 项"
-        raise InspectionError(f"检查表尚未填完：{shown}{more}未填写检查结论")
+        shown = _("、").join(f"{f.item_code} {f.line_no}" for f in missing[:10])
+        more = (
+            _(" 等 %(count)s 项") % {"count": len(missing)}
+            if len(missing) > 10
+            else _(" 共 %(count)s 项") % {"count": len(missing)}
+        )
+        raise InspectionError(_("检查表尚未填完：%(shown)s%(more)s未填写检查结论") % {"shown": shown, "more": more})
     minimum = publication.minimum_inspectors(_today())
     if inspection.members.count() < minimum:
-        raise InspectionError(f"检查人员：至少 {minimum} 名执法人员（行政处罚法 第四十二条）")
+        raise InspectionError(_("检查人员：至少 %(minimum)s 名执法人员（行政处罚法 第四十二条）") % {"minimum": minimum})
     inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, timezone.now()
     inspection.save(update_fields=["status", "submitted_at", "updated_at"])
     counts = {o: inspection.findings.filter(outcome=o).count() for o in FindingOutcome.values}
@@ -485,25 +546,25 @@ def _signature(data: str | bytes | None, on: dt.date) -> evidence.CheckedImage |
     """A signature drawn on the tablet: a PNG data URL (``data:image/png;base64,…``) or PNG bytes."""
     if not data:
         if publication.signature_required(on):
-            raise InspectionError("签名：请在签名框内手写签名后再确认（本单位要求检查人员签名）")
+            raise InspectionError(_("签名：请在签名框内手写签名后再确认（本单位要求检查人员签名）"))
         return None
     raw: bytes
     if isinstance(data, str):
-        head, _, body = data.partition(",")
+        head, _comma, body = data.partition(",")
         if head != "data:image/png;base64" or not body:
-            raise InspectionError("签名：应为签名板生成的 PNG 图片")
+            raise InspectionError(_("签名：应为签名板生成的 PNG 图片"))
         try:
             raw = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
-            raise InspectionError("签名：图片数据已损坏，请重新签名") from None
+            raise InspectionError(_("签名：图片数据已损坏，请重新签名")) from None
     else:
         raw = data
     try:
-        image = evidence.check_image(raw, field="签名")
+        image = evidence.check_image(raw, field=_("签名"))
     except evidence.EvidenceError as exc:
         raise InspectionError(str(exc)) from None
     if image.content_type != "image/png":
-        raise InspectionError("签名：应为签名板生成的 PNG 图片")
+        raise InspectionError(_("签名：应为签名板生成的 PNG 图片"))
     return image
 
 
@@ -511,12 +572,18 @@ def _signature(data: str | bytes | None, on: dt.date) -> evidence.CheckedImage |
 def inspection_confirm(*, actor: Any, inspection_id: int, signature: str | bytes | None = None) -> InspectionMember:
     """One member of the team confirms the submitted findings, with their own login (and signature)."""
     inspection = _locked(actor, inspection_id)
-    member = _member_or_refuse(actor, inspection, "确认")
+    member = _member_or_refuse(actor, inspection, pgettext("refused action", "确认"))
     if inspection.status != InspectionStatus.SUBMITTED:
-        raise InspectionError(f"检查 {inspection.pk} 现为{inspection.get_status_display()}，只有待确认的检查可以确认")
+        raise InspectionError(
+            _("检查 %(pk)s 现为%(status)s，只有待确认的检查可以确认")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     member = InspectionMember.objects.select_for_update().get(pk=member.pk)
     if member.confirmed_at is not None:
-        raise InspectionError(f"检查 {inspection.pk}：您已于 {timezone.localtime(member.confirmed_at):%Y-%m-%d %H:%M} 确认，不能重复确认")
+        raise InspectionError(
+            _("检查 %(pk)s：您已于 %(time)s 确认，不能重复确认")
+            % {"pk": inspection.pk, "time": f"{timezone.localtime(member.confirmed_at):%Y-%m-%d %H:%M}"}
+        )
     image = _signature(signature, _today())
     attachment = None
     if image is not None:
@@ -545,25 +612,28 @@ def inspection_close(*, actor: Any, inspection_id: int, result: str, note: str =
     """
     inspection = _locked(actor, inspection_id)
     if membership(actor, inspection) is None and not can_manage(actor):
-        raise InspectionError(f"检查 {inspection.pk}：只有本次检查的检查人员或科室负责人可以办结")
+        raise InspectionError(_("检查 %(pk)s：只有本次检查的检查人员或科室负责人可以办结") % {"pk": inspection.pk})
     if inspection.status != InspectionStatus.SUBMITTED:
-        raise InspectionError(f"检查 {inspection.pk} 现为{inspection.get_status_display()}，只有待确认并全部确认的检查可以办结")
+        raise InspectionError(
+            _("检查 %(pk)s 现为%(status)s，只有待确认并全部确认的检查可以办结")
+            % {"pk": inspection.pk, "status": inspection.get_status_display()}
+        )
     missing = unfilled_lines(inspection)
     if missing:
-        raise InspectionError(f"检查表尚未填完：{len(missing)} 项未填写检查结论")
+        raise InspectionError(_("检查表尚未填完：%(count)s 项未填写检查结论") % {"count": len(missing)})
     waiting = [m.inspector.name for m in inspection.members.select_related("inspector") if m.confirmed_at is None]
     if waiting:
-        raise InspectionError(f"尚有检查人员未确认：{'、'.join(waiting)}")
+        raise InspectionError(_("尚有检查人员未确认：%(items)s") % {"items": _("、").join(waiting)})
     if result not in InspectionResult.values:
-        raise InspectionError("检查结果：应为 合格、责令整改 或 立案查处")
+        raise InspectionError(_("检查结果：应为 合格、责令整改 或 立案查处"))
     noncompliant = inspection.findings.filter(outcome=FindingOutcome.NONCOMPLIANT).count()
     if result == InspectionResult.PASS and noncompliant:
-        raise InspectionError(f"检查结果：有 {noncompliant} 项不合规，不能评为合格")
+        raise InspectionError(_("检查结果：有 %(noncompliant)s 项不合规，不能评为合格") % {"noncompliant": noncompliant})
     if result != InspectionResult.PASS and not noncompliant:
-        raise InspectionError("检查结果：没有不合规项，应评为合格")
-    text = _clean_note(note, "结果说明")
+        raise InspectionError(_("检查结果：没有不合规项，应评为合格"))
+    text = _clean_note(note, _("结果说明"))
     if result != InspectionResult.PASS and len(text) < 2:
-        raise InspectionError("结果说明：责令整改或立案查处须填写说明")
+        raise InspectionError(_("结果说明：责令整改或立案查处须填写说明"))
     now = timezone.now()
     closed_on = timezone.localtime(now).date()
     due, due_record = publication.publish_due_record(closed_on)
@@ -584,10 +654,14 @@ def _report_back(actor: Any, inspection: Inspection, noncompliant: int) -> None:
     if inspection.source_kind == InspectionSource.WORK_ITEM and inspection.source_id:
         from weijian.alerts.services import work_item_outcome_from_inspection
 
+        note = _("定向检查 #%(pk)s：%(result)s（%(noncompliant)s 项不合规）") % {
+            "pk": inspection.pk, "result": inspection.get_result_display(), "noncompliant": noncompliant,
+        }  # fmt: skip
+        if inspection.result_note:
+            note += _("。%(result_note)s") % {"result_note": inspection.result_note}
         work_item_outcome_from_inspection(
             actor=actor, item_id=inspection.source_id, confirmed=noncompliant > 0, inspection_id=inspection.pk,
-            note=f"定向检查 #{inspection.pk}：{inspection.get_result_display()}（{noncompliant} 项不合规）"
-                 + (f"。{inspection.result_note}" if inspection.result_note else ""),
+            note=note,
         )  # fmt: skip
 
 
@@ -596,9 +670,12 @@ def _report_back(actor: Any, inspection: Inspection, noncompliant: int) -> None:
 
 def _publish(actor: Any, inspection: Inspection) -> None:
     if inspection.status != InspectionStatus.CLOSED:
-        raise InspectionError(f"检查 {inspection.pk} 尚未办结，不能公示")
+        raise InspectionError(_("检查 %(pk)s 尚未办结，不能公示") % {"pk": inspection.pk})
     if inspection.published_at is not None:
-        raise InspectionError(f"检查 {inspection.pk} 已于 {timezone.localtime(inspection.published_at):%Y-%m-%d} 公示")
+        raise InspectionError(
+            _("检查 %(pk)s 已于 %(time)s 公示")
+            % {"pk": inspection.pk, "time": f"{timezone.localtime(inspection.published_at):%Y-%m-%d}"}
+        )
     now = timezone.now()
     late = inspection.publish_due is not None and timezone.localtime(now).date() > inspection.publish_due
     inspection.published_at = now
@@ -611,7 +688,7 @@ def _publish(actor: Any, inspection: Inspection) -> None:
 def inspection_publish(*, actor: Any, inspection_id: int) -> Inspection:
     """Publish one closed inspection's result on the public portal (a manager's action)."""
     if not can_manage(actor):
-        raise InspectionError("只有科室负责人或市级管理员可以公示检查结果")
+        raise InspectionError(_("只有科室负责人或市级管理员可以公示检查结果"))
     inspection = _locked(actor, inspection_id)
     _publish(actor, inspection)
     return inspection
@@ -621,7 +698,7 @@ def inspection_publish(*, actor: Any, inspection_id: int) -> Inspection:
 def inspections_publish(*, actor: Any, inspection_ids: Sequence[Any]) -> list[Inspection]:
     """Publish several at once: all of them, or — if any one is refused — none."""
     if not can_manage(actor):
-        raise InspectionError("只有科室负责人或市级管理员可以公示检查结果")
+        raise InspectionError(_("只有科室负责人或市级管理员可以公示检查结果"))
     wanted: list[int] = []
     for raw in inspection_ids:
         try:
@@ -630,9 +707,12 @@ def inspections_publish(*, actor: Any, inspection_ids: Sequence[Any]) -> list[In
             raise InspectionNotFound(raw) from None
     wanted = sorted(set(wanted))
     if not wanted:
-        raise InspectionError("请至少选择一项检查结果")
+        raise InspectionError(_("请至少选择一项检查结果"))
     if len(wanted) > BULK_LIMIT:
-        raise InspectionError(f"一次最多公示 {BULK_LIMIT} 项（已选 {len(wanted)} 项）")
+        raise InspectionError(
+            _("一次最多公示 %(bulk_limit)s 项（已选 %(count)s 项）")
+            % {"bulk_limit": BULK_LIMIT, "count": len(wanted)}
+        )
     done, refused = [], []
     for pk in wanted:
         inspection = _locked(actor, pk)
@@ -643,7 +723,7 @@ def inspections_publish(*, actor: Any, inspection_ids: Sequence[Any]) -> list[In
         else:
             done.append(inspection)
     if refused:
-        raise InspectionError("批量公示未执行：" + "；".join(refused))
+        raise InspectionError(_("批量公示未执行：") + _("；").join(refused))
     return done
 
 
@@ -652,14 +732,16 @@ def inspections_publish(*, actor: Any, inspection_ids: Sequence[Any]) -> list[In
 
 def _clue_facts(inspection: Inspection, finding: Finding, line: catalog.ChecklistLine | None) -> str:
     requirement = line.requirement if line else ""
-    parts = [f"{timezone.localtime(inspection.closed_at or timezone.now()):%Y-%m-%d} 现场检查"
-             f"（{inspection.get_mode_display()}）{inspection.institution.name}，"
-             f"检查事项 {finding.item_code} 第 {finding.line_no} 项「{requirement}」不合规"]  # fmt: skip
+    parts = [_("%(time)s 现场检查（%(mode)s）%(name)s，检查事项 %(item_code)s 第 %(line_no)s 项「%(requirement)s」不合规") % {
+        "time": f"{timezone.localtime(inspection.closed_at or timezone.now()):%Y-%m-%d}",
+        "mode": inspection.get_mode_display(), "name": inspection.institution.name,
+        "item_code": finding.item_code, "line_no": finding.line_no, "requirement": requirement,
+    }]  # fmt: skip
     if finding.problems:
-        parts.append("发现的问题：" + "；".join(finding.problems))
+        parts.append(_("发现的问题：") + _("；").join(finding.problems))
     if finding.note:
-        parts.append("说明：" + finding.note)
-    return "。".join(parts)
+        parts.append(_("说明：") + finding.note)
+    return _("。").join(parts)
 
 
 def _clue_of_finding(actor: Any, inspection: Inspection, finding: Finding) -> Clue:
@@ -675,7 +757,8 @@ def _clue_of_finding(actor: Any, inspection: Inspection, finding: Finding) -> Cl
     return clue_create(
         actor=actor, source_kind="inspection", source_id=inspection.pk,
         source_ref=f"{finding.item_code}:{finding.line_no}",
-        source_label=f"现场检查 #{inspection.pk} · {finding.item_code} 第 {finding.line_no} 项",
+        source_label=_("现场检查 #%(pk)s · %(item_code)s 第 %(line_no)s 项")
+        % {"pk": inspection.pk, "item_code": finding.item_code, "line_no": finding.line_no},
         facts=_clue_facts(inspection, finding, line), department=inspection.department,
         region=inspection.institution.district, institution=inspection.institution, evidence=evidence_list,
     )  # fmt: skip
@@ -686,14 +769,20 @@ def clue_from_finding(*, actor: Any, inspection_id: int, item_code: str, line_no
     """Turn one non-compliant line of a closed inspection into a clue (once: a second call gives the same clue)."""
     inspection = _locked(actor, inspection_id)
     if membership(actor, inspection) is None and not can_manage(actor):
-        raise InspectionError(f"检查 {inspection.pk}：只有本次检查的检查人员或科室负责人可以移送线索")
+        raise InspectionError(_("检查 %(pk)s：只有本次检查的检查人员或科室负责人可以移送线索") % {"pk": inspection.pk})
     if inspection.status != InspectionStatus.CLOSED:
-        raise InspectionError(f"检查 {inspection.pk} 尚未办结，办结后才能把不合规项转为案源线索")
+        raise InspectionError(_("检查 %(pk)s 尚未办结，办结后才能把不合规项转为案源线索") % {"pk": inspection.pk})
     finding = inspection.findings.filter(item_code=item_code, line_no=line_no).first()
     if finding is None:
-        raise InspectionError(f"检查内容：{item_code} 第 {line_no} 项不在本次检查的检查表中")
+        raise InspectionError(
+            _("检查内容：%(item_code)s 第 %(line_no)s 项不在本次检查的检查表中")
+            % {"item_code": item_code, "line_no": line_no}
+        )
     if finding.outcome != FindingOutcome.NONCOMPLIANT:
-        raise InspectionError(f"检查内容：{item_code} 第 {line_no} 项不是不合规项，不能转为线索")
+        raise InspectionError(
+            _("检查内容：%(item_code)s 第 %(line_no)s 项不是不合规项，不能转为线索")
+            % {"item_code": item_code, "line_no": line_no}
+        )
     return _clue_of_finding(actor, inspection, finding)
 
 
@@ -702,6 +791,6 @@ def clues_from_inspection(*, actor: Any, inspection_id: int) -> list[Clue]:
     """One clue per non-compliant line of a closed inspection (lines already turned into clues keep theirs)."""
     inspection = _locked(actor, inspection_id)
     if inspection.status != InspectionStatus.CLOSED:
-        raise InspectionError(f"检查 {inspection.pk} 尚未办结，办结后才能把不合规项转为案源线索")
+        raise InspectionError(_("检查 %(pk)s 尚未办结，办结后才能把不合规项转为案源线索") % {"pk": inspection.pk})
     findings = inspection.findings.filter(outcome=FindingOutcome.NONCOMPLIANT).order_by("pk")
     return [_clue_of_finding(actor, inspection, finding) for finding in findings]

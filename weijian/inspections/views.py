@@ -167,7 +167,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         handle = evidence.open_stored(found.stored_name)
     except OSError:
-        raise Http404("附件文件不存在") from None
+        raise Http404(_("附件文件不存在")) from None
     response = FileResponse(handle, content_type=found.content_type)
     response["Content-Disposition"] = f"inline; filename=attachment-{found.pk}"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

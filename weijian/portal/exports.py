@@ -18,7 +18,7 @@ EXPORT_LIMIT = 50_000
 def _rows(results: QuerySet[Inspection]) -> Iterator[list[Any]]:
     for i in results[:EXPORT_LIMIT].iterator(chunk_size=1000):
         yield [
-            i.institution.name, i.institution.uscc, i.institution.district.name, "、".join(i.item_codes),
+            i.institution.name, i.institution.uscc, i.institution.district.name, _("、").join(i.item_codes),
             i.get_mode_display(), i.get_result_display(), timezone.localtime(i.closed_at).date() if i.closed_at else None,
             timezone.localtime(i.published_at).date() if i.published_at else None, i.plan.name if i.plan else "",
         ]  # fmt: skip

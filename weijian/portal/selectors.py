@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.inspections import catalog, publication
 from weijian.inspections.models import (
@@ -47,7 +48,7 @@ def public_plans() -> QuerySet[Plan]:
 def public_plan(pk: int) -> Plan:
     found = public_plans().filter(pk=pk).first()
     if found is None:
-        raise Http404("计划不存在或尚未公布")
+        raise Http404(_("计划不存在或尚未公布"))
     return found
 
 
@@ -101,7 +102,7 @@ def public_results() -> QuerySet[Inspection]:
 def public_result(pk: int) -> Inspection:
     found = public_results().filter(pk=pk).first()
     if found is None:
-        raise Http404("检查结果不存在或尚未公示")
+        raise Http404(_("检查结果不存在或尚未公示"))
     return found
 
 
@@ -118,5 +119,8 @@ def public_inspectors(inspection: Inspection) -> list[str]:
         return []
     members = inspection.members.select_related("inspector").order_by("pk")
     if choice == "name_badge":
-        return [f"{m.inspector.name}（{m.inspector.badge_no}）" for m in members]
+        return [
+            _("%(name)s（%(badge_no)s）") % {"name": m.inspector.name, "badge_no": m.inspector.badge_no}
+            for m in members
+        ]
     return [mask_badge(m.inspector.badge_no) for m in members]

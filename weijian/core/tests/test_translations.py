@@ -57,6 +57,7 @@ DATA_MODULES: dict[str, str] = {
     "sim/city.py": "synthetic street, grid, institution and address names and conflict reasons of the generated city",
     "sim/supervised.py": "synthetic names and licence numbers of the generated supervised units (hotels, schools …)",
     "conftest.py": "test fixtures (tests are out of scope)",
+    "core/pinyin.py": "surname and place-name readings (the Chinese characters are the keys looked up)",
 }
 
 # TEMPORARY — files owned by branches in flight (issue 7 and issue 8). Their strings are wrapped by the lead

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -73,7 +75,7 @@ def _plan_out(plan: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/plans", response=PlanPage, summary="随机抽查计划列表")
+@router.get("/plans", response=PlanPage, summary=gettext_lazy("随机抽查计划列表"))
 def plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     qs = selectors.plan_list(request.user)
     if filters.year:
@@ -81,22 +83,22 @@ def plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     return {"count": qs.count(), "items": [_plan_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]}
 
 
-@router.get("/plans/{pk}", response=PlanOut, summary="随机抽查计划")
+@router.get("/plans/{pk}", response=PlanOut, summary=gettext_lazy("随机抽查计划"))
 def plan(request: HttpRequest, pk: int) -> dict[str, Any]:
     found = selectors.plan_get(request.user, pk)
     if found is None:
-        raise HttpError(404, "计划不存在或不在您的数据权限范围内")
+        raise HttpError(404, _("计划不存在或不在您的数据权限范围内"))
     return _plan_out(found)
 
 
 def _draw(request: HttpRequest, pk: int) -> Any:
     found = selectors.draw_get(request.user, pk)
     if found is None:
-        raise HttpError(404, "抽取不存在或不在您的数据权限范围内")
+        raise HttpError(404, _("抽取不存在或不在您的数据权限范围内"))
     return found
 
 
-@router.get("/draws/{pk}", response=DrawOut, summary="一次抽取（承诺、种子、结果概要）")
+@router.get("/draws/{pk}", response=DrawOut, summary=gettext_lazy("一次抽取（承诺、种子、结果概要）"))
 def draw(request: HttpRequest, pk: int) -> dict[str, Any]:
     d = _draw(request, pk)
     drawn = d.status != DrawStatus.COMMITTED
@@ -109,7 +111,7 @@ def draw(request: HttpRequest, pk: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/draws/{pk}/record", summary="抽取记录（JSON，可用 weijian draw verify 复核）")
+@router.get("/draws/{pk}/record", summary=gettext_lazy("抽取记录（JSON，可用 weijian draw verify 复核）"))
 def draw_record(request: HttpRequest, pk: int) -> dict[str, Any]:
     d = _draw(request, pk)
     record = dict(d.record or {})

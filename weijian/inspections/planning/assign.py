@@ -25,6 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from weijian.i18n import gettext as _
+from weijian.i18n import gettext_noop
+
 # Kinds of forbidden pairs (回避), in the order a blocked target reports them.
 CONFLICT = "conflict"
 PREVIOUS_ROUND = "previous_round"
@@ -34,11 +37,11 @@ CAPACITY = "capacity"
 ELIGIBLE = "eligible"
 
 BLOCK_LABELS = {
-    ELIGIBLE: "符合条件的监督员不足（执法证有效、部门和执法领域符合）",
-    CONFLICT: "申报回避（利害关系）",
-    PREVIOUS_ROUND: "上一轮检查过该对象",
-    REGISTERED: "本人在该机构注册执业",
-    CAPACITY: "监督员任务已达上限",
+    ELIGIBLE: gettext_noop("符合条件的监督员不足（执法证有效、部门和执法领域符合）"),
+    CONFLICT: gettext_noop("申报回避（利害关系）"),
+    PREVIOUS_ROUND: gettext_noop("上一轮检查过该对象"),
+    REGISTERED: gettext_noop("本人在该机构注册执业"),
+    CAPACITY: gettext_noop("监督员任务已达上限"),
 }
 
 CANDIDATES_PER_TARGET = 6  # inspectors offered to the solver per target (own district first), besides coverage
@@ -118,25 +121,34 @@ def officer_exclusion(problem: Problem, officer: Officer) -> str | None:
     """Why an inspector cannot be drawn for this plan at all (None: eligible)."""
     start, end = problem.badge_window
     if not officer.active:
-        return "不在岗"
+        return _("不在岗")
     if officer.department not in problem.departments:
-        return "不属于本计划的牵头或联合部门"
+        return _("不属于本计划的牵头或联合部门")
     if not officer.badge_valid_through(start, end):
         if officer.badge_valid_from is None:
-            return "执法证有效期未登记"
+            return _("执法证有效期未登记")
         if officer.badge_valid_to is not None and officer.badge_valid_to < end:
-            return f"执法证 {officer.badge_valid_to:%Y-%m-%d} 到期，早于计划期结束（{end:%Y-%m-%d}）"
-        return f"执法证 {officer.badge_valid_from:%Y-%m-%d} 起才有效"
+            return _("执法证 %(badge_valid_to)s 到期，早于计划期结束（%(end)s）") % {
+                "badge_valid_to": f"{officer.badge_valid_to:%Y-%m-%d}",
+                "end": f"{end:%Y-%m-%d}",
+            }
+        return _("执法证 %(badge_valid_from)s 起才有效") % {
+            "badge_valid_from": f"{officer.badge_valid_from:%Y-%m-%d}"
+        }
     own = [n for n in problem.needs if n.department == officer.department]
     if own and not any(n.fields <= officer.fields for n in own):
-        return "执法领域不涵盖本部门的任何抽查事项"
+        return _("执法领域不涵盖本部门的任何抽查事项")
     return None
 
 
 def _groups(problem: Problem, officers: Sequence[Officer]) -> list[tuple[str, set[int]]]:
     """The coverage groups a team must meet: one per department, one per check item."""
-    groups = [(f"部门 {d}", {o.id for o in officers if o.department == d}) for d in problem.departments]
-    groups += [(f"事项 {n.code}", {o.id for o in officers if o.department == n.department and n.fields <= o.fields})
+    groups = [
+        (_("部门 %(department)s") % {"department": d}, {o.id for o in officers if o.department == d})
+        for d in problem.departments
+    ]
+    groups += [(_("事项 %(code)s") % {"code": n.code},
+                {o.id for o in officers if o.department == n.department and n.fields <= o.fields})
                for n in problem.needs]  # fmt: skip
     return groups
 
@@ -144,10 +156,10 @@ def _groups(problem: Problem, officers: Sequence[Officer]) -> list[tuple[str, se
 def _missing(problem: Problem, size: int, group_sizes: Sequence[tuple[str, int]]) -> str | None:
     """None when a team can be formed from ``size`` inspectors with these coverage-group sizes, else what lacks."""
     if size < problem.team_size:
-        return f"只有 {size} 名，至少需要 {problem.team_size} 名"
+        return _("只有 %(size)s 名，至少需要 %(team_size)s 名") % {"size": size, "team_size": problem.team_size}
     for label, n in group_sizes:
         if n == 0:
-            return f"没有可承担{label}的监督员"
+            return _("没有可承担%(label)s的监督员") % {"label": label}
     return None
 
 
@@ -241,7 +253,14 @@ def solve(problem: Problem) -> Result:
         statuses.append(status)
     for t in open_targets:
         if t.id not in assignment:
-            unstaffed.append(Blocked(t.id, CAPACITY, f"每名监督员最多 {problem.capacity} 项，可承担的监督员均已满额"))
+            unstaffed.append(
+                Blocked(
+                    t.id,
+                    CAPACITY,
+                    _("每名监督员最多 %(capacity)s 项，可承担的监督员均已满额")
+                    % {"capacity": problem.capacity},
+                )
+            )
     order = {t.id: n for n, t in enumerate(problem.targets)}
     unstaffed.sort(key=lambda b: order[b.target])
     import ortools
@@ -429,39 +448,51 @@ def check(problem: Problem, assignment: Mapping[int, Sequence[int]], unstaffed: 
     banned = {kind: problem.forbidden.get(kind, frozenset()) for kind in FORBIDDEN_KINDS}
     load: dict[int, int] = {}
     for target_id in sorted(set(assignment) - targets):
-        problems.append(f"对象 {target_id}：不是抽中的对象，却分派了监督员")
+        problems.append(_("对象 %(target_id)s：不是抽中的对象，却分派了监督员") % {"target_id": target_id})
     for t in problem.targets:
         team = list(assignment.get(t.id, ()))
         if not team:
             if t.id not in not_staffed:
-                problems.append(f"对象 {t.id}：没有分派监督员，也未列为未能派员")
+                problems.append(_("对象 %(id)s：没有分派监督员，也未列为未能派员") % {"id": t.id})
             continue
         if t.id in not_staffed:
-            problems.append(f"对象 {t.id}：列为未能派员，却分派了监督员")
+            problems.append(_("对象 %(id)s：列为未能派员，却分派了监督员") % {"id": t.id})
         if len(set(team)) != len(team):
-            problems.append(f"对象 {t.id}：同一监督员重复分派")
+            problems.append(_("对象 %(id)s：同一监督员重复分派") % {"id": t.id})
         if len(set(team)) < problem.min_inspectors:
-            problems.append(f"对象 {t.id}：只有 {len(set(team))} 名监督员，至少需要 {problem.min_inspectors} 名")
+            problems.append(
+                _("对象 %(id)s：只有 %(count)s 名监督员，至少需要 %(min_inspectors)s 名")
+                % {"id": t.id, "count": len(set(team)), "min_inspectors": problem.min_inspectors}
+            )
         members = []
         for i in team:
             officer = officers.get(i)
             if officer is None:
-                problems.append(f"对象 {t.id}：监督员 {i} 不在记录的执法人员名单中")
+                problems.append(_("对象 %(id)s：监督员 %(inspector)s 不在记录的执法人员名单中") % {"id": t.id, "inspector": i})
                 continue
             why = officer_exclusion(problem, officer)
             if why is not None:
-                problems.append(f"对象 {t.id}：监督员 {i} 不符合条件（{why}）")
+                problems.append(
+                    _("对象 %(id)s：监督员 %(inspector)s 不符合条件（%(why)s）")
+                    % {"id": t.id, "inspector": i, "why": why}
+                )
             for kind in FORBIDDEN_KINDS:
                 if (i, t.id) in banned[kind]:
-                    problems.append(f"对象 {t.id}：监督员 {i} 应当回避（{BLOCK_LABELS[kind]}）")
+                    problems.append(
+                        _("对象 %(id)s：监督员 %(inspector)s 应当回避（%(reason)s）")
+                        % {"id": t.id, "inspector": i, "reason": _(BLOCK_LABELS[kind])}
+                    )
             load[i] = load.get(i, 0) + 1
             members.append(officer)
         for label, group in _groups(problem, members):
             if not group:
-                problems.append(f"对象 {t.id}：检查组中没有可承担{label}的监督员")
+                problems.append(_("对象 %(id)s：检查组中没有可承担%(label)s的监督员") % {"id": t.id, "label": label})
     for i, n in sorted(load.items()):
         if n > problem.capacity:
-            problems.append(f"监督员 {i}：分派 {n} 项，超过上限 {problem.capacity} 项")
+            problems.append(
+                _("监督员 %(inspector)s：分派 %(count)s 项，超过上限 %(capacity)s 项")
+                % {"inspector": i, "count": n, "capacity": problem.capacity}
+            )
     return problems
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from weijian.core.models import Role
 from weijian.core.scope import Scope
@@ -31,12 +32,12 @@ def actor_for(username: str | None) -> Any:
         return CommandActor()
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"--user：没有名为 {username} 的在用账号", returncode=2)
+        raise CommandError(_("--user：没有名为 %(username)s 的在用账号") % {"username": username}, returncode=2)
     return user
 
 
 def split_list(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").replace("，", ",").split(",") if part.strip()]
+    return [part.strip() for part in (value or "").replace(_("，"), ",").split(",") if part.strip()]
 
 
 def parse_ratios(value: str | None) -> dict[str, str]:
@@ -45,6 +46,6 @@ def parse_ratios(value: str | None) -> dict[str, str]:
     for part in split_list(value):
         grade, sep, number = part.partition("=")
         if not sep:
-            raise CommandError(f"--ratios：“{part}”应写成 等级=百分比，如 A=5", returncode=2)
+            raise CommandError(_("--ratios：“%(part)s”应写成 等级=百分比，如 A=5") % {"part": part}, returncode=2)
         out[grade.strip().upper()] = number.strip()
     return out

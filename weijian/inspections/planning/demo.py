@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.core.models import Department
 from weijian.core.selectors import city_districts, home_city_code
@@ -16,7 +17,7 @@ from weijian.inspections.models import Plan
 from weijian.inspections.planning import services
 from weijian.inspections.planning.cli import CommandActor
 
-DEMO_PLAN = "{district}{year}年医疗机构依法执业随机监督抽查（演示）"
+DEMO_PLAN = "{district}{year}年医疗机构依法执业随机监督抽查（演示）"  # i18n: data
 
 
 def demo_plan_ready(say: Callable[[str], None] = print, *, seed: int = 0) -> Plan | None:
@@ -36,11 +37,16 @@ def demo_plan_ready(say: Callable[[str], None] = print, *, seed: int = 0) -> Pla
         lead_department=Department.objects.get(code="health"), item_codes=["CC00227"],
     )  # fmt: skip
     made = services.draw_commit(actor=actor, plan_id=plan.pk)
-    made = services.draw_run(actor=actor, draw_id=made.pk, public_value=f"演示见证人报数 {seed % 100000:05d}",
-                             witnesses="演示见证人甲、演示见证人乙")  # fmt: skip
+    public_value = f"演示见证人报数 {seed % 100000:05d}"  # i18n: data
+    witnesses = "演示见证人甲、演示见证人乙"  # i18n: data
+    made = services.draw_run(actor=actor, draw_id=made.pk, public_value=public_value, witnesses=witnesses)
     record = made.record or {}
-    say(f"随机抽查计划 #{plan.pk}：抽中 {len(record.get('targets', []))} 个对象，"
-        f"已派员 {len(record.get('assignment', []))} 个，未能派员 {len(record.get('unstaffed', []))} 个")  # fmt: skip
+    counts = {key: len(record.get(field, [])) for key, field in
+              (("targets", "targets"), ("staffed", "assignment"), ("unstaffed", "unstaffed"))}  # fmt: skip
+    say(
+        _("随机抽查计划 #%(pk)s：抽中 %(targets)s 个对象，已派员 %(staffed)s 个，未能派员 %(unstaffed)s 个")
+        % {"pk": plan.pk, **counts}
+    )
     created = services.plan_dispatch(actor=actor, draw=made)
-    say(f"  已派发检查任务 {created} 项")
+    say(_("  已派发检查任务 %(created)s 项") % {"created": created})
     return plan

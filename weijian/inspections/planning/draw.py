@@ -29,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from weijian.i18n import gettext as _
+
 ALGORITHM = "weijian-draw-v1"
 RECORD_FORMAT = "weijian-draw-record/1"
 GRADES = ("A", "B", "C", "D")
@@ -75,10 +77,12 @@ def population_text(population: Iterable[Candidate]) -> str:
     rows = sorted(population, key=lambda c: c.id)
     ids = [c.id for c in rows]
     if len(set(ids)) != len(ids):
-        raise DrawInputError("抽查对象：同一对象出现两次")
+        raise DrawInputError(_("抽查对象：同一对象出现两次"))
     for c in rows:
         if c.stratum not in STRATA:
-            raise DrawInputError(f"抽查对象 {c.id}：未知的分层 {c.stratum!r}")
+            raise DrawInputError(
+                _("抽查对象 %(id)s：未知的分层 %(stratum)s") % {"id": c.id, "stratum": f"{c.stratum!r}"}
+            )
     return "".join(f"{c.id}\t{c.stratum}\n" for c in rows)
 
 
@@ -103,9 +107,11 @@ def normalise_public_value(value: str) -> str:
     """NFC, surrounding white space removed; empty or over-long values are refused."""
     text = unicodedata.normalize("NFC", value or "").strip()
     if not text:
-        raise DrawInputError("公开随机值：必须填写（见证人现场给出的数字，或已公布的开奖结果）")
+        raise DrawInputError(_("公开随机值：必须填写（见证人现场给出的数字，或已公布的开奖结果）"))
     if len(text) > MAX_PUBLIC_VALUE:
-        raise DrawInputError(f"公开随机值：不能超过 {MAX_PUBLIC_VALUE} 个字符")
+        raise DrawInputError(
+            _("公开随机值：不能超过 %(max_public_value)s 个字符") % {"max_public_value": MAX_PUBLIC_VALUE}
+        )
     return text
 
 
@@ -119,17 +125,17 @@ def rank_key(seed: str, stratum: str, candidate_id: int) -> str:
 
 def parse_ratio(value: Any, grade: str) -> str:
     """A percentage 0–100 with at most two decimals, as its canonical string (``"5"``, ``"12.5"``)."""
-    field = f"{grade} 级抽查比例"
+    field = _("%(grade)s 级抽查比例") % {"grade": grade}
     if isinstance(value, bool):
-        raise DrawInputError(f"{field}：应为 0–100 之间的数字")
+        raise DrawInputError(_("%(field)s：应为 0–100 之间的数字") % {"field": field})
     try:
         number = Decimal(str(value).strip().rstrip("%"))
     except InvalidOperation:
-        raise DrawInputError(f"{field}：“{value}”不是数字") from None
+        raise DrawInputError(_("%(field)s：“%(value)s”不是数字") % {"field": field, "value": value}) from None
     if not number.is_finite() or number < 0 or number > 100:
-        raise DrawInputError(f"{field}：应在 0–100% 之间，而不是 {value}")
+        raise DrawInputError(_("%(field)s：应在 0–100%% 之间，而不是 %(value)s") % {"field": field, "value": value})
     if number != number.quantize(Decimal("0.01")):
-        raise DrawInputError(f"{field}：最多保留两位小数")
+        raise DrawInputError(_("%(field)s：最多保留两位小数") % {"field": field})
     text = format(number.normalize(), "f")
     return text
 

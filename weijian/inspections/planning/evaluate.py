@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from weijian.i18n import gettext as _
 from weijian.inspections.planning import draw
 from weijian.sim.inspection_truth import fails
 
@@ -79,7 +80,7 @@ def _year(units: Sequence[Unit], order: Sequence[int], failed: Sequence[bool], f
 def evaluate(units: Sequence[Unit], ratios: Mapping[str, str], rounds: int, seed: str) -> Evaluation:
     """Simulate ``rounds`` years of draws under the plan's ratios and under uniform sampling."""
     if rounds < 1:
-        raise ValueError("rounds：至少 1 轮")
+        raise ValueError(_("rounds：至少 1 轮"))
     ordered = sorted(units, key=lambda u: u.key)
     by_grade: dict[str, list[int]] = {g: [] for g in draw.GRADES}
     for index, unit in enumerate(ordered):
@@ -104,13 +105,20 @@ def evaluate(units: Sequence[Unit], ratios: Mapping[str, str], rounds: int, seed
 
 def report_lines(result: Evaluation) -> list[str]:
     def row(label: str, f: Figures) -> str:
-        return (f"{label:<6} 检查 {f.inspections:>7}  发现问题 {f.hits:>6}  命中率 {f.hit_rate:6.1%}  "
-                f"发现问题单位占比 {f.recall:6.1%}  前一半检查中发现的占比 {f.first_half_share:6.1%}")  # fmt: skip
+        return _(
+            "%(label)s 检查 %(inspections)s  发现问题 %(hits)s  命中率 %(hit_rate)s  "
+            "发现问题单位占比 %(recall)s  前一半检查中发现的占比 %(first_half_share)s"
+        ) % {
+            "label": f"{label:<6}", "inspections": f"{f.inspections:>7}", "hits": f"{f.hits:>6}",
+            "hit_rate": f"{f.hit_rate:6.1%}", "recall": f"{f.recall:6.1%}",
+            "first_half_share": f"{f.first_half_share:6.1%}",
+        }  # fmt: skip
 
     lift = f"{result.lift:.2f}" if result.lift is not None else "—"
     return [
-        f"模拟 {result.rounds} 年，{result.units} 个对象，每年 {result.per_year} 次检查",
-        row("按计划", result.plan),
-        row("均匀抽取", result.uniform),
-        f"提升（lift，命中率之比）：{lift}",
+        _("模拟 %(rounds)s 年，%(units)s 个对象，每年 %(per_year)s 次检查")
+        % {"rounds": result.rounds, "units": result.units, "per_year": result.per_year},
+        row(_("按计划"), result.plan),
+        row(_("均匀抽取"), result.uniform),
+        _("提升（lift，命中率之比）：%(lift)s") % {"lift": lift},
     ]

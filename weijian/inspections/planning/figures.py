@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from weijian.inspections import catalog
 from weijian.inspections.models import Draw, Inspection, InspectionResult, InspectionStatus, Plan
@@ -134,11 +135,11 @@ def plan_evaluation(user: Any, plan: Plan, *, rounds: int, dataset: Path | None 
     institution failing with the simulator's hidden probability (0.1 where the simulator does not know it)."""
     folder = dataset or default_dataset()
     if folder is None:
-        raise FileNotFoundError("--truth：没有已导入的分析批次，请给出 weijian sim activity 的输出目录")
+        raise FileNotFoundError(_("--truth：没有已导入的分析批次，请给出 weijian sim activity 的输出目录"))
     truth = inspection_truth.read_truth(folder)
     population = selectors.plan_population(user, plan)
     units = [evaluate.Unit(m.institution.uscc, m.grade, truth.get(m.institution.uscc, inspection_truth.P_FAIL_CLEAN))
              for m in population.members if m.stratum != draw.KEY]  # fmt: skip
     if not units:
-        raise ValueError("本计划没有可评估的抽查对象")
+        raise ValueError(_("本计划没有可评估的抽查对象"))
     return evaluate.evaluate(units, plan.ratios, rounds, seed)

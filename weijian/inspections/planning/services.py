@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Region, Role
@@ -53,7 +54,7 @@ def can_plan(user: Any) -> bool:
 
 def _require_planner(actor: Any) -> None:
     if not can_plan(actor):
-        raise PlanningError("您的角色不能制定或抽取随机抽查计划")
+        raise PlanningError(_("您的角色不能制定或抽取随机抽查计划"))
 
 
 # --------------------------------------------------------------------------- plans
@@ -63,7 +64,10 @@ def clean_ratios(ratios: Mapping[str, Any] | None, on: dt.date) -> dict[str, str
     given = dict(ratios or {})
     unknown = sorted(set(given) - set(GRADES))
     if unknown:
-        raise PlanningError(f"分级抽查比例：未知的等级 {'、'.join(unknown)}（应为 A、B、C、D）", "ratios")
+        raise PlanningError(
+            _("分级抽查比例：未知的等级 %(items)s（应为 A、B、C、D）") % {"items": _("、").join(unknown)},
+            "ratios",
+        )
     defaults = rules.default_ratios(on)
     out = {}
     for grade in GRADES:
@@ -85,17 +89,22 @@ def clean_items(codes: Iterable[str], on: dt.date, departments: Sequence[str]) -
         except catalog.UnknownItem as exc:
             raise PlanningError(str(exc), "item_codes") from None
         if not checked.checklist:
-            raise PlanningError(f"抽查事项 {code}：没有检查表，不能列入计划", "item_codes")
+            raise PlanningError(_("抽查事项 %(code)s：没有检查表，不能列入计划") % {"code": code}, "item_codes")
         if checked.mode == "targeted":
-            raise PlanningError(f"抽查事项 {code}（{checked.name}）只用于定向检查，不能列入随机抽查计划", "item_codes")
+            raise PlanningError(
+                _("抽查事项 %(code)s（%(name)s）只用于定向检查，不能列入随机抽查计划")
+                % {"code": code, "name": checked.name},
+                "item_codes",
+            )
         if checked.department not in departments:
             raise PlanningError(
-                f"抽查事项 {code}（{checked.name}）由部门 {checked.department} 负责：请把该部门列为牵头或联合部门",
+                _("抽查事项 %(code)s（%(name)s）由部门 %(department)s 负责：请把该部门列为牵头或联合部门")
+                % {"code": code, "name": checked.name, "department": checked.department},
                 "joint_departments",
             )
         out.append(code)
     if not out:
-        raise PlanningError("抽查事项：至少选择一项", "item_codes")
+        raise PlanningError(_("抽查事项：至少选择一项"), "item_codes")
     return out
 
 
@@ -105,9 +114,11 @@ def _clean_percent(value: Any, field: str, label: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise PlanningError(f"{label}：“{value}”不是数字", field) from None
+        raise PlanningError(
+            _("%(label)s：“%(value)s”不是数字") % {"label": label, "value": value}, field
+        ) from None
     if not number.is_finite() or not 0 <= number <= 100:
-        raise PlanningError(f"{label}：应在 0–100% 之间", field)
+        raise PlanningError(_("%(label)s：应在 0–100%% 之间") % {"label": label}, field)
     return number
 
 
@@ -117,27 +128,27 @@ def _clean_plan(*, actor: Any, name: str, period_start: dt.date, period_end: dt.
                 inspector_capacity: int | None, population: Mapping[str, Any] | None) -> dict[str, Any]:
     name = (name or "").strip()
     if not name:
-        raise PlanningError("计划名称：必须填写", "name")
+        raise PlanningError(_("计划名称：必须填写"), "name")
     if period_start is None or period_end is None:
-        raise PlanningError("实施期：必须填写起止日期", "period_start")
+        raise PlanningError(_("实施期：必须填写起止日期"), "period_start")
     if period_end < period_start:
-        raise PlanningError("实施期止：不能早于实施期起", "period_end")
+        raise PlanningError(_("实施期止：不能早于实施期起"), "period_end")
     joint = [d for d in joint_departments if d.pk != lead_department.pk]
     departments = [lead_department.code, *sorted(d.code for d in joint)]
     items = clean_items(item_codes, period_start, departments)
     if exclusion_months is not None and not 0 <= int(exclusion_months) <= 60:
-        raise PlanningError("近期已查排除期：应在 0–60 个月之间", "exclusion_months")
+        raise PlanningError(_("近期已查排除期：应在 0–60 个月之间"), "exclusion_months")
     if inspector_capacity is not None and int(inspector_capacity) < 1:
-        raise PlanningError("每名监督员任务上限：至少 1 项", "inspector_capacity")
+        raise PlanningError(_("每名监督员任务上限：至少 1 项"), "inspector_capacity")
     filters = {k: [str(v) for v in (population or {}).get(k) or [] if str(v)] for k in selectors.POPULATION_FILTERS}
     unknown = sorted(set(population or {}) - set(selectors.POPULATION_FILTERS))
     if unknown:
-        raise PlanningError(f"抽查对象范围：未知的条件 {unknown}", "population")
+        raise PlanningError(_("抽查对象范围：未知的条件 %(unknown)s") % {"unknown": unknown}, "population")
     return {
         "name": name, "year": period_start.year, "period_start": period_start, "period_end": period_end,
         "region": region, "lead_department": lead_department, "item_codes": items,
         "ratios": clean_ratios(ratios, period_start),
-        "overall_target": _clean_percent(overall_target, "overall_target", "总体抽查比例目标")
+        "overall_target": _clean_percent(overall_target, "overall_target", _("总体抽查比例目标"))
         if overall_target not in (None, "") else Decimal(str(rules.value("overall_target", period_start))),
         "exclusion_months": int(exclusion_months) if exclusion_months is not None
         else int(rules.value("exclusion_months", period_start)),
@@ -149,7 +160,7 @@ def _clean_plan(*, actor: Any, name: str, period_start: dt.date, period_end: dt.
 
 def _check_population(actor: Any, plan: Plan) -> None:
     if not selectors.eligible_institutions(actor, plan).exists():
-        raise PlanningError("抽查对象范围：没有符合条件的抽查对象（区域、类别和抽查事项的适用对象）", "population")
+        raise PlanningError(_("抽查对象范围：没有符合条件的抽查对象（区域、类别和抽查事项的适用对象）"), "population")
 
 
 @transaction.atomic
@@ -186,7 +197,10 @@ def plan_update(*, actor: Any, plan_id: int, name: str, period_start: dt.date, p
     _require_planner(actor)
     plan = _locked_plan(actor, plan_id)
     if plan.status != PlanStatus.DRAFT:
-        raise PlanningError(f"计划“{plan.name}”已{plan.get_status_display()}，参数已冻结，不能修改")
+        raise PlanningError(
+            _("计划“%(name)s”已%(status)s，参数已冻结，不能修改")
+            % {"name": plan.name, "status": plan.get_status_display()}
+        )
     values = _clean_plan(actor=actor, name=name, period_start=period_start, period_end=period_end, region=plan.region,
                          lead_department=plan.lead_department, joint_departments=joint_departments,
                          item_codes=item_codes, ratios=ratios, overall_target=overall_target,
@@ -210,7 +224,7 @@ def _set_key_targets(actor: Any, plan: Plan, ids: Iterable[int]) -> None:
     found = list(selectors.eligible_institutions(actor, plan).filter(pk__in=wanted))
     missing = sorted(set(wanted) - {i.pk for i in found})
     if missing:
-        raise PlanningError(f"重点监管对象：{missing} 不在本计划的抽查对象范围内", "key_targets")
+        raise PlanningError(_("重点监管对象：%(missing)s 不在本计划的抽查对象范围内") % {"missing": missing}, "key_targets")
     plan.key_targets.set(found)
 
 
@@ -224,7 +238,7 @@ def _plan_data(plan: Plan) -> dict[str, Any]:
 def _locked_plan(actor: Any, plan_id: Any) -> Plan:
     plan = selectors.plan_get(actor, plan_id)
     if plan is None:
-        raise PlanningError(f"计划 {plan_id} 不存在或不在您的数据权限范围内")
+        raise PlanningError(_("计划 %(plan_id)s 不存在或不在您的数据权限范围内") % {"plan_id": plan_id})
     plan = Plan.objects.select_for_update().select_related("region", "lead_department").get(pk=plan.pk)
     require_writable(actor, plan)
     return plan
@@ -236,16 +250,20 @@ def grade_override_set(*, actor: Any, plan_id: int, institution_id: int, grade: 
     _require_planner(actor)
     plan = _locked_plan(actor, plan_id)
     if plan.status != PlanStatus.DRAFT:
-        raise PlanningError("等级调整：计划已公布承诺，不能再调整等级")
+        raise PlanningError(_("等级调整：计划已公布承诺，不能再调整等级"))
     institution = selectors.eligible_institutions(actor, plan).filter(pk=institution_id).first()
     if institution is None:
-        raise PlanningError(f"等级调整：对象 {institution_id} 不在本计划的抽查对象范围内", "institution")
+        raise PlanningError(
+            _("等级调整：对象 %(institution_id)s 不在本计划的抽查对象范围内")
+            % {"institution_id": institution_id},
+            "institution",
+        )
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise PlanningError(f"调整理由：必须填写（至少{MIN_REASON}个字）", "reason")
+        raise PlanningError(_("调整理由：必须填写（至少%(min_reason)s个字）") % {"min_reason": MIN_REASON}, "reason")
     if grade:
         if grade not in GRADES:
-            raise PlanningError("调整后等级：应为 A、B、C 或 D", "grade")
+            raise PlanningError(_("调整后等级：应为 A、B、C 或 D"), "grade")
         GradeOverride.objects.update_or_create(
             plan=plan, institution=institution,
             defaults={"grade": grade, "reason": reason, "actor": actor if getattr(actor, "pk", None) else None},
@@ -297,21 +315,25 @@ def draw_commit(*, actor: Any, plan_id: int, repeat_reason: str = "") -> Draw:
     _require_planner(actor)
     plan = _locked_plan(actor, plan_id)
     if plan.status == PlanStatus.CLOSED:
-        raise PlanningError("计划已结束，不能再抽取")
+        raise PlanningError(_("计划已结束，不能再抽取"))
     pending = plan.draws.filter(status=DrawStatus.COMMITTED).first()
     if pending is not None:
-        raise PlanningError(f"本计划已公布承诺（第 {pending.sequence} 次抽取），请先完成该次抽取")
+        raise PlanningError(_("本计划已公布承诺（第 %(sequence)s 次抽取），请先完成该次抽取") % {"sequence": pending.sequence})
     drawn = plan.draws.filter(status=DrawStatus.DRAWN).order_by("-sequence").first()
     reason = (repeat_reason or "").strip()
     if drawn is not None:
         if len(reason) < MIN_REASON:
-            raise PlanningError(f"重新抽取理由：本计划已抽取，重新抽取必须写明理由（至少{MIN_REASON}个字）", "repeat_reason")
+            raise PlanningError(
+                _("重新抽取理由：本计划已抽取，重新抽取必须写明理由（至少%(min_reason)s个字）")
+                % {"min_reason": MIN_REASON},
+                "repeat_reason",
+            )
         if plan.inspections.filter(target__draw=drawn).exists():
-            raise PlanningError("本计划的检查任务已派发，不能重新抽取")
+            raise PlanningError(_("本计划的检查任务已派发，不能重新抽取"))
     population = selectors.plan_population(actor, plan, as_of=timezone.localdate())
     counts = population.counts()
     if counts[draw.KEY] + sum(counts[g] for g in GRADES) == 0:
-        raise PlanningError("抽查对象范围：没有可抽取的对象（均不在范围内或近期已检查）", "population")
+        raise PlanningError(_("抽查对象范围：没有可抽取的对象（均不在范围内或近期已检查）"), "population")
     sequence = (plan.draws.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
     parameters = _parameters(plan, sequence, population)
     candidates = population.candidates()
@@ -403,12 +425,15 @@ def draw_run(*, actor: Any, draw_id: int, public_value: str, witnesses: str = ""
     _require_planner(actor)
     made = selectors.draw_get(actor, draw_id)
     if made is None:
-        raise PlanningError(f"抽取 {draw_id} 不存在或不在您的数据权限范围内")
+        raise PlanningError(_("抽取 %(draw_id)s 不存在或不在您的数据权限范围内") % {"draw_id": draw_id})
     made = Draw.objects.select_for_update().select_related("plan", "plan__region", "plan__lead_department").get(pk=made.pk)
     plan = made.plan
     require_writable(actor, plan)
     if made.status != DrawStatus.COMMITTED:
-        raise PlanningError(f"第 {made.sequence} 次抽取已{made.get_status_display()}，不能再次抽取")
+        raise PlanningError(
+            _("第 %(sequence)s 次抽取已%(status)s，不能再次抽取")
+            % {"sequence": made.sequence, "status": made.get_status_display()}
+        )
     try:
         value = draw.normalise_public_value(public_value)
     except draw.DrawInputError as exc:
@@ -464,7 +489,7 @@ def plan_dispatch(*, actor: Any, draw: Draw) -> int:
     _require_planner(actor)
     made = selectors.draw_get(actor, draw.pk)
     if made is None or made.status != DrawStatus.DRAWN:
-        raise PlanningError("只能为已抽取（且未被重新抽取取代）的抽取派发检查任务")
+        raise PlanningError(_("只能为已抽取（且未被重新抽取取代）的抽取派发检查任务"))
     plan = made.plan
     require_writable(actor, plan)
     created = 0

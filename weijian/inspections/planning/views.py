@@ -47,7 +47,9 @@ def _form_values(form: PlanForm) -> dict[str, Any]:
     key_ids = list(Institution.objects.filter(uscc__in=keys).values_list("pk", flat=True))
     unknown = sorted(set(keys) - set(Institution.objects.filter(uscc__in=keys).values_list("uscc", flat=True)))
     if unknown:
-        raise services.PlanningError(_("重点监管对象：主体库中没有 %(codes)s") % {"codes": "、".join(unknown)}, "key_targets")
+        raise services.PlanningError(
+            _("重点监管对象：主体库中没有 %(codes)s") % {"codes": _("、").join(unknown)}, "key_targets"
+        )
     return {
         "name": data["name"], "period_start": data["period_start"], "period_end": data["period_end"],
         "item_codes": data["item_codes"], "joint_departments": list(data.get("joint_departments") or []),
@@ -181,7 +183,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/planning/draw_detail.html", {
         "d": made, "plan": made.plan, "strata": [(s, ts) for s, ts in strata if ts],
         "unstaffed": [{**b, "name": names.get(str(b["id"]), {}).get("name", b["id"]),
-                       "label": BLOCK_LABELS.get(b["constraint"], b["constraint"])} for b in unstaffed],
+                       "label": _(BLOCK_LABELS.get(b["constraint"], b["constraint"]))} for b in unstaffed],
         "excluded": [(people.get(e["id"]), e["reason"]) for e in excluded],
         "form": DrawForm(), "can_plan": services.can_plan(request.user),
         "parameters_hash": record.get("parameters_hash"),

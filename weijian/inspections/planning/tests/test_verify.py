@@ -7,6 +7,8 @@ import copy
 import hashlib
 import json
 import math
+import subprocess
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -126,3 +128,18 @@ def test_command_exits_zero_on_honest_and_non_zero_on_tampered(record: dict[str,
         call_command("draw", "verify", str(bad))
     (tmp_path / "junk.json").write_text("not json", encoding="utf-8")
     assert verify.main([str(tmp_path / "junk.json")]) == 2
+
+
+def test_verifier_speaks_english_without_django() -> None:
+    """Run alone (standard library only), the verifier's messages come from the inspections catalogue."""
+    script = (
+        "import io, sys\nfrom weijian import i18n\nfrom weijian.inspections.planning import verify\n"
+        "i18n.set_language(sys.argv[1])\nerr = io.StringIO()\nverify.main([], err=err)\n"
+        "print(err.getvalue().strip())\n"
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))\n"
+    )
+    run = [sys.executable, "-c", script]
+    en = subprocess.run([*run, "en"], capture_output=True, text=True, check=True).stdout
+    zh = subprocess.run([*run, "zh-hans"], capture_output=True, text=True, check=True).stdout
+    assert en.splitlines() == ["Usage: weijian draw verify RECORD.json", "False"]
+    assert zh.splitlines() == ["用法：weijian draw verify RECORD.json", "False"]
