@@ -46,7 +46,7 @@ def _exported(request: HttpRequest, state: ListState, model: type, qs: QuerySet[
 def institution_list(request: HttpRequest) -> HttpResponse:
     state = INSTITUTIONS.read(request)
     qs = selectors.institution_list(request.user, **state.values)  # the filters' keys are the selector's arguments
-    exported = _exported(request, state, Institution, qs, "被监督单位")
+    exported = _exported(request, state, Institution, qs, _("被监督单位名录"))
     if exported is not None:
         return exported
     listing = state.page(qs)
@@ -79,7 +79,7 @@ def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 def practitioner_list(request: HttpRequest) -> HttpResponse:
     state = PRACTITIONERS.read(request)
     qs = selectors.practitioner_list(request.user, **state.values)
-    exported = _exported(request, state, Practitioner, qs, "执业人员")
+    exported = _exported(request, state, Practitioner, qs, _("执业人员"))
     if exported is not None:
         return exported
     return render(request, "registry/practitioner_list.html", {"listing": state.page(qs)})
@@ -110,7 +110,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
         request.user, q=values["q"], region=values["region"], department=values["department"],
         active={"1": True, "0": False}.get(values["active"] or ""),
     )  # fmt: skip
-    exported = _exported(request, state, Inspector, qs, "执法人员")
+    exported = _exported(request, state, Inspector, qs, _("执法人员"))
     if exported is not None:
         return exported
     return render(request, "registry/inspector_list.html", {"listing": state.page(qs)})
