@@ -52,7 +52,12 @@ def due_soon_until(today: dt.date) -> dt.date:
     Raises :class:`weijian.core.workdays.CalendarYearUnknown` when the window reaches a year whose working days
     are not published yet: the window is never guessed.
     """
-    return add_working_days(today, int(loader.value(DISPLAY_FILE, "due_soon_working_days", today)))
+    return add_working_days(today, due_soon_working_days(today))
+
+
+def due_soon_working_days(on: dt.date) -> int:
+    """How many working days ahead an item counts as 即将到期 (``alert_display.yaml``)."""
+    return int(loader.value(DISPLAY_FILE, "due_soon_working_days", on))
 
 
 def _due_soon(today: dt.date) -> Q:

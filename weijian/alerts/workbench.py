@@ -17,7 +17,6 @@ from weijian.core.scope import scope_of
 from weijian.core.workbench import Card, CardRow, Group, Tone, provider
 from weijian.core.workdays import CalendarYearUnknown
 from weijian.registry.models import Institution
-from weijian.rules.loader import resolve
 
 ROWS_SHOWN = 5  # items listed on the inspector's card; the rest are one click away
 
@@ -36,7 +35,7 @@ def _soon(today: dt.date) -> tuple[dt.date | None, str]:
 
 
 def _soon_title(today: dt.date) -> str:
-    days = resolve(selectors.DISPLAY_FILE, "due_soon_working_days", today).value
+    days = selectors.due_soon_working_days(today)
     return _("%(n)s个工作日内到期") % {"n": days}
 
 

@@ -3,7 +3,6 @@ institution its own profile and what it must renew."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -14,15 +13,10 @@ from weijian.core.models import Role
 from weijian.core.scope import REGISTRY_EDITORS, scope_of
 from weijian.core.workbench import Card, CardRow, Group, Tone, provider
 from weijian.registry import selectors
-from weijian.rules.loader import resolve
 
 WATCHING_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR})
 RECENT_BATCHES = 20  # as many as the import page lists
 BATCH_ROWS = 3
-
-
-def _expiring_days(today: dt.date) -> int:
-    return int(resolve("registry_display", "licence_expiring_days", today).value)
 
 
 @provider
@@ -30,7 +24,7 @@ def licence_cards(user: Any) -> list[Card] | None:
     if scope_of(user).role not in WATCHING_ROLES:
         return None
     listing = reverse("registry:institution_list")
-    days = _expiring_days(timezone.localdate())
+    days = selectors.licence_warning_days(timezone.localdate())
     return [
         Card(key="registry.licence_expired", title=_("许可证已过期仍在执业"), url=f"{listing}?licence=expired",
              count=selectors.institution_list(user, licence="expired").count(), tone=Tone.BAD,
@@ -81,7 +75,7 @@ def own_institution(user: Any) -> list[Card] | None:
         cards.append(Card(key="registry.own_licence", title=_("执业许可证已过期"), tone=Tone.BAD, count=None,
                           note=_("许可证已于 %(date)s 到期，请立即向登记机关申请校验或换证。") % {"date": f"{expiry:%Y-%m-%d}"},
                           group=Group.TASKS, rank=10))  # fmt: skip
-    elif expiry is not None and expiry <= today + dt.timedelta(days=_expiring_days(today)):
+    elif expiry is not None and expiry <= selectors.licence_warning_until(today):
         cards.append(Card(key="registry.own_licence", title=_("执业许可证即将到期"), tone=Tone.WARN, count=None,
                           note=_("许可证将于 %(date)s 到期，请及时向登记机关申请校验或换证。") % {"date": f"{expiry:%Y-%m-%d}"},
                           group=Group.TASKS, rank=10))  # fmt: skip
