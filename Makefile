@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@rm -f $(VENV)/.installed-*; touch $@
 
 # Debian packages the platform and its tests need, installed only when missing (gettext: makemessages / compilemessages
-# and the translations test).
+# and the translations test; pango: WeasyPrint's PDF documents; poppler-utils: the tests that read those PDFs back).
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -27,6 +27,8 @@ system-deps:
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root (or install them yourself):$$missing"; exit 1; fi; \
