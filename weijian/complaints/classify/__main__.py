@@ -70,5 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def eval_main(argv: Sequence[str]) -> int:
+    """``weijian complaints classifier-eval`` (an entry of ``weijian.cli.DJANGO_FREE``): the ``eval`` command."""
+    return main(["eval", *argv])
+
+
 if __name__ == "__main__":
     sys.exit(main())

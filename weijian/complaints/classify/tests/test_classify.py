@@ -179,8 +179,8 @@ def test_the_rules_file_declares_exactly_its_keys() -> None:
 def test_the_package_runs_without_django() -> None:
     code = (
         "import sys\n"
-        "from weijian.complaints.classify.__main__ import main\n"
-        "assert main(['eval']) == 0\n"
+        "from weijian.complaints.classify.__main__ import eval_main\n"
+        "assert eval_main([]) == 0\n"
         "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
         "assert not bad, bad\n"
     )
