@@ -9,8 +9,9 @@ process (Django's test client, the whole middleware stack, no network) on every 
 checklist page; p50 / p95 are printed. Target: p95 < 100 ms.
 
 Run with ``python -m benchmarks inspections`` (or ``make bench``). ``WEIJIAN_BENCH_SEED`` (default 20261123),
-``WEIJIAN_BENCH_REQUESTS`` (requests per page, default 60). The generated city is cached as the registry
-benchmark caches it (``.bench-cache/city-<seed>/``).
+``WEIJIAN_BENCH_REQUESTS`` (requests per page, default 60), ``WEIJIAN_BENCH_KEEP=DIR`` (keep the loaded
+database in DIR and reuse it on the next run — to profile the page). The generated city is cached as the
+registry benchmark caches it (``.bench-cache/city-<seed>/``).
 """
 
 from __future__ import annotations
@@ -150,7 +151,17 @@ def _child() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weijian.project.settings")
     django.setup()
     started = time.perf_counter()
-    counts = _year_of_inspections()
+    from weijian.inspections.models import Inspection, InspectionSource
+
+    loaded = Inspection.objects.filter(source_kind=InspectionSource.OTHER)
+    if loaded.exists():  # a kept database (WEIJIAN_BENCH_KEEP)
+        from weijian.inspections.models import Finding, InspectionMember
+
+        counts = {"inspections": loaded.count(), "members": InspectionMember.objects.count(),
+                  "findings": Finding.objects.count(), "own": loaded.filter(members__inspector__user__username=
+                                                                          "inspector_a").count()}  # fmt: skip
+    else:
+        counts = _year_of_inspections()
     counts["setup_s"] = round(time.perf_counter() - started, 1)
     timings = _time_pages(_env_int("WEIJIAN_BENCH_REQUESTS", 60))
     print(RESULT_TAG + json.dumps({"counts": counts, "timings": timings}), flush=True)
@@ -165,18 +176,21 @@ def main() -> None:
     seed = _env_int("WEIJIAN_BENCH_SEED", 20261123)
     print(f"== inspector task page benchmark (city preset, seed {seed}) ==", flush=True)
     folder = city_folder(seed)
-    data_dir = Path(tempfile.mkdtemp(prefix="weijian-bench-tasks-"))
+    keep = os.environ.get("WEIJIAN_BENCH_KEEP")
+    data_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="weijian-bench-tasks-"))
     env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
+    kept = keep is not None and (data_dir / "weijian.sqlite3").exists()
     try:
-        for step in (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
+        for step in () if kept else (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
             done = _run([*WEIJIAN, *step], env)
             if done.returncode:
                 raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
-        with tempfile.TemporaryDirectory(prefix="weijian-bench-city-") as scratch:
-            copy = shutil.copytree(folder, Path(scratch) / folder.name)
-            load = _run([*WEIJIAN, "sim", "load", str(copy)], env)
-            if load.returncode:
-                raise RuntimeError(f"weijian sim load failed:\n{load.stderr[-2000:]}")
+        if not kept:
+            with tempfile.TemporaryDirectory(prefix="weijian-bench-city-") as scratch:
+                copy = shutil.copytree(folder, Path(scratch) / folder.name)
+                load = _run([*WEIJIAN, "sim", "load", str(copy)], env)
+                if load.returncode:
+                    raise RuntimeError(f"weijian sim load failed:\n{load.stderr[-2000:]}")
         child = _run([sys.executable, "-m", "benchmarks.inspections_task_page_bench", "--child"], env)
         line = next((x for x in child.stdout.splitlines() if x.startswith(RESULT_TAG)), None)
         if line is None:
@@ -191,7 +205,8 @@ def main() -> None:
             print(f"  {label:<30} n={len(samples)}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
                   f"(target p95 < {P95_TARGET_MS:.0f} ms) {verdict}")  # fmt: skip
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
