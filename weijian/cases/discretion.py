@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from weijian.i18n import gettext as _
+from weijian.i18n import in_language
 from weijian.rules import loader
 
 FILE = "discretion"
@@ -82,6 +83,14 @@ class Violation:
     orders: str
     bands: dict[str, Band]
     since: dt.date
+    name_en: str = ""
+    orders_en: str = ""
+
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    def display_orders(self) -> str:
+        return in_language(self.orders, self.orders_en)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,9 @@ class NoPenalty:
     measures: str
     basis: str
     text: str
+    name_en: str = ""
+    situation_en: str = ""
+    measures_en: str = ""
 
 
 # ------------------------------------------------------------------------------------------- reading the files
@@ -138,7 +150,7 @@ def _bands(node: Any, where: str) -> dict[str, Band]:
 
 
 VIOLATION_FIELDS = {"name", "basis_violated", "basis", "kinds", "optional_kinds", "severe_kinds"}
-VIOLATION_OPTIONAL = {"fine", "orders", "bands", "note", "published"}
+VIOLATION_OPTIONAL = {"fine", "orders", "bands", "note", "published", "name_en", "orders_en"}
 
 
 def _violation(code: str, since: dt.date, entry: Any, default_bands: dict[str, Band]) -> Violation:
@@ -178,7 +190,8 @@ def _violation(code: str, since: dt.date, entry: Any, default_bands: dict[str, B
     return Violation(
         code=code, name=str(entry["name"]), basis_violated=str(entry["basis_violated"]), basis_penalty=str(entry["basis"]),
         kinds=kinds["kinds"], optional_kinds=kinds["optional_kinds"], severe_kinds=kinds["severe_kinds"], fine=fine,
-        orders=str(entry.get("orders") or ""), bands=bands, since=since,
+        orders=str(entry.get("orders") or ""), bands=bands, since=since, name_en=str(entry.get("name_en") or ""),
+        orders_en=str(entry.get("orders_en") or ""),
     )
 
 
@@ -266,7 +279,9 @@ def suggest(code: str, circumstance: str, *, illegal_income: Decimal | None, on:
         span = legal_max - legal_min
         fine_min = _money(legal_min + span * band.from_pct / HUNDRED)
         fine_max = _money(legal_min + span * band.to_pct / HUNDRED)
-    parts = [_("%(name)s（%(circumstance)s）：") % {"name": item.name, "circumstance": circumstance_label(circumstance)}]
+    parts = [_("%(name)s（%(circumstance)s）：") % {
+        "name": item.display_name(), "circumstance": circumstance_label(circumstance),
+    }]
     parts.append(_list(item.kinds))
     if item.optional_kinds:
         parts.append(_("；可以并处%(kinds)s") % {"kinds": _list(item.optional_kinds)})
@@ -286,7 +301,7 @@ def suggest(code: str, circumstance: str, *, illegal_income: Decimal | None, on:
     if circumstance == "severe" and item.severe_kinds:
         parts.append(_("；情节严重的，并%(kinds)s") % {"kinds": _or_list(item.severe_kinds)})
     if item.orders:
-        parts.append(_("；并%(orders)s") % {"orders": item.orders})
+        parts.append(_("；并%(orders)s") % {"orders": item.display_orders()})
     if band.unverified:
         parts.append(_("。该情节幅度未经核实 [unverified]，为本机关默认值"))
     return Suggestion(
@@ -351,6 +366,7 @@ def check_decision(
 
 # ------------------------------------------------------------------------------------------- no penalty
 NO_PENALTY_FIELDS = {"field", "name", "situation", "requires_first_violation", "measures", "basis"}
+NO_PENALTY_OPTIONAL = {"note", "published", "name_en", "situation_en", "measures_en"}
 
 
 def _no_penalty_items(on: dt.date) -> dict[str, dict[str, Any]]:
@@ -362,7 +378,7 @@ def _no_penalty_items(on: dt.date) -> dict[str, dict[str, Any]]:
             continue
         since, entry = entries[-1]
         where = f"{NO_PENALTY_FILE}.yaml: items.{code}[{since.isoformat()}]"
-        if not isinstance(entry, dict) or set(entry) - {"note", "published"} != NO_PENALTY_FIELDS or not entry["basis"]:
+        if not isinstance(entry, dict) or set(entry) - NO_PENALTY_OPTIONAL != NO_PENALTY_FIELDS or not entry["basis"]:
             raise loader.RulesError(_("%(where)s：应恰好包含 %(keys)s") % {"where": where, "keys": ", ".join(sorted(NO_PENALTY_FIELDS))})
         if not isinstance(entry["requires_first_violation"], bool):
             raise loader.RulesError(_("%(where)s：requires_first_violation 应为 true 或 false") % {"where": where})
@@ -389,6 +405,8 @@ def no_penalty(code: str, *, first_violation: bool, harm: bool, corrected: bool,
     return NoPenalty(
         code=code, outcome=outcome, name=str(item["name"]), situation=str(item["situation"]),
         measures=str(item["measures"]), basis=str(item["basis"]), text=text + _("；应当对当事人进行教育（第三十三条第三款）"),
+        name_en=str(item.get("name_en") or ""), situation_en=str(item.get("situation_en") or ""),
+        measures_en=str(item.get("measures_en") or ""),
     )
 
 

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from weijian.core import workdays
 from weijian.core.workdays import CalendarYearUnknown
 from weijian.i18n import gettext as _
+from weijian.i18n import in_language
 from weijian.rules import loader
 
 __all__ = [
@@ -43,7 +44,7 @@ FILE = "deadlines"
 TZ = ZoneInfo("Asia/Shanghai")
 UNITS = ("working_days", "calendar_days", "hours")
 DIRECTIONS = ("after", "before")
-FIELDS = ("amount", "unit", "warn", "direction", "label")
+FIELDS = ("amount", "unit", "warn", "direction", "label", "label_en")
 CODES = (
     "complaint.accept", "complaint.reply", "complaint.reply_extension",
     "case.register", "case.statement", "case.hearing_request", "case.hearing_notice", "case.decide",
@@ -71,8 +72,13 @@ class Deadline:
     amount: int
     unit: str
     warn: int
-    label: str
+    label: str  # Chinese, as in the rules file
     basis: str
+    label_en: str = ""
+
+    def display_label(self) -> str:
+        """The label in the active language."""
+        return in_language(self.label, self.label_en)
 
     def due_date(self) -> dt.date:
         return self.due.astimezone(TZ).date()
@@ -89,14 +95,16 @@ class Deadline:
         return dt.datetime.combine(day, dt.time.min, TZ)
 
     def state(self, now: dt.datetime | None = None) -> DeadlineState:
-        """ok / due_soon / due_today / overdue as of ``now`` (default: :func:`django.utils.timezone.now`)."""
+        """ok / due_soon / due_today / overdue as of ``now`` (default: :func:`django.utils.timezone.now`; a naive
+        ``now`` is read as Asia/Shanghai time)."""
         if now is None:
             from django.utils import timezone
 
             now = timezone.now()
+        now = _aware(now)
         if now > self.due:
             return DeadlineState.OVERDUE
-        if _aware(now).astimezone(TZ).date() == self.due_date():
+        if now.astimezone(TZ).date() == self.due_date():
             return DeadlineState.DUE_TODAY
         if self.warn and now >= self.warn_from():
             return DeadlineState.DUE_SOON
@@ -167,7 +175,7 @@ def _make(code: str, start: dt.datetime | dt.date, amount: int | None, direction
         due = _end_of(day)
     return Deadline(
         code=code, start=moment, due=due, amount=count, unit=unit, warn=int(rule["warn"]),  # type: ignore[call-overload]
-        label=str(rule["label"]), basis=basis,
+        label=str(rule["label"]), basis=basis, label_en=str(rule["label_en"] or ""),
     )
 
 

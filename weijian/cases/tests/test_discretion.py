@@ -52,6 +52,16 @@ def test_multiples_of_illegal_income_with_the_floor(income: str | None, legal_mi
     assert "不足 10000 元的按 10000 元计算" in found.text
 
 
+def test_suggestion_text_in_english() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        found = discretion.suggest("physician_outside_registration", "severe", illegal_income=None, on=ON)
+    assert found.text.startswith("Physician practising outside the registered place, category or scope (Severe): ")
+    assert "fine 22000–30000 yuan (legal range 10000–30000 yuan)" in found.text
+    assert "if severe, also Restriction of practice or Revocation of the licence" in found.text
+
+
 def test_a_multiple_without_a_floor_needs_the_amount() -> None:
     found = discretion.suggest("insurance_fraud", "general", illegal_income=None, on=ON)  # 医保条例 art. 40: 2–5 ×
     assert found.legal_max is None and "须先录入" in found.text
@@ -153,6 +163,8 @@ def test_bundled_files_are_read_completely_and_a_bad_kind_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     discretion.check()
+    catalogue = discretion.violations(ON)
+    assert all(v.name_en and (v.orders_en or not v.orders) for v in catalogue.values())  # English beside
     text = (loader.BUNDLED_DIR / "discretion.yaml").read_text(encoding="utf-8")
     (tmp_path / "discretion.yaml").write_text(text.replace("[warning, fine]", "[warning, fines]", 1), encoding="utf-8")
     monkeypatch.setenv("WEIJIAN_RULES_DIR", str(tmp_path))

@@ -107,7 +107,18 @@ def test_bundled_file_has_exactly_the_declared_codes() -> None:
     for code in deadlines.CODES:
         found = deadlines.deadline_before(code, at(D(2026, 3, 3), 9)) if code == "case.hearing_notice" \
             else deadlines.deadline(code, at(D(2026, 3, 3), 9))
-        assert found.label and found.basis, code
+        assert found.label and found.label_en and found.basis, code
+
+
+def test_label_in_the_active_language_and_a_naive_clock() -> None:
+    from django.utils import translation
+
+    found = deadlines.deadline("case.pay", D(2026, 2, 1))
+    with translation.override("en"):
+        assert found.display_label() == "Pay the fine (from receipt of the decision)"
+    with translation.override("zh-hans"):
+        assert found.display_label() == found.label == "缴纳罚款（自收到决定书之日起）"
+    assert found.state(dt.datetime(2026, 2, 24, 23, 0)) == S.DUE_TODAY  # naive: read as Asia/Shanghai
 
 
 def test_hours_need_a_moment_not_a_day() -> None:
