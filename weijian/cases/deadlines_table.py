@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from weijian.core.deadlines import Deadline, deadline, deadline_before
+from weijian.core.deadlines import TZ, Deadline, counts_before, deadline, deadline_before
 
 STARTED_BY: dict[str, str] = {
     # complaints
@@ -41,12 +41,11 @@ STARTED_BY: dict[str, str] = {
     "supervision_started": "supervision.report",  # 督办 → 报告进展
 }
 
-COUNTED_BEFORE = frozenset({"hearing_scheduled"})  # the step is the event; the deadline lies before it
-
-
 def deadline_for(step: str, at: dt.datetime | dt.date, *, amount: int | None = None) -> Deadline:
-    """The deadline ``step`` starts at ``at`` (a KeyError names an unknown step)."""
+    """The deadline ``step`` starts at ``at`` (a KeyError names an unknown step); for a deadline the rules count
+    before an event (``direction: before``), ``at`` is that event."""
     code = STARTED_BY[step]
-    if step in COUNTED_BEFORE:
+    day = (at.astimezone(TZ) if at.tzinfo else at).date() if isinstance(at, dt.datetime) else at
+    if counts_before(code, day):
         return deadline_before(code, at)
     return deadline(code, at, amount=amount)

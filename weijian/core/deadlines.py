@@ -36,7 +36,7 @@ from weijian.i18n import in_language
 from weijian.rules import loader
 
 __all__ = [
-    "CODES", "FILE", "UNITS", "CalendarYearUnknown", "Deadline", "DeadlineState", "check", "deadline",
+    "CODES", "FILE", "UNITS", "CalendarYearUnknown", "Deadline", "DeadlineState", "check", "counts_before", "deadline",
     "deadline_before", "due_date", "state_of",
 ]  # fmt: skip
 
@@ -191,6 +191,12 @@ def deadline(code: str, start: dt.datetime | dt.date, *, amount: int | None = No
 def deadline_before(code: str, event: dt.datetime | dt.date) -> Deadline:
     """The latest day to act before ``event`` (e.g. ``case.hearing_notice``: notify 7 working days before)."""
     return _make(code, event, None, "before")
+
+
+def counts_before(code: str, on: dt.date) -> bool:
+    """Whether ``code`` is counted back from an event (``direction: before``, read with :func:`deadline_before`)."""
+    _rule(code, on)  # refuses an unknown code
+    return bool(loader.value(FILE, f"{code}.direction", on) == "before")
 
 
 def due_date(code: str, start: dt.date, *, amount: int | None = None) -> dt.date:
