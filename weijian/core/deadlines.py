@@ -208,12 +208,17 @@ def state_of(
     code: str, start: dt.datetime | dt.date, *, now: dt.datetime | None = None, amount: int | None = None,
     before: bool = False,
 ) -> DeadlineState:
-    """The state of a deadline for a page or a list: ``unknown`` (not an error) when the calendar cannot tell."""
+    """The state of a deadline for a page or a list: ``unknown`` (not an error) when the calendar cannot tell, or
+    when no rule was in force on the start day (a record older than the rules file)."""
     try:
         found = deadline_before(code, start) if before else deadline(code, start, amount=amount)
         return found.state(now)
     except CalendarYearUnknown:
         return DeadlineState.UNKNOWN
+    except loader.RulesError as exc:
+        if "no value in force" in str(exc):
+            return DeadlineState.UNKNOWN
+        raise
 
 
 def check() -> None:

@@ -157,6 +157,9 @@ def test_a_year_nobody_published_is_unknown_not_guessed() -> None:
     assert deadlines.state_of("complaint.accept", D(2026, 12, 28), now=at(D(2026, 12, 29))) == S.UNKNOWN
     assert deadlines.state_of("complaint.reply", D(2026, 11, 20), now=at(D(2026, 12, 1))) == S.UNKNOWN
     assert deadlines.state_of("complaint.accept", D(2026, 2, 13), now=at(D(2026, 3, 3))) == S.OVERDUE
+    assert deadlines.state_of("case.pay", D(2021, 7, 1), now=at(D(2021, 7, 2))) == S.UNKNOWN  # before the rules
+    with pytest.raises(loader.RulesError):
+        deadlines.state_of("case.payment", D(2026, 2, 13))
 
 
 def test_unknown_code_and_wrong_direction_are_refused() -> None:
