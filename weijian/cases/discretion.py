@@ -327,6 +327,8 @@ def check_decision(
         elif kind not in allowed:
             problems.append(_("处罚种类：%(kind)s 不在%(basis)s规定的处罚种类内")
                             % {"kind": kind_label(kind), "basis": _act(item)})
+        elif circumstance != "severe" and kind not in item.kinds and kind not in item.optional_kinds:
+            problems.append(_("处罚种类：%(kind)s 仅适用于严重情节") % {"kind": kind_label(kind)})
     # Required: the kinds the article imposes (没收 only where there is something to confiscate, which the
     # official knows: 违法所得 when an amount is entered, 非法财物 never enforced here); when severe, one of the
     # kinds the article adds "情节严重的" (e.g. 暂停执业活动 直至 吊销).
@@ -337,7 +339,10 @@ def check_decision(
     if circumstance == "severe" and item.severe_kinds and not set(item.severe_kinds) & set(chosen):
         problems.append(_("处罚种类：严重情节的建议含%(kinds)s之一，决定中没有")
                         % {"kinds": _or_list(item.severe_kinds)})
-    if fine is not None and fine < 0:
+    if fine is not None and fine > 0 and item.fine is None:
+        above = True  # the article gives no fine at all: any fine is above its maximum
+        problems.append(_("罚款金额：%(basis)s没有规定罚款") % {"basis": _act(item)})
+    elif fine is not None and fine < 0:
         problems.append(_("罚款金额：不能为负数"))
     elif fine is not None and fine > 0 and "fine" not in chosen:
         problems.append(_("罚款金额：处罚种类中没有罚款，却填写了罚款金额"))

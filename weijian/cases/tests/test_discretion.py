@@ -119,6 +119,19 @@ def test_kinds_the_article_does_not_give_or_requires() -> None:
     assert missing.problems == ["罚款金额：处罚种类含罚款，须填写罚款金额"]
 
 
+def test_severe_kinds_only_when_severe_and_no_fine_where_the_article_gives_none() -> None:
+    check = discretion.check_decision(
+        "physician_outside_registration", "general", kinds=["warning", "fine", "revoke_licence"], fine=M("20000"),
+        illegal_income=None, on=ON,
+    )
+    assert check.problems == ["处罚种类：吊销许可证件 仅适用于严重情节"] and not check.above_legal_max
+    fined = discretion.check_decision(
+        "waste_management_system", "general", kinds=["warning", "fine"], fine=M("1000"), illegal_income=None, on=ON
+    )
+    assert fined.above_legal_max  # 医疗废物管理条例 art. 45 gives only a warning until the time limit passes
+    assert "罚款金额：医疗废物管理条例（2011修订）第四十五条没有规定罚款" in fined.problems
+
+
 def test_an_optional_fine_may_be_left_out() -> None:
     check = discretion.check_decision("waste_storage", "minor", kinds=["warning"], fine=None, illegal_income=None, on=ON)
     assert check.within_band
