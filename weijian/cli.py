@@ -25,6 +25,7 @@ DJANGO_FREE: dict[tuple[str, str], str] = {
     ("analytics", "evaluate"): "weijian.analytics.cli:evaluate_main",
     ("sim", "truth"): "weijian.sim.inspection_truth:main",
     ("draw", "verify"): "weijian.inspections.planning.verify:main",
+    ("complaints", "classifier-eval"): "weijian.complaints.classify.__main__:eval_main",
 }
 
 
