@@ -237,6 +237,7 @@ def disclosure_publish(
     existing = (Disclosure.objects.select_for_update()
                 .filter(kind=kind, source_type=source_type, source_id=source.pk).first())  # fmt: skip
     if existing is not None:
+        require_writable(actor, existing, linked=_linked(source))  # out of scope: answers as if it did not exist
         return existing
     try:
         period = windows.period(severity, decided_on)

@@ -102,6 +102,9 @@ def test_out_of_scope_publication_is_refused_and_writes_nothing(people: dict[str
         _publish(people, actor=people["manager_b"])  # a1 lies in district A
     assert not Disclosure.objects.exists() and not AuditEvent.objects.filter(action__startswith="portal.").exists()
     assert _publish(people, source=people["b1"], actor=people["manager_b"]).region.code == "310104"
+    _publish(people)
+    with pytest.raises(OutOfScope):
+        _publish(people, actor=people["manager_b"])  # the record of a1 exists now: still not B's to read or write
 
 
 def test_late_publication_is_flagged_for_staff(people: dict[str, Any], clock: Any) -> None:
