@@ -47,3 +47,9 @@ def test_an_office_may_publish_minor_decisions(tmp_path: Path, monkeypatch: pyte
     assert not windows.is_published("minor", ["fine"], day)
     _override(tmp_path, monkeypatch, "    minor:\n      publish: false\n", "    minor:\n      publish: true\n")
     assert windows.is_published("minor", ["fine"], day) and windows.max_until("minor", day) == dt.date(2026, 8, 4)
+
+
+def test_the_portal_labels_every_penalty_kind_of_the_discretion_tables() -> None:
+    from weijian.cases.discretion import PENALTY_KINDS
+
+    assert windows.penalty_kind_codes(dt.date(2026, 5, 4)) == list(PENALTY_KINDS)
