@@ -74,6 +74,10 @@ ACTION_LABELS: dict[str, Any] = {
     "alerts.export": _("导出预警工作项"),
     "alerts.item.lines_export": _("导出预警明细"),
     "risk.analytics_scores.load": _("载入风险分"),
+    "portal.disclosure.publish": _("公示行政决定"),
+    "portal.disclosure.withdraw": _("撤下公示（决定被变更或撤销）"),
+    "portal.disclosures.expire": _("撤下期满的公示"),
+    "portal.disclosure.remove_early": _("提前移除公示（信用修复）"),
 }
 ADMIN_OPERATIONS: dict[str, Any] = {"add": _("后台新增：%(model)s"), "change": _("后台修改：%(model)s"),
                                     "delete": _("后台删除：%(model)s")}  # fmt: skip

@@ -75,6 +75,7 @@ SHAPES: dict[str, Shape] = {
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),
+    "portal:penalty": Shape("portal.Disclosure", "pk", sample=20),
     # The API's detail answers come from the same selectors as the pages: a smaller sample suffices.
     "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
     "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
@@ -130,6 +131,10 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "clues:list": [{}, {"status": "new"}, {"source": "inspection"}, {"q": "XS"}],
     "portal:results": [{}, {"format": "xlsx"}, {"page": "2"}],
     "portal:plans": [{}, {"page": "2"}],
+    "portal:penalties": [{}, {"page": "2"}, {"q": "诊所"}, {"district": "310101"}, {"year": "2026"},  # i18n: data
+                         {"district": "x", "year": "20x6", "page": "9999"}],
+    "portal:penalty_office": [{}, *({"view": v} for v in ("late", "overdue", "withdrawn", "exempt", "all")),
+                              {"view": "x", "page": "2"}],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],
     "api:inspectors": [{}],

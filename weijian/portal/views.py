@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from weijian.core.xlsx import XLSX_MIME
-from weijian.portal import exports, selectors
+from weijian.portal import disclosure, exports, selectors, windows
 
 MAX_AGE = 300  # seconds a public cache may keep a portal page
 
@@ -36,6 +37,7 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {
         "plans": list(selectors.public_plans()[:5]), "results": list(selectors.public_results()[:10]),
+        "penalties": list(disclosure.public_penalties()[:5]),
     })  # fmt: skip
 
 
@@ -71,4 +73,39 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/result.html", {
         "inspection": inspection, "items": selectors.item_names(inspection.item_codes, on),
         "counts": selectors.result_counts(inspection), "inspectors": selectors.public_inspectors(inspection),
+    })  # fmt: skip
+
+
+@public
+def penalty_list(request: HttpRequest) -> HttpResponse:
+    """行政处罚信息公示: only what is published and still in its window; search by name or 文号, filters, pager."""
+    params = {k: request.GET.get(k, "").strip()[:100] for k in ("q", "district", "year")}
+    penalties = disclosure.public_penalties(q=params["q"], district=params["district"], year=params["year"])
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return render(request, "portal/penalties.html", {
+        "page": Paginator(penalties, 20).get_page(request.GET.get("page")), "params": params, "query": query,
+        "districts": disclosure.public_districts(), "years": disclosure.public_years(),
+        "publish_days": windows.working_days(timezone.localdate())[0],
+    })  # fmt: skip
+
+
+@public
+def penalty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One published penalty with its 双公示 fields; once withdrawn or past its period, a notice without them (410)."""
+    found, shown = disclosure.public_penalty(pk)
+    if not shown:
+        return render(request, "portal/penalty_gone.html", {"disclosure": found}, status=410)
+    return render(request, "portal/penalty.html", {"disclosure": found, "fields": disclosure.shown_fields(found)})
+
+
+@login_required
+def penalty_office(request: HttpRequest) -> HttpResponse:
+    """Staff: the disclosures of their scope — late ones, those past their period, withdrawn, not published."""
+    view = request.GET.get("view", "late")
+    view = view if view in disclosure.STAFF_VIEWS else "late"
+    page = Paginator(disclosure.disclosure_list(request.user, view), 30).get_page(request.GET.get("page"))
+    publish_days, withdraw_days = windows.working_days(timezone.localdate())
+    return render(request, "portal/penalty_office.html", {
+        "page": page, "view": view, "views": disclosure.STAFF_VIEWS.items(), "publish_days": publish_days,
+        "withdraw_days": withdraw_days,
     })  # fmt: skip

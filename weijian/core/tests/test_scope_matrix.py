@@ -178,6 +178,9 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "portal:plan": OTHER,
     "portal:results": OTHER,
     "portal:result": OTHER,
+    "portal:penalties": OTHER,  # public, published and in-window penalties only: weijian/portal/tests
+    "portal:penalty": OTHER,
+    "portal:penalty_office": Listing(None),  # staff, scoped (weijian/portal/tests/test_pages.py)
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,

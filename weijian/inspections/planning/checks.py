@@ -17,5 +17,5 @@ def random_checks_file(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     try:
         rules.check()
     except loader.RulesError as exc:
-        return [Error(str(exc), hint=_("改正规则文件（或 WEIJIAN_RULES_DIR 中的替换文件）"), id="weijian.E010")]
+        return [Error(str(exc), hint=_("改正规则文件（或 WEIJIAN_RULES_DIR 中的替换文件）"), id="weijian.E011")]
     return []
