@@ -68,6 +68,8 @@ ACTION_LABELS: dict[str, Any] = {
     "alerts.export": _("导出预警工作项"),
     "alerts.item.lines_export": _("导出预警明细"),
     "risk.analytics_scores.load": _("载入风险分"),
+    "documents.document.issue": _("签发执法文书"),
+    "documents.document.void": _("作废执法文书"),
 }
 ADMIN_OPERATIONS: dict[str, Any] = {"add": _("后台新增：%(model)s"), "change": _("后台修改：%(model)s"),
                                     "delete": _("后台删除：%(model)s")}  # fmt: skip
