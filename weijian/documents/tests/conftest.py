@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from weijian.core.deadlines import deadline
 from weijian.core.models import Department, Region, Role
 from weijian.registry.models import Institution
 
@@ -44,7 +46,7 @@ def decision_context(subject: Institution, **changes: Any) -> dict[str, Any]:
         "evidence": ["现场笔录一份", "询问笔录两份", "排班表复印件一份"],
         "violated_basis": "《医疗机构管理条例》第二十七条", "penalty_basis": "《医疗机构管理条例》第四十八条",
         "penalty": "警告，并处罚款人民币伍仟元整", "payment": "到指定银行缴纳罚款",
-        "pay_deadline": {"amount": 15, "unit": "calendar_days"},
+        "pay_deadline": deadline("case.pay", dt.date(2026, 3, 2)),  # deadlines.yaml: 15 calendar days (art. 67)
         "reconsideration_body": "上海市黄浦区人民政府", "court": "上海市黄浦区人民法院",
     }  # fmt: skip
     context.update(changes)

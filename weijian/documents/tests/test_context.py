@@ -6,6 +6,7 @@ import pytest
 from django.template.loader import get_template
 from django.utils import timezone
 
+from weijian.core.deadlines import deadline
 from weijian.documents import kinds
 from weijian.documents.models import DocumentSequence, IssuedDocument
 from weijian.documents.services import DocumentError, document_issue
@@ -44,20 +45,20 @@ def test_every_kind_issues_from_its_required_context(office: Office, fake_pdf: l
 def test_the_notice_names_statement_and_when_due_hearing_rights_with_their_days(office: Office, fake_pdf: list[str]) -> None:
     base = decision_context(office.subject_a, evidence=None, payment=None, pay_deadline=None, reconsideration_body=None,
                             court=None)  # fmt: skip
-    statement = {"amount": 3, "unit": "working_days"}
+    today = timezone.localdate()
+    statement = deadline("case.statement", today)  # deadlines.yaml: 3 working days (行政处罚法 arts. 45, 85)
     document_issue(actor=office.manager_a, kind="penalty_notice", subject=office.subject_a, region=office.region_a,
                    department=office.health, context={**base, "statement_deadline": statement})  # fmt: skip
-    assert "陈述" in fake_pdf[-1] and "申辩" in fake_pdf[-1] and "3个工作日内" in fake_pdf[-1]
+    assert "陈述" in fake_pdf[-1] and "申辩" in fake_pdf[-1] and f"{statement.amount}个工作日内" in fake_pdf[-1]
     assert "听证" not in fake_pdf[-1]
 
-    class Deadline:  # what weijian.core.deadlines gives: amount and unit from deadlines.yaml
-        amount, unit = 5, "working_days"
-
+    hearing = deadline("case.hearing_request", today)  # 5 working days (art. 64)
     document = document_issue(actor=office.manager_a, kind="penalty_notice", subject=office.subject_a,
                               region=office.region_a, department=office.health,
-                              context={**base, "statement_deadline": statement, "hearing_deadline": Deadline()})  # fmt: skip
-    assert "要求举行听证" in fake_pdf[-1] and "5个工作日内" in fake_pdf[-1]
-    assert document.number.startswith("沪黄卫医罚告〔") and document.context["hearing_deadline"] == {"amount": 5, "unit": "working_days"}
+                              context={**base, "statement_deadline": statement, "hearing_deadline": hearing})  # fmt: skip
+    assert "要求举行听证" in fake_pdf[-1] and f"{hearing.amount}个工作日内" in fake_pdf[-1]
+    assert document.number.startswith("沪黄卫医罚告〔")
+    assert document.context["hearing_deadline"] == {"amount": hearing.amount, "unit": "working_days"}
 
 
 @pytest.mark.parametrize(("changes", "message"), [
