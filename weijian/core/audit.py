@@ -78,6 +78,8 @@ ACTION_LABELS: dict[str, Any] = {
     "portal.disclosure.withdraw": _("撤下公示（决定被变更或撤销）"),
     "portal.disclosures.expire": _("撤下期满的公示"),
     "portal.disclosure.remove_early": _("提前移除公示（信用修复）"),
+    "documents.document.issue": _("签发执法文书"),
+    "documents.document.void": _("作废执法文书"),
 }
 ADMIN_OPERATIONS: dict[str, Any] = {"add": _("后台新增：%(model)s"), "change": _("后台修改：%(model)s"),
                                     "delete": _("后台删除：%(model)s")}  # fmt: skip

@@ -72,6 +72,7 @@ SHAPES: dict[str, Shape] = {
     "inspections:detail": Shape("inspections.Inspection", "pk"),
     "inspections:attachment": Shape("inspections.Attachment", "pk", sample=20),
     "clues:detail": Shape("clues.Clue", "pk"),
+    "documents:download": Shape("documents.IssuedDocument", "pk", sample=10),
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),

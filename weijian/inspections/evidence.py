@@ -105,16 +105,23 @@ def stored_name(sha256: str, extension: str) -> str:
 
 def store(image: CheckedImage) -> tuple[str, bool]:
     """Keep the bytes under their hash; returns (stored name, whether this call wrote them)."""
-    name = stored_name(image.sha256, image.extension)
+    return store_bytes(image.data, image.sha256, image.extension)
+
+
+def store_bytes(data: bytes, sha256: str, extension: str) -> tuple[str, bool]:
+    """Keep any checked bytes (a photo, an issued PDF) under their hash; returns (stored name, whether written)."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError("sha256 does not match the bytes")
+    name = stored_name(sha256, extension)
     final = evidence_root() / name
     final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists():
         return name, False
-    temporary = final.parent / f".{image.sha256}.{secrets.token_hex(6)}.part"
+    temporary = final.parent / f".{sha256}.{secrets.token_hex(6)}.part"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(image.data)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         try:

@@ -173,6 +173,7 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "inspections:publication": Listing(None),
     "clues:list": Listing(None),
     "clues:detail": Detail(apps.get_model("clues", "Clue"), "pk", "pk", ("clue_a", "clue_b")),
+    "documents:download": Detail(apps.get_model("documents", "IssuedDocument"), "pk", "pk", ("doc_a", "doc_b")),
     "portal:home": OTHER,  # public, published records only: weijian/portal/tests
     "portal:plans": OTHER,
     "portal:plan": OTHER,
@@ -258,7 +259,32 @@ def _samples(world: World) -> dict[str, Model]:
     for key, district in (("a", DISTRICT_A), ("b", DISTRICT_B)):
         found[f"plan_{key}"], found[f"draw_{key}"] = _plan(district)
     found.update(_inspection_samples(codes))
+    found.update(_document_samples(found))
     return found
+
+
+def _document_samples(found: dict[str, Model]) -> dict[str, Model]:
+    """An issued document about each district's clue, written directly (rendering is the documents app's test)."""
+    import hashlib
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from weijian.documents.models import IssuedDocument
+    from weijian.inspections import evidence
+
+    out: dict[str, Model] = {}
+    for key in ("a", "b"):
+        clue = found[f"clue_{key}"]
+        data = f"%PDF-1.7 matrix {key}".encode()
+        sha = hashlib.sha256(data).hexdigest()
+        stored, _ = evidence.store_bytes(data, sha, "pdf")
+        out[f"doc_{key}"] = IssuedDocument.objects.create(
+            kind="case_filing", title="立案报告", numbering="serial", number=f"2026—00{1 if key == 'a' else 2}",
+            region=clue.region, department=clue.department, sequence_group="case_filing", year=2026, sequence=1,
+            subject_type=ContentType.objects.get_for_model(clue), subject_id=clue.pk, sha256=sha, stored_name=stored,
+            size=len(data), issued_on="2026-12-01",
+        )  # fmt: skip
+    return out
 
 
 def _inspection_samples(codes: dict[str, str]) -> dict[str, Model]:

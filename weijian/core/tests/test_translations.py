@@ -58,6 +58,7 @@ DATA_MODULES: dict[str, str] = {
     "sim/supervised.py": "synthetic names and licence numbers of the generated supervised units (hotels, schools …)",
     "conftest.py": "test fixtures (tests are out of scope)",
     "core/pinyin.py": "surname and place-name readings (the Chinese characters are the keys looked up)",
+    "documents/templates/documents/": "the enforcement documents (卫生部令第87号 forms): legal texts, Chinese in every UI language",
 }
 
 # TEMPORARY — files owned by branches in flight (issue 7 and issue 8). Their strings are wrapped by the lead
@@ -248,7 +249,7 @@ def test_templates_have_no_untranslated_chinese() -> None:
     problems = []
     for path in _sources(".html", ".txt"):
         rel = _rel(path)
-        if "templates" in path.parts and not _out_of_scope(rel):
+        if "templates" in path.parts and not _out_of_scope(rel) and not _exempt(rel):
             problems.extend(template_problems(path.read_text(encoding="utf-8"), rel))
     assert not problems, "Chinese text outside {% translate %} / {% blocktranslate %}:\n" + "\n".join(problems)
 
