@@ -1,6 +1,6 @@
 """``python -m benchmarks [NAME]``: run every benchmark module's ``main()`` in turn.
 
-Modules: ``registry_bench`` first, then ``analytics_*``, ``draw_*`` and ``sim_*`` in name order. ``NAME``
+Modules: ``registry_bench`` first, then ``analytics_*``, ``complaints_*``, ``draw_*`` and ``sim_*`` in name order. ``NAME``
 keeps only the modules whose name contains it (``python -m benchmarks registry``).
 """
 
@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_")
+PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_", "complaints_")
 
 
 def modules(name_filter: str | None = None) -> list[str]:
