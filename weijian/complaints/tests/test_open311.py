@@ -122,6 +122,7 @@ def test_get_filters(staff: Staff, keys: dict[str, str]) -> None:
 
 
 @pytest.mark.pages  # a live server: SQLite only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # migrations' regions come back afterwards
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the live-server client test runs on SQLite only")
 def test_the_georeport_client_reads_the_live_server(staff: Staff, keys: dict[str, str], live_server: Any) -> None:
     from georeport import GeoReport
