@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from weijian.rules import loader
 
@@ -32,8 +33,12 @@ class Limits:
 
 
 def limits(on: dt.date) -> Limits:
-    """The figures in force on ``on``."""
+    """The figures in force on ``on`` (read once per day and version of the file)."""
+    return _limits(on, loader.file_hash(FILE))
 
+
+@cache
+def _limits(on: dt.date, _sha256: str) -> Limits:
     def get(key: str) -> int:
         return int(loader.value(FILE, key, on))
 
