@@ -142,6 +142,7 @@ def complaint_file(
     photos: Sequence[Photo] = (),
     api_key: ApiKey | None = None,
     external_id: str = "",
+    subject_known: bool = True,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """File one complaint; every problem is reported at once (:class:`ComplaintError` with field → message)."""
@@ -193,15 +194,16 @@ def complaint_file(
         source=source, api_key=api_key, external_id=(external_id or "")[:60], category=category or route.category,
         description=description, region=region, address=address, latitude=lat, longitude=lon,
         institution=institution, subject_name=subject_name or (institution.name if institution else ""),
-        subject_key=_name_key(subject_name) if institution is None else "",
+        subject_key=_name_key(subject_name) if institution is None and subject_known else "",
         anonymous=anonymous, complainant_name=name, complainant_phone=phone, complainant_email=email,
         entered_by=actor if source == ComplaintSource.STAFF else None, district=district, department=department,
         routing={**route.as_json(), "at": now.isoformat(), "history": []}, received_at=now,
     )  # fmt: skip
     if source == ComplaintSource.STAFF:
         require_writable(actor, complaint, linked=(institution,))
-    complaint.duplicate_of = find_duplicate(institution=institution, subject_name=complaint.subject_name,
-                                            district=district.code, category=complaint.category, on=now)  # fmt: skip
+    if subject_known:  # a placeholder subject ("see the description") matches nothing
+        complaint.duplicate_of = find_duplicate(institution=institution, subject_name=complaint.subject_name,
+                                                district=district.code, category=complaint.category, on=now)  # fmt: skip
     for _attempt in range(CODE_TRIES):
         complaint.tracking_code = codes.new_code()
         try:

@@ -200,7 +200,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     institution = Institution.objects.select_related("district").filter(uscc=uscc).first() if uscc else None
     if uscc and institution is None:
         return formats.errors(fmt, 400, _("attribute[institution]：%(code)s 不在名录中") % {"code": uscc[:18]})
-    subject = (data.get("attribute[subject]") or "").strip() or (_("见问题描述") if institution is None else "")
+    named = (data.get("attribute[subject]") or "").strip()
+    subject = named or (_("见问题描述") if institution is None else "")
     name = " ".join(x for x in (data.get("last_name", "").strip(), data.get("first_name", "").strip()) if x)
     phone = (data.get("phone") or "").strip()
     anonymous = not (name or phone)
@@ -216,6 +217,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             subject_name=subject, address=address, latitude=lat, longitude=lon, anonymous=anonymous,
             complainant_name=name, complainant_phone=phone, complainant_email=data.get("email", ""),
             external_id=(data.get("account_id") or data.get("device_id") or "")[:60],
+            subject_known=bool(named or institution),
         )  # fmt: skip
     except ComplaintError as exc:
         return formats.errors(fmt, 400, *exc.errors.values())

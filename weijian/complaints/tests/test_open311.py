@@ -87,6 +87,14 @@ def test_post_errors_are_the_spec_error_list(staff: Staff, keys: dict[str, str],
     assert Complaint.objects.count() == 0
 
 
+def test_tickets_without_a_subject_are_never_duplicates(staff: Staff, keys: dict[str, str]) -> None:
+    for _ in range(2):
+        assert post(ticket(keys["health"], **{"attribute[subject]": ""})).status_code == 201
+    named = [post(ticket(keys["health"])).status_code for _ in range(2)]
+    assert named == [201, 201]
+    assert Complaint.objects.filter(duplicate_of__isnull=False).count() == 1  # only the named subject's second
+
+
 def test_each_key_has_its_own_rate_limit(staff: Staff, keys: dict[str, str]) -> None:
     data = ticket(keys["market"], service_code="price", **{"attribute[district]": "310104"})
     assert [post(data).status_code for _ in range(3)] == [201, 201, 429]
