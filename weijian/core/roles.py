@@ -16,12 +16,12 @@ _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscop
 _ALL = ("view", "add", "change", "delete")
 _PLANNING = ("inspections.view_plan", "inspections.view_draw")
 _ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore",
-              "clues.view_clue")
+              "clues.view_clue", "complaints.view_complaint")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CITY_ADMIN: (
         *(f"registry.{a}_{m}" for m in _REGISTRY for a in _ALL), "registry.view_deptcode",
-        *_ANALYTICS, "alerts.view_analyticsrun", *_PLANNING,
+        *_ANALYTICS, "alerts.view_analyticsrun", *_PLANNING, "complaints.view_apikey",
     ),
     Role.DISTRICT_MANAGER: (
         *(f"registry.{a}_{m}" for m in _REGISTRY for a in _ALL), "registry.view_deptcode", *_ANALYTICS,

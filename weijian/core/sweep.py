@@ -73,6 +73,8 @@ SHAPES: dict[str, Shape] = {
     "inspections:attachment": Shape("inspections.Attachment", "pk", sample=20),
     "clues:detail": Shape("clues.Clue", "pk"),
     "documents:download": Shape("documents.IssuedDocument", "pk", sample=10),
+    "complaints:detail": Shape("complaints.Complaint", "pk"),
+    "complaints:photo": Shape("complaints.ComplaintPhoto", "pk", sample=10),
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),
@@ -100,8 +102,31 @@ def _import_kinds() -> list[dict[str, str]]:
     return [{"kind": kind} for kind in SPECS]
 
 
+def _open311(*names: str) -> Callable[[], list[dict[str, str]]]:
+    """Both formats of an Open311 endpoint, with service codes or request ids where the path takes them."""
+
+    def kwargs() -> list[dict[str, str]]:
+        from weijian.complaints.models import Complaint
+
+        extra: list[dict[str, str]] = [{}]
+        if "code" in names:
+            extra = [{"code": "illegal_practice"}, {"code": "other"}, {"code": "no-such-service"}]
+        elif "request_id" in names:
+            ids = Complaint.objects.order_by("pk").values_list("pk", flat=True)[:5]
+            extra = [{"request_id": str(pk)} for pk in ids] + [{"request_id": "999999999"}]
+        return [{**e, "fmt": fmt} for e in extra for fmt in ("json", "xml")]
+
+    return kwargs
+
+
 # Arguments for patterns that take a code rather than a record.
-FIXED: dict[str, Callable[[], list[dict[str, str]]]] = {"registry:import_template": _import_kinds}
+FIXED: dict[str, Callable[[], list[dict[str, str]]]] = {
+    "registry:import_template": _import_kinds,
+    "open311:services": _open311(),
+    "open311:service": _open311("code"),
+    "open311:requests": _open311(),
+    "open311:request": _open311("request_id"),
+}
 # Query strings tried on list pages (each filter, paging, search, export).
 LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "registry:institution_list": [
@@ -130,6 +155,9 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
                           {"status": "closed"}, {"page": "2"}],
     "inspections:publication": [{}, {"view": "overdue"}, {"view": "published"}, {"page": "9999"}],
     "clues:list": [{}, {"status": "new"}, {"source": "inspection"}, {"q": "XS"}],
+    "complaints:queue": [{}, *({"view": v} for v in ("triage", "done", "all")), {"status": "received"},
+                         {"category": "illegal_practice"}, {"q": "诊所"}, {"sort": "-received"}, {"page": "2"}],  # i18n: data
+    "complaint_portal:track": [{}, {"code": "0000000000"}, {"code": "<script>"}],
     "portal:results": [{}, {"format": "xlsx"}, {"page": "2"}],
     "portal:plans": [{}, {"page": "2"}],
     "portal:penalties": [{}, {"page": "2"}, {"q": "诊所"}, {"district": "310101"}, {"year": "2026"},  # i18n: data

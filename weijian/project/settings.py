@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "weijian.inspections",
     "weijian.clues",
     "weijian.documents",
+    "weijian.complaints",
     "weijian.portal",
 ]
 

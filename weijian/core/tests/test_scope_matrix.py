@@ -174,6 +174,18 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "clues:list": Listing(None),
     "clues:detail": Detail(apps.get_model("clues", "Clue"), "pk", "pk", ("clue_a", "clue_b")),
     "documents:download": Detail(apps.get_model("documents", "IssuedDocument"), "pk", "pk", ("doc_a", "doc_b")),
+    "complaints:queue": Listing(None),
+    "complaints:detail": Detail(apps.get_model("complaints", "Complaint"), "pk", "pk",
+                                ("complaint_a", "complaint_b", "complaint_triage")),
+    "complaints:photo": Detail(apps.get_model("complaints", "ComplaintPhoto"), "pk", "pk", ("cphoto_a", "cphoto_b")),
+    "complaint_portal:index": OTHER,  # public: the form, the receipt and tracking by code (weijian/complaints/tests)
+    "complaint_portal:new": OTHER,
+    "complaint_portal:receipt": OTHER,
+    "complaint_portal:track": OTHER,
+    "open311:services": OTHER,  # Open311: public fields without a key (weijian/complaints/tests/test_open311.py)
+    "open311:service": OTHER,
+    "open311:requests": OTHER,
+    "open311:request": OTHER,
     "portal:home": OTHER,  # public, published records only: weijian/portal/tests
     "portal:plans": OTHER,
     "portal:plan": OTHER,
@@ -260,6 +272,30 @@ def _samples(world: World) -> dict[str, Model]:
         found[f"plan_{key}"], found[f"draw_{key}"] = _plan(district)
     found.update(_inspection_samples(codes))
     found.update(_document_samples(found))
+    found.update(_complaint_samples(codes))
+    return found
+
+
+def _complaint_samples(codes: dict[str, str]) -> dict[str, Model]:
+    """A complaint (with a photo) in each district's health queue, and one awaiting triage, written directly."""
+    from weijian.complaints.models import Complaint, ComplaintPhoto
+    from weijian.inspections import evidence
+    from weijian.inspections.tests.conftest import png_bytes
+
+    image = evidence.check_image(png_bytes("green"), field="photo")
+    stored, _ = evidence.store(image)
+    found: dict[str, Model] = {}
+    health = Department.objects.get(code="health")
+    for key, code, department in (("a", "a1", health), ("b", "b1", health), ("triage", "a2", None)):
+        institution = Institution.objects.get(uscc=codes[code])
+        found[f"complaint_{key}"] = complaint = Complaint.objects.create(
+            tracking_code=f"TESTCODE{key[0].upper()}00", source="web", category="illegal_practice",
+            description="测试投诉", region=institution.district, district=institution.district,
+            institution=institution, department=department,
+        )  # fmt: skip
+        if department is not None:
+            found[f"cphoto_{key}"] = ComplaintPhoto.objects.create(
+                complaint=complaint, sha256=image.sha256, stored_name=stored, content_type="image/png", size=len(image.data))
     return found
 
 
@@ -584,6 +620,8 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "inspections.plan": {"city", "manager_a"},
     "inspections.draw": {"city", "manager_a"},
     "clues.clue": {"city", "manager_a"},
+    "complaints.complaint": {"city", "manager_a"},
+    "complaints.apikey": {"city"},
 }
 
 

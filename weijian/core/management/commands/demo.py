@@ -49,6 +49,10 @@ class Command(BaseCommand):
 
         for line in demo_disclosures_setup():
             self.stdout.write(line)
+        from weijian.complaints.demo import demo_complaints_setup
+
+        for line in demo_complaints_setup():
+            self.stdout.write(line)
         self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
     def _build(self, seed: int, months: int) -> None:
