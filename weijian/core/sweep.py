@@ -72,6 +72,13 @@ SHAPES: dict[str, Shape] = {
     "inspections:detail": Shape("inspections.Inspection", "pk"),
     "inspections:attachment": Shape("inspections.Attachment", "pk", sample=20),
     "clues:detail": Shape("clues.Clue", "pk"),
+    "cases:detail": Shape("cases.Case", "pk"),
+    "cases:decide": Shape("cases.Case", "pk", sample=10),
+    "cases:notify": Shape("cases.Case", "pk", sample=2),  # POST only: a GET answers 404
+    "cases:register": Shape("clues.Clue", "pk", sample=10),
+    "cases:evidence": Shape("cases.CaseEvidence", "pk", sample=5),
+    "cases:transfer": Shape("cases.Transfer", "pk"),
+    "cases:supervision_act": Shape("cases.Supervision", "pk", sample=2),  # POST only
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),
@@ -128,6 +135,10 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
                           {"status": "closed"}, {"page": "2"}],
     "inspections:publication": [{}, {"view": "overdue"}, {"view": "published"}, {"page": "9999"}],
     "clues:list": [{}, {"status": "new"}, {"source": "inspection"}, {"q": "XS"}],
+    "cases:queue": [{}, {"due": "soon"}, {"due": "overdue"}, {"state": "registered"}, {"q": "AJ"}, {"page": "2"},
+                    {"sort": "-number"}, {"state": "nonsense"}],
+    "cases:inbox": [{}, {"status": "all"}, {"status": "refused"}, {"page": "9999"}],
+    "cases:supervision": [{}, {"all": "1"}],
     "portal:results": [{}, {"format": "xlsx"}, {"page": "2"}],
     "portal:plans": [{}, {"page": "2"}],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)

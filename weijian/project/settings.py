@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "weijian.risk",
     "weijian.inspections",
     "weijian.clues",
+    "weijian.cases",
     "weijian.portal",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/plans/", include("weijian.inspections.planning.urls")),
     path("inspections/", include("weijian.inspections.urls")),
     path("clues/", include("weijian.clues.urls")),
+    path("cases/", include("weijian.cases.urls")),
     path("portal/", include("weijian.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
