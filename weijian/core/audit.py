@@ -1,8 +1,14 @@
-"""The tamper-evident audit log: append an event in the caller's transaction, verify the chain.
+"""The tamper-evident audit log: append an event in the caller's transaction, seal it into the chain, verify.
 
-Every state-changing service calls :func:`audit_record` inside its own ``transaction.atomic``
-block, so the event and the change commit or roll back together. Writers serialise on the
-single :class:`AuditHead` row (``select_for_update``), which keeps ``seq`` gap-free.
+Every state-changing service calls :func:`audit_record` inside its own ``transaction.atomic`` block, so the
+event and the change commit or roll back together. Writing an event takes no lock: the row is inserted
+*pending* (no ``seq``, no hash), so a hundred complaints a second never queue behind one another.
+:func:`audit_seal` links the pending events into the hash chain in the order they committed: it holds the
+single :class:`AuditHead` row (``select_for_update``) only for its own short transaction, which keeps ``seq``
+gap-free. It runs right after each writing transaction commits (``transaction.on_commit``; a sealer already
+at work is not waited for — it takes the newcomers on its next round), from ``weijian audit seal`` (the worker
+or cron, for anything left over) and before every verification. Between commit and seal an event is
+stored but not yet chained; ``weijian audit verify`` seals first, so it always checks every event.
 """
 
 from __future__ import annotations
@@ -155,26 +161,57 @@ def _actor_name(actor: Any) -> str:
 def audit_record(
     *, actor: Any, action: str, object_type: str = "", object_id: Any = "", data: dict[str, Any] | None = None
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction of the change it records."""
-    clean_data = json.loads(_canonical(data or {}))
-    at = timezone.now()
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        seq = head.last_seq + 1
-        fields = {
-            "seq": seq,
-            "at": at,
-            "actor": _actor_name(actor),
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "data": clean_data,
-            "prev_hash": head.last_hash,
-        }
-        event = AuditEvent.objects.create(**fields, hash=event_hash(**fields))
-        head.last_seq, head.last_hash = seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+    """Store one event (pending) in the caller's transaction; it is sealed into the chain once that commits."""
+    event = AuditEvent.objects.create(
+        at=timezone.now(), actor=_actor_name(actor), action=action, object_type=object_type,
+        object_id=str(object_id), data=json.loads(_canonical(data or {})),
+    )  # fmt: skip
+    connection = transaction.get_connection()
+    if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):  # once per transaction
+        transaction.on_commit(_seal_after_commit, robust=True)
     return event
+
+
+SEAL_BATCH = 2000
+SEAL_ROUNDS = 4
+
+
+def _seal_after_commit() -> None:
+    for _round in range(SEAL_ROUNDS):
+        if not audit_seal(wait=False):
+            return
+
+
+def audit_seal(*, wait: bool = True) -> int:
+    """Link the pending events into the chain (oldest first); returns how many were sealed.
+
+    ``wait=False``: give up at once when another sealer holds the chain's head (it will take these too).
+    """
+    sealed = 0
+    while True:
+        AuditHead.objects.get_or_create(pk=1)
+        with transaction.atomic():
+            head = AuditHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+            if head is None:
+                return sealed  # another sealer holds the head; it takes these on its next round
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("pk")[:SEAL_BATCH])
+            for event in pending:
+                event.seq, event.prev_hash = head.last_seq + 1, head.last_hash
+                event.hash = event_hash(seq=event.seq, at=event.at, actor=event.actor, action=event.action,
+                                        object_type=event.object_type, object_id=event.object_id, data=event.data,
+                                        prev_hash=event.prev_hash)  # fmt: skip
+                head.last_seq, head.last_hash = event.seq, event.hash
+            if pending:
+                AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+                head.save(update_fields=["last_seq", "last_hash"])
+        sealed += len(pending)
+        if len(pending) < SEAL_BATCH:
+            return sealed
+
+
+def audit_pending() -> int:
+    """Events stored but not yet sealed into the chain."""
+    return AuditEvent.objects.filter(seq__isnull=True).count()
 
 
 @dataclass(frozen=True)
@@ -197,11 +234,12 @@ class VerifyResult:
 
 
 def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+    return AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=5000)
 
 
 def audit_verify() -> VerifyResult:
-    """Walk the chain from the first event; return the first broken event, if any."""
+    """Seal what is pending, then walk the chain from the first event; return the first broken event, if any."""
+    audit_seal()
     expected_seq, prev_hash, checked = 1, GENESIS, 0
     for event in _events():
         if event.seq != expected_seq:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.staticfiles.storage import ManifestFilesMixin
-from django.core.checks import CheckMessage, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.files.storage import storages
 from django.utils.translation import gettext
 
@@ -24,4 +24,17 @@ def static_files_collected(app_configs: Any = None, **kwargs: Any) -> list[Check
                 id="weijian.W001",
             )
         ]
+    return []
+
+
+@register("weijian")
+def deadlines_file(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``deadlines.yaml`` (bundled or an office's) has exactly the codes and fields the deadlines module reads."""
+    from weijian.core import deadlines
+    from weijian.rules import loader
+
+    try:
+        deadlines.check()
+    except loader.RulesError as exc:
+        return [Error(str(exc), hint=gettext("改正规则文件（或 WEIJIAN_RULES_DIR 中的替换文件）"), id="weijian.E020")]
     return []

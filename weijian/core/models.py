@@ -127,29 +127,31 @@ class AuditEvent(models.Model):
 
     ``hash = sha256(canonical(seq, at, actor, action, object_type, object_id, data, prev_hash))``;
     editing, deleting or reordering any event breaks the chain, which ``weijian audit verify`` finds.
+    An event is written *pending* (``seq`` and ``hash`` empty) and sealed into the chain right after its
+    transaction commits (``weijian.core.audit.audit_seal``).
     """
 
-    seq = models.BigIntegerField(unique=True)
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=80, blank=True, db_index=True)
     data = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["seq", "pk"]
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq if self.seq is not None else '-'} {self.action} {self.object_type}:{self.object_id}"
 
 
 class AuditHead(models.Model):
-    """The chain's tip (a single row): the writers' lock, and a guard against deleting the last events."""
+    """The chain's tip (a single row): the sealer's lock, and a guard against deleting the last events."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clues', '0003_clue_status_reason'),
-        ('core', '0006_notification'),
+        ('core', '0005_administrator_roles'),
         ('registry', '0010_merge_name_sort'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

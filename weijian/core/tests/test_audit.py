@@ -1,16 +1,18 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from weijian.core.audit import audit_record, audit_verify
+from weijian.core.audit import audit_pending, audit_record, audit_seal, audit_verify
 from weijian.core.models import AuditEvent, AuditHead
 
 
 @pytest.fixture
 def chain(db: None) -> list[AuditEvent]:
-    return [
+    events = [
         audit_record(actor="tester", action="test.event", object_type="thing", object_id=n, data={"n": n, "名": "值"})
         for n in range(1, 6)
     ]
+    assert audit_pending() == 5 and audit_seal() == 5 and audit_pending() == 0
+    return [AuditEvent.objects.get(pk=e.pk) for e in events]
 
 
 def test_intact_chain_verifies(chain: list[AuditEvent]) -> None:
@@ -68,3 +70,62 @@ def test_recomputed_forgery_still_breaks_the_next_link(chain: list[AuditEvent]) 
 def test_head_tracks_the_tip(chain: list[AuditEvent]) -> None:
     head = AuditHead.objects.get(pk=1)
     assert head.last_seq == 5 and head.last_hash == chain[-1].hash
+
+
+def test_an_event_is_stored_at_once_and_sealed_in_order(chain: list[AuditEvent]) -> None:
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
+    late = audit_record(actor="tester", action="test.event", object_id=6)
+    assert late.seq is None and late.hash is None  # stored in the caller's transaction, not yet chained
+    assert AuditEvent.objects.filter(action="test.event").count() == 6
+    result = audit_verify()  # seals first
+    assert result.ok and result.checked == 6
+    assert AuditEvent.objects.get(pk=late.pk).prev_hash == chain[-1].hash
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_committing_the_change_seals_its_event() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        event = audit_record(actor="tester", action="test.event", object_id=1)
+        audit_record(actor="tester", action="test.event", object_id=2)
+        assert AuditEvent.objects.get(pk=event.pk).seq is None
+    assert audit_pending() == 0 and AuditEvent.objects.get(pk=event.pk).seq == 1
+    with transaction.atomic():
+        audit_record(actor="tester", action="test.event", object_id=3)
+        transaction.set_rollback(True)  # a change rolled back leaves no event
+    assert AuditEvent.objects.count() == 2 and audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writers_do_not_wait_for_one_another_and_the_chain_holds() -> None:
+    """Writers in parallel threads (their own connections): on PostgreSQL no writer holds a lock that the
+    others wait for while its transaction runs; every event ends up sealed, once, in a gap-free chain."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises every writer itself")
+    inside = threading.Barrier(4, timeout=20)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            with transaction.atomic():
+                audit_record(actor="tester", action="test.event", object_id=n)
+                inside.wait()  # all four transactions are open at once, each holding its written event
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    audit_seal()
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert audit_verify().ok

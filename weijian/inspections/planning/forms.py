@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from weijian.core.models import Department, Region
 from weijian.inspections import catalog
-from weijian.inspections.models import GRADES
+from weijian.inspections.models import GRADES, Plan
 from weijian.inspections.planning import rules
 from weijian.registry.models import InstitutionKind, Ownership
 
@@ -57,6 +57,21 @@ class PlanForm(forms.Form):
             "item_codes": ["CC00227"], **{f"ratio_{g}": ratios[g] for g in GRADES},
             "overall_target": str(rules.value("overall_target", on)),
             "exclusion_months": rules.value("exclusion_months", on),
+        }  # fmt: skip
+
+    @staticmethod
+    def initial_from(plan: Plan) -> dict[str, Any]:
+        """The form's values for an existing plan (the edit page)."""
+        population = plan.population or {}
+        return {
+            "name": plan.name, "region": plan.region_id, "period_start": plan.period_start,
+            "period_end": plan.period_end, "item_codes": plan.item_codes,
+            "joint_departments": list(plan.joint_departments.all()),
+            **{f"ratio_{g}": plan.ratios.get(g, "") for g in GRADES},
+            "overall_target": plan.overall_target, "exclusion_months": plan.exclusion_months,
+            "inspector_capacity": plan.inspector_capacity, "kinds": population.get("kinds", []),
+            "ownership": population.get("ownership", []),
+            "key_targets": "\n".join(plan.key_targets.values_list("uscc", flat=True)),
         }  # fmt: skip
 
 

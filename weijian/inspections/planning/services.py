@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from weijian.core import responsibility
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Region, Role
 from weijian.core.scope import require_writable, scope_of
@@ -58,6 +59,19 @@ def _require_planner(actor: Any) -> None:
 
 
 # --------------------------------------------------------------------------- plans
+
+
+def planner_department(actor: Any, on: dt.date) -> Department:
+    """The lead department of a plan the actor makes: their own department, else (a city official without one)
+    the 牵头 department of the responsibility list in force."""
+    own = getattr(getattr(actor, "profile", None), "department", None)
+    if own is not None:
+        return own
+    lead = [code for code, dept in responsibility.departments(on).items() if dept.lead]
+    found = Department.objects.filter(code__in=lead).order_by("code").first()
+    if found is None:
+        raise PlanningError(_("牵头部门：责任清单中没有牵头部门，请先配置"), field="lead_department")
+    return found
 
 
 def clean_ratios(ratios: Mapping[str, Any] | None, on: dt.date) -> dict[str, str]:
@@ -165,12 +179,15 @@ def _check_population(actor: Any, plan: Plan) -> None:
 
 @transaction.atomic
 def plan_create(*, actor: Any, name: str, period_start: dt.date, period_end: dt.date, region: Region,
-                lead_department: Department, item_codes: Iterable[str], joint_departments: Sequence[Department] = (),
-                ratios: Mapping[str, Any] | None = None, overall_target: Any = None,
-                exclusion_months: int | None = None, inspector_capacity: int | None = None,
-                population: Mapping[str, Any] | None = None, key_target_ids: Iterable[int] = ()) -> Plan:
-    """A new plan (草拟); ratios default to the rules data's, each 0–100 %."""
+                item_codes: Iterable[str], lead_department: Department | None = None,
+                joint_departments: Sequence[Department] = (), ratios: Mapping[str, Any] | None = None,
+                overall_target: Any = None, exclusion_months: int | None = None,
+                inspector_capacity: int | None = None, population: Mapping[str, Any] | None = None,
+                key_target_ids: Iterable[int] = ()) -> Plan:
+    """A new plan (草拟); ratios default to the rules data's, each 0–100 %. The lead department is the
+    planner's own unless given (:func:`planner_department`)."""
     _require_planner(actor)
+    lead_department = lead_department or planner_department(actor, period_start)
     values = _clean_plan(actor=actor, name=name, period_start=period_start, period_end=period_end, region=region,
                          lead_department=lead_department, joint_departments=joint_departments, item_codes=item_codes,
                          ratios=ratios, overall_target=overall_target, exclusion_months=exclusion_months,

@@ -75,10 +75,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, regions=regions, on=today, initial=PlanForm.initial_for(today))
     if request.method == "POST" and form.is_valid():
         try:
-            from weijian.core.models import Department
-
-            plan = services.plan_create(actor=request.user, region=form.cleaned_data["region"],
-                                        lead_department=Department.objects.get(code="health"), **_form_values(form))  # fmt: skip
+            plan = services.plan_create(actor=request.user, region=form.cleaned_data["region"], **_form_values(form))
         except services.PlanningError as exc:
             _attach(form, exc)
         else:
@@ -92,17 +89,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
     _planner(request)
     regions = regions_writable(request.user).filter(pk=plan.region_id)
-    initial = {
-        "name": plan.name, "region": plan.region_id, "period_start": plan.period_start, "period_end": plan.period_end,
-        "item_codes": plan.item_codes, "joint_departments": list(plan.joint_departments.all()),
-        **{f"ratio_{g}": plan.ratios.get(g, "") for g in GRADES},
-        "overall_target": plan.overall_target, "exclusion_months": plan.exclusion_months,
-        "inspector_capacity": plan.inspector_capacity, "kinds": (plan.population or {}).get("kinds", []),
-        "ownership": (plan.population or {}).get("ownership", []),
-        "key_targets": "\n".join(plan.key_targets.values_list("uscc", flat=True)),
-    }  # fmt: skip
     form = PlanForm(request.POST or None, regions=regions, on=plan.period_start, lead=plan.lead_department,
-                    initial=initial)  # fmt: skip
+                    initial=PlanForm.initial_from(plan))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(actor=request.user, plan_id=plan.pk, **_form_values(form))

@@ -159,3 +159,13 @@ def test_dispatch_makes_one_inspection_per_staffed_target_with_its_team_and_chec
         assert inspection.findings.count() == lines
     assert services.plan_dispatch(actor=city.manager, draw=made) == 0  # a second dispatch adds nothing
     assert AuditEvent.objects.filter(action="inspections.plan.dispatch").count() == 2
+
+
+def test_the_lead_department_is_the_planners_own_or_the_responsibility_lists_lead(city: City, make_user: Any) -> None:
+    plan = make_plan(city, lead_department=None)
+    assert plan.lead_department == city.manager.profile.department
+    city_official = make_user("city_no_dept", role="city_admin", region="310000", department=None)
+    assert services.planner_department(city_official, PERIOD[0]).code == "health"  # lead: true in the list
+    market_manager = make_user("market_planner", role="district_manager", region=city.region.code,
+                               department="market")  # fmt: skip
+    assert services.planner_department(market_manager, PERIOD[0]).code == "market"

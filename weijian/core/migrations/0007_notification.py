@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_administrator_roles'),
+        ('core', '0006_audit_pending_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
