@@ -70,7 +70,7 @@ def _refuse(problems: Sequence[str]) -> None:
 
 def _locked(actor: Any, case: Case) -> Case:
     """The case, fetched again inside the transaction, locked, and in the actor's scope (else 404)."""
-    found = scoped(actor, Case.objects.select_for_update().filter(pk=case.pk)).first()
+    found = scoped(actor, Case.objects.select_for_update(of=("self",)).filter(pk=case.pk)).first()
     if found is None:
         raise OutOfScope()
     require_writable(actor, found)
@@ -120,7 +120,7 @@ def _officers(actor: Any, ids: Sequence[int]) -> list[Inspector]:
 def case_register(*, actor: Any, clue: Clue, cause: str, handler_ids: Sequence[int], violation_code: str = "",
                   facts: str = "", extra_parties: Sequence[dict[str, Any]] = ()) -> Case:  # fmt: skip
     """立案: open a case on a clue with its handlers; the clue becomes 已立案. Starts ``case.decide`` (90 days)."""
-    clue = Clue.objects.select_for_update().select_related("institution", "region", "department").get(pk=clue.pk)
+    clue = Clue.objects.select_for_update(of=("self",)).select_related("institution", "region", "department").get(pk=clue.pk)
     if not scoped(actor, Clue.objects.filter(pk=clue.pk)).exists():
         raise OutOfScope()
     if clue.status not in (ClueStatus.NEW, ClueStatus.VERIFYING):

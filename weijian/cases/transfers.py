@@ -118,7 +118,7 @@ def case_ask_procuratorate(*, actor: Any, case: Case, transfer: Transfer, note: 
 
 
 def _inbox_locked(actor: Any, transfer: Transfer) -> Transfer:
-    found = scoped(actor, Transfer.objects.select_for_update().filter(pk=transfer.pk)).first()
+    found = scoped(actor, Transfer.objects.select_for_update(of=("self",)).filter(pk=transfer.pk)).first()
     if found is None or scope_of(actor).role == Role.INSTITUTION_USER:
         raise OutOfScope()
     require_writable(actor, found)
@@ -207,7 +207,7 @@ def supervision_start(*, actor: Any, case: Case, reason: str) -> Supervision:
 
 
 def _supervision_locked(actor: Any, supervision: Supervision) -> Supervision:
-    found = scoped(actor, Supervision.objects.select_for_update().filter(pk=supervision.pk)).first()
+    found = scoped(actor, Supervision.objects.select_for_update(of=("self",)).filter(pk=supervision.pk)).first()
     if found is None:
         raise OutOfScope()
     require_writable(actor, found.case)

@@ -117,7 +117,7 @@ CLUE_FLOW = {
 @transaction.atomic
 def clue_set_status(*, actor: Any, clue: Clue, status: str, reason: str = "") -> Clue:
     """Move a clue along its flow (待核查 → 核查中 → 已立案 / 不予立案); 不予立案 keeps its reason."""
-    clue = Clue.objects.select_for_update().get(pk=clue.pk)
+    clue = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
     require_writable(actor, clue)
     if status not in CLUE_FLOW.get(clue.status, ()):
         raise ClueError(
