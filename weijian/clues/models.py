@@ -26,6 +26,8 @@ class ClueSource(models.TextChoices):
 
 
 class ClueStatus(models.TextChoices):
+    """new 待核查 → verifying 核查中 → case 已立案 (weijian.cases registers the case) or closed 不予立案 (reason kept)."""
+
     NEW = "new", _("待核查")
     VERIFYING = "verifying", _("核查中")
     CASE = "case", _("已立案")
@@ -63,6 +65,7 @@ class Clue(models.Model):
         _("证据"), default=list, blank=True, help_text="list of {kind, ref, sha256, label}"
     )
     status = models.CharField(_("状态"), max_length=12, choices=ClueStatus.choices, default=ClueStatus.NEW)
+    status_reason = models.TextField(_("不予立案理由"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weijian.clues.models import Clue, ClueSource
+from weijian.clues.models import Clue, ClueSource, ClueStatus
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Region
 from weijian.core.scope import require_writable
@@ -105,4 +105,30 @@ def clue_create(
               "institution": institution.uscc if institution else None, "department": department.code,
               "region": region.code, "evidence": [e.get("sha256") for e in clue.evidence if e.get("sha256")]},
     )  # fmt: skip
+    return clue
+
+
+CLUE_FLOW = {
+    ClueStatus.NEW: (ClueStatus.VERIFYING, ClueStatus.CASE, ClueStatus.CLOSED),
+    ClueStatus.VERIFYING: (ClueStatus.CASE, ClueStatus.CLOSED),
+}
+
+
+@transaction.atomic
+def clue_set_status(*, actor: Any, clue: Clue, status: str, reason: str = "") -> Clue:
+    """Move a clue along its flow (待核查 → 核查中 → 已立案 / 不予立案); 不予立案 keeps its reason."""
+    clue = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+    require_writable(actor, clue)
+    if status not in CLUE_FLOW.get(clue.status, ()):
+        raise ClueError(
+            _("状态：线索处于「%(current)s」，不能改为「%(status)s」")
+            % {"current": ClueStatus(clue.status).label, "status": ClueStatus(status).label if status in ClueStatus.values else status}
+        )
+    reason = (reason or "").strip()
+    if status == ClueStatus.CLOSED and len(reason) < 2:
+        raise ClueError(_("不予立案理由：必须填写"))
+    clue.status, clue.status_reason = status, reason
+    clue.save(update_fields=["status", "status_reason", "updated_at"])
+    audit_record(actor=actor, action="clues.clue.status", object_type="clue", object_id=clue.pk,
+                 data={"number": clue.number, "status": status, "reason": reason})  # fmt: skip
     return clue

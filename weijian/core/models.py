@@ -155,3 +155,27 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (a deadline coming up or passed), shown under the bell in the header.
+
+    ``key`` makes a notice idempotent: ``weijian deadlines notify`` writes one per user, deadline and day.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    key = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+    read = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("消息提醒")
+        verbose_name_plural = _("消息提醒")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")]
+        indexes = [models.Index(fields=["user", "read"])]
+
+    def __str__(self) -> str:
+        return self.text

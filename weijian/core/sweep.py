@@ -75,6 +75,13 @@ SHAPES: dict[str, Shape] = {
     "documents:download": Shape("documents.IssuedDocument", "pk", sample=10),
     "complaints:detail": Shape("complaints.Complaint", "pk"),
     "complaints:photo": Shape("complaints.ComplaintPhoto", "pk", sample=10),
+    "cases:detail": Shape("cases.Case", "pk"),
+    "cases:decide": Shape("cases.Case", "pk", sample=10),
+    "cases:notify": Shape("cases.Case", "pk", sample=2),  # POST only: a GET answers 404
+    "cases:register": Shape("clues.Clue", "pk", sample=10),
+    "cases:evidence": Shape("cases.CaseEvidence", "pk", sample=5),
+    "cases:transfer": Shape("cases.Transfer", "pk"),
+    "cases:supervision_act": Shape("cases.Supervision", "pk", sample=2),  # POST only
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),
@@ -158,6 +165,10 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "complaints:queue": [{}, *({"view": v} for v in ("triage", "done", "all")), {"status": "received"},
                          {"category": "illegal_practice"}, {"q": "诊所"}, {"sort": "-received"}, {"page": "2"}],  # i18n: data
     "complaint_portal:track": [{}, {"code": "0000000000"}, {"code": "<script>"}],
+    "cases:queue": [{}, {"due": "soon"}, {"due": "overdue"}, {"state": "registered"}, {"q": "AJ"}, {"page": "2"},
+                    {"sort": "-number"}, {"state": "nonsense"}],
+    "cases:inbox": [{}, {"status": "all"}, {"status": "refused"}, {"page": "9999"}],
+    "cases:supervision": [{}, {"all": "1"}],
     "portal:results": [{}, {"format": "xlsx"}, {"page": "2"}],
     "portal:plans": [{}, {"page": "2"}],
     "portal:penalties": [{}, {"page": "2"}, {"q": "诊所"}, {"district": "310101"}, {"year": "2026"},  # i18n: data

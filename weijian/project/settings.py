@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "weijian.clues",
     "weijian.documents",
     "weijian.complaints",
+    "weijian.cases",
     "weijian.portal",
 ]
 

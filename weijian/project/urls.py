@@ -20,6 +20,7 @@ urlpatterns = [
     path("complaints/", include("weijian.complaints.urls")),
     path("portal/complaints/", include("weijian.complaints.public_urls")),
     path("open311/v2/", include("weijian.complaints.open311.urls")),
+    path("cases/", include("weijian.cases.urls")),
     path("portal/", include("weijian.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -91,6 +91,10 @@ def _expansions(pattern: str) -> set[str]:
     if pattern == "inspections.inspection.*":  # the steps of weijian.inspections.services, through its _audit
         source = (PACKAGE / "inspections" / "services.py").read_text(encoding="utf-8")
         return {f"inspections.inspection.{step}" for step in re.findall(r'_audit\(actor, inspection, "(\w+)"', source)}
+    if pattern in ("cases.case.*", "cases.transfer.*"):  # the steps of weijian.cases, through their _audit helpers
+        source = "".join((PACKAGE / "cases" / name).read_text(encoding="utf-8") for name in ("services.py", "transfers.py"))
+        helper = r'(?<!\w)_audit\(actor, [\w.]+, "(\w+)"' if pattern == "cases.case.*" else r'_transfer_audit\(actor, transfer, "(\w+)"'
+        return {f"{pattern[:-1]}{step}" for step in re.findall(helper, source)}
     if pattern in ("admin.*.*", "admin.*.add", "admin.*.change", "admin.*.delete"):
         return {f"admin.{label(model)}.{op}" for model in admin.site._registry for op in ("add", "change", "delete")}
     raise AssertionError(f"new audit action pattern {pattern!r}: list what it produces here and label it in ACTION_LABELS")

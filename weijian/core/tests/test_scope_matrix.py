@@ -153,6 +153,7 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "login": OTHER,
     "logout": OTHER,
     "set_language": OTHER,
+    "notifications": OTHER,  # the reader's own notices only: weijian/cases/tests/test_pages.py
     "registry:institution_list": Listing(Institution, export=True),
     "registry:institution_detail": Detail(Institution, "uscc", "uscc", ("a1", "a2", "b1", "b2")),
     "registry:practitioner_list": Listing(Practitioner, export=True),
@@ -186,6 +187,16 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "open311:service": OTHER,
     "open311:requests": OTHER,
     "open311:request": OTHER,
+    "cases:queue": Listing(None),  # by case number: weijian/cases/tests/test_pages.py
+    "cases:detail": Detail(apps.get_model("cases", "Case"), "pk", "pk", ("case_a", "case_b")),
+    "cases:decide": Detail(apps.get_model("cases", "Case"), "pk", "pk", ("case_a", "case_b")),
+    "cases:notify": OTHER,  # POST only (weijian/cases/tests)
+    "cases:register": Detail(apps.get_model("clues", "Clue"), "pk", "pk", ("clue_a", "clue_b")),
+    "cases:evidence": OTHER,  # a case's file: weijian/cases/tests/test_pages.py
+    "cases:inbox": Listing(None),
+    "cases:transfer": Detail(apps.get_model("cases", "Transfer"), "pk", "pk", ("transfer_a", "transfer_b")),
+    "cases:supervision": Listing(None),
+    "cases:supervision_act": OTHER,  # POST only (weijian/cases/tests)
     "portal:home": OTHER,  # public, published records only: weijian/portal/tests
     "portal:plans": OTHER,
     "portal:plan": OTHER,
@@ -348,7 +359,21 @@ def _inspection_samples(codes: dict[str, str]) -> dict[str, Model]:
             institution=institution, subject_name=institution.name, region=institution.district, department=health,
             facts="测试",
         )  # fmt: skip
+        found.update(_case_samples(key, found[f"clue_{key}"]))
     return found
+
+
+def _case_samples(key: str, clue: Model) -> dict[str, Model]:
+    """A case on the district's clue, with a transfer to the market department and a 督办, written directly."""
+    from django.utils import timezone
+
+    Case, Transfer, Supervision = (apps.get_model("cases", n) for n in ("Case", "Transfer", "Supervision"))
+    case = Case.objects.create(number=f"AJ-{clue.region.code}-health-2026-00001", clue=clue, cause=f"案由{key}",
+                               region=clue.region, department=clue.department, registered_on="2026-03-02")  # fmt: skip
+    transfer = Transfer.objects.create(case=case, kind="department", to_department=Department.objects.get(code="market"),
+                                       region=clue.region, note="移送", sent_at=timezone.now())  # fmt: skip
+    Supervision.objects.create(case=case, reason=f"督办{key}", started_on="2026-03-02")
+    return {f"case_{key}": case, f"transfer_{key}": transfer}
 
 
 def _plan(district: str) -> tuple[Model, Model]:

@@ -1,0 +1,30 @@
+"""The demo hook: five cases of the demo district at different stages, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from weijian.cases.demo import demo_cases_setup
+from weijian.cases.models import Case, Supervision, Transfer
+from weijian.core.models import Department, Region, Role
+from weijian.registry.models import Inspector
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_cases_are_made_once(registry: dict[str, str], make_user: Any, time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    make_user("district_manager", role=Role.DISTRICT_MANAGER)
+    make_user("city_admin", role=Role.CITY_ADMIN, region="310000")
+    for n in (1, 2):
+        Inspector.objects.create(badge_no=f"D{n}", name=f"演示{n}", department=Department.objects.get(code="health"),
+                                 region=Region.objects.get(code="310101"), badge_valid_from=dt.date(2020, 1, 1))  # fmt: skip
+    lines = demo_cases_setup()
+    assert "新建 2 件" in lines[0], lines  # the fixture's district has two institutions
+    assert sorted(Case.objects.values_list("state", flat=True)) == ["notified", "registered"]
+    assert Transfer.objects.filter(kind="department").count() == 1 and Supervision.objects.count() == 1
+    assert "新建 0 件" in demo_cases_setup()[0]
+    assert Case.objects.count() == 2
