@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weijian.core.admin_scope import AuditedAdmin, RoleGate
-from weijian.core.audit import action_label, audit_record, audit_verify
+from weijian.core.audit import action_label, audit_record, audit_seal, audit_verify
 from weijian.core.models import (
     ADMINISTRATOR_ROLES,
     AuditEvent,
@@ -246,6 +246,10 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
               "data_shown", "prev_hash_shown", "hash_shown")  # fmt: skip
     readonly_fields = fields
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        audit_seal(wait=False)  # events written a moment ago are shown in the chain, with their number
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
         users = User.objects.filter(username=OuterRef("actor"))
         return super().get_queryset(request).annotate(
@@ -305,7 +309,8 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
 
     @admin.action(description=_("导出所选审计事件（Excel）"))
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
-        events = queryset.order_by("seq")
+        audit_seal()
+        events = queryset.order_by("seq", "pk")
         first = events.values_list("seq", flat=True).first()
         audit_record(actor=request.user, action="core.audit.export", object_type="audit_event",
                      data={"events": events.count(), "first": first})  # fmt: skip

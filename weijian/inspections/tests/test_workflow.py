@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def _actions(inspection_id: int) -> list[str]:
     return list(AuditEvent.objects.filter(object_type="inspection", object_id=str(inspection_id))
-                .order_by("seq").values_list("action", flat=True))  # fmt: skip
+                .order_by("pk").values_list("action", flat=True))  # fmt: skip
 
 
 def test_create_makes_the_team_and_one_empty_finding_per_checklist_line(field: Field) -> None:
