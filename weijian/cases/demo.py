@@ -38,6 +38,28 @@ def _officers(clue: Any) -> list[Inspector]:
     return [o for o in candidates if o.badge_valid_on(today) and o.pk not in conflicted][:2]
 
 
+VIOLATION = "physician_outside_registration"  # 医师法 art. 57, the demo cases' cause
+
+
+def _photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "gray").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _suggested(case: Case) -> dict[str, Any]:
+    """The discretion table's suggestion for the demo violation, general circumstances: its kinds, its lowest fine."""
+    from weijian.cases.discretion import suggest
+
+    found = suggest(VIOLATION, "general", illegal_income=None, on=timezone.localdate())
+    return {"violation_code": VIOLATION, "circumstance": "general", "kinds": list(found.kinds),
+            "fine": str(found.fine_min) if found.fine_min is not None else None}
+
+
 def _advance(stage: str, case: Case, actor: Any, city: Any) -> None:
     if stage == "registered":
         transfers.case_refer(actor=actor, case=case, department_code="market", note=_("涉及医疗服务价格，请依职责处理"))
@@ -46,17 +68,17 @@ def _advance(stage: str, case: Case, actor: Any, city: Any) -> None:
     if stage == "crime":
         transfers.case_transfer_crime(actor=actor, case=case, note=FACTS["crime"])
         return
-    case = services.case_notify(actor=actor, case=case, violation_code="", circumstance="general",
-                                kinds=["warning", "fine"], fine="5000")  # fmt: skip
+    services.case_add_evidence(actor=actor, case=case, data=_photo(), kind="photo", note=_("现场照片（演示）"))
+    penalty = _suggested(case)
+    case = services.case_notify(actor=actor, case=case, **penalty)
     if stage == "notified":
         if city is not None:
             transfers.supervision_start(actor=city, case=case, reason=_("群众反映强烈，市级督办"))
         return
-    case = services.case_decide(actor=actor, case=case, violation_code="", circumstance="general",
-                                kinds=["warning", "fine"], fine="5000")  # fmt: skip
+    case = services.case_decide(actor=actor, case=case, **penalty)
     case = services.case_serve(actor=actor, case=case)
     if stage == "closed":
-        case = services.case_pay(actor=actor, case=case, paid_on=case.served_on, amount="5000")
+        case = services.case_pay(actor=actor, case=case, paid_on=case.served_on, amount=penalty["fine"])
         services.case_close(actor=actor, case=case)
 
 
@@ -81,7 +103,8 @@ def demo_cases_setup() -> list[str]:
             if len(officers) < 2:
                 return [_("演示案件：本区没有两名持有效执法证的执法人员，未生成")]
             case = services.case_register(actor=manager, clue=clue, cause=FACTS[stage][:40],
-                                          handler_ids=[o.pk for o in officers])  # fmt: skip
+                                          handler_ids=[o.pk for o in officers],
+                                          representative=_("演示负责人"))  # fmt: skip
             _advance(stage, case, manager, city)
             made += 1
     return [_("演示案件：新建 %(made)s 件（立案、事先告知并督办、已送达、涉嫌犯罪移送、已结案）") % {"made": made}]

@@ -93,6 +93,7 @@ class CaseParty(models.Model):
     name = models.CharField(_("当事人名称"), max_length=200)
     kind = models.CharField(_("当事人类别"), max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    representative = models.CharField(_("法定代表人（负责人）"), max_length=60, blank=True)
 
     scope_rule = ScopeRule(region="case__region__code", department="case__department__code")
 

@@ -90,20 +90,16 @@ def _next_number(case: Case, year: int) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def _party_context(case: Case) -> dict[str, Any]:
-    first = case.parties.select_related("institution").first()
-    return {
-        "case_number": case.number, "cause": case.cause, "facts": case.facts,
-        "party_name": first.name if first else case.clue.subject_name,
-        "party_address": (first.address if first else "") or "",
-        "party_uscc": first.institution.uscc if first and first.institution else "",
-    }  # fmt: skip
+def _document(actor: Any, case: Case, kind: str) -> dict[str, Any] | None:
+    """Issue the case's document ``kind`` (weijian.documents), its context from :mod:`weijian.cases.documents`."""
+    from weijian.cases.documents import context_for
+    from weijian.documents.kinds import DocumentError
 
-
-def _document(actor: Any, case: Case, kind: str, **extra: Any) -> dict[str, Any] | None:
-    # Documents (weijian.documents): one call site, skipped until that app is installed.
-    return parts.document_issue(actor=actor, kind=kind, subject=case, context={**_party_context(case), **extra},
-                                region=case.region, department=case.department)  # fmt: skip
+    try:
+        return parts.document_issue(actor=actor, kind=kind, subject=case, context=context_for(case, kind),
+                                    region=case.region, department=case.department)  # fmt: skip
+    except DocumentError as exc:  # a fact the document needs is missing: the step is refused, naming it
+        raise CaseError(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- clue → case
@@ -118,7 +114,7 @@ def _officers(actor: Any, ids: Sequence[int]) -> list[Inspector]:
 
 @transaction.atomic
 def case_register(*, actor: Any, clue: Clue, cause: str, handler_ids: Sequence[int], violation_code: str = "",
-                  facts: str = "", extra_parties: Sequence[dict[str, Any]] = ()) -> Case:  # fmt: skip
+                  facts: str = "", extra_parties: Sequence[dict[str, Any]] = (), representative: str = "") -> Case:  # fmt: skip
     """立案: open a case on a clue with its handlers; the clue becomes 已立案. Starts ``case.decide`` (90 days)."""
     clue = Clue.objects.select_for_update(of=("self",)).select_related("institution", "region", "department").get(pk=clue.pk)
     if not scoped(actor, Clue.objects.filter(pk=clue.pk)).exists():
@@ -142,7 +138,8 @@ def case_register(*, actor: Any, clue: Clue, cause: str, handler_ids: Sequence[i
     else:
         raise CaseError(_("案号：生成编号冲突，请重试"))
     CaseParty.objects.create(case=case, institution=clue.institution, name=clue.subject_name,
-                             address=clue.institution.address if clue.institution else "")  # fmt: skip
+                             address=clue.institution.address if clue.institution else "",
+                             representative=(representative or "").strip()[:60])  # fmt: skip
     for extra in extra_parties:
         _add_party(actor, case, extra)
     officers = _officers(actor, handler_ids)
@@ -286,7 +283,7 @@ def case_notify(*, actor: Any, case: Case, violation_code: str, circumstance: st
     case.notified_on = today
     case.state = S.NOTIFIED
     case.save()
-    document = _document(actor, case, "penalty_notice", penalty_kinds=case.penalty_kinds, fine=str(case.fine or ""))
+    document = _document(actor, case, "penalty_notice")
     if case.hearing_offered:
         _document(actor, case, "hearing_notice")
     _audit(actor, case, "notify", kinds=case.penalty_kinds, fine=str(case.fine) if case.fine is not None else None,
@@ -454,26 +451,42 @@ def case_decide(*, actor: Any, case: Case, violation_code: str, circumstance: st
     case.decided_on = today
     case.state = S.DECIDED
     case.save()
-    document = _document(actor, case, "penalty_decision", penalty_kinds=chosen, fine=str(amount or ""))
+    document = _document(actor, case, "penalty_decision")
     _audit(actor, case, "decide", kinds=chosen, fine=str(amount) if amount is not None else None,
            within_band=None if check is None else check.within_band, reason=reason, document=document)  # fmt: skip
     return case
 
 
+PARTY_TYPES = {CaseParty.Kind.ORGANISATION: "legal_person", CaseParty.Kind.PERSON: "natural_person",
+               CaseParty.Kind.INDIVIDUAL_BUSINESS: "individual_business"}  # CaseParty kinds → 双公示 party types
+
+
 def _publication_fields(case: Case) -> dict[str, Any]:
-    """The 双公示 fields (domain rules §13.5) of a decision, keys in English."""
+    """The 双公示 fields (domain rules §13.5, ``publication_windows.yaml`` ``fields``) of a decision."""
+    from django.utils import translation
+
+    from weijian.cases.documents import issued_number, party_context, penalty_text
+
     first = case.parties.select_related("institution").first()
-    return {
-        "party_name": first.name if first else case.clue.subject_name,
-        "party_kind": first.kind if first else CaseParty.Kind.ORGANISATION,
-        "party_code": first.institution.uscc if first and first.institution else "",
-        "decision_number": case.number, "violation_type": case.cause, "facts": case.facts,
-        "basis": str(case.suggested.get("basis", "")), "penalty_kinds": case.penalty_kinds,
-        "penalty_content": case.cause,
-        "fine_10k_yuan": str((case.fine or Decimal(0)) / Decimal(10000)),
-        "decided_on": f"{case.decided_on:%Y-%m-%d}" if case.decided_on else "",
-        "authority": case.department.name,
+    party = party_context(case)
+    with translation.override("zh-hans"):  # the published record is the Chinese text of the decision
+        content = penalty_text(case)
+    fields = {
+        "party_name": party["party_name"],
+        "party_type": PARTY_TYPES.get(first.kind if first else CaseParty.Kind.ORGANISATION, "legal_person"),
+        "party_code": party["party_uscc"],
+        "decision_number": issued_number(case, "penalty_decision") or case.number, "violation_type": case.cause,
+        "facts": case.facts, "basis": str(case.suggested.get("basis", "")), "penalty_kinds": case.penalty_kinds,
+        "penalty_content": content, "authority": party["authority_name"],
+        "legal_representative": first.representative if first else "",
     }  # fmt: skip
+    wan = Decimal(10000)
+    if case.fine:
+        fields["fine_amount"] = str((case.fine / wan).quantize(Decimal("0.000001")))
+    if {"confiscate_income", "confiscate_property"} & set(case.penalty_kinds or []):
+        # the illegal income the decision confiscates (the value of confiscated property is not recorded)
+        fields["confiscated_amount"] = str(((case.illegal_income or Decimal(0)) / wan).quantize(Decimal("0.000001")))
+    return {key: value for key, value in fields.items() if value not in ("", None)}
 
 
 @transaction.atomic
@@ -488,9 +501,16 @@ def case_serve(*, actor: Any, case: Case, served_on: dt.date | None = None) -> C
     case.save(update_fields=["served_on", "state", "updated_at"])
     document = _document(actor, case, "delivery_receipt")
     # Publication (weijian.portal.disclosure): one call site, skipped until that part is installed.
-    severity = "major" if case.discussion_required else "general"
-    disclosure = parts.disclosure_publish(actor=actor, source=case, fields=_publication_fields(case),
-                                          decided_on=case.decided_on, severity=severity)  # fmt: skip
+    from weijian.cases.documents import disclosure_severity
+
+    severity = disclosure_severity(case)
+    from weijian.portal.disclosure import DisclosureError
+
+    try:
+        disclosure = parts.disclosure_publish(actor=actor, source=case, fields=_publication_fields(case),
+                                              decided_on=case.decided_on, severity=severity)  # fmt: skip
+    except DisclosureError as exc:  # the 双公示 data lacks a fact: say which, serve nothing
+        raise CaseError(_("公示（双公示）：%(problem)s") % {"problem": exc}) from exc
     _audit(actor, case, "serve", served_on=f"{case.served_on:%Y-%m-%d}", document=document, disclosure=disclosure)
     return case
 
@@ -550,7 +570,7 @@ def case_close(*, actor: Any, case: Case, outcome: str = "", note: str = "") -> 
     case.state = S.CLOSED
     case.end_reason = (note or "").strip()[:MAX_TEXT]
     case.save(update_fields=["closed_on", "state", "outcome", "end_reason", "updated_at"])
-    document = _document(actor, case, "closing_report", outcome=case.outcome)
+    document = _document(actor, case, "closing_report")
     _audit(actor, case, "close", outcome=case.outcome, document=document)
     return case
 

@@ -23,6 +23,7 @@ KEYS = (
     "hearing.confiscation_organisation",
     "legal_review.kinds", "legal_review.after_hearing", "legal_review.fine_citizen", "legal_review.fine_organisation",
     "min_handlers",
+    "disclosure_severity.serious_kinds", "disclosure_severity.minor_kinds", "disclosure_severity.major_case_serious",
 )  # fmt: skip
 FEN = Decimal("0.01")
 

@@ -190,7 +190,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     module = services.parts.discretion()
     return render(request, "cases/decide.html", {
         "case": case, "values": values, "suggestion": suggestion, "check": check, "problem": problem,
-        "kinds": getattr(module, "PENALTY_KINDS", ()), "circumstances": getattr(module, "CIRCUMSTANCES", ()),
+        "kinds": [(k, module.kind_label(k)) for k in module.PENALTY_KINDS] if module else [],
+        "circumstances": [(c, module.circumstance_label(c)) for c in module.CIRCUMSTANCES] if module else [],
         "violations": _violations(module), "can_write": _can_write(request, case),
         "notify_allowed": "notify" in allowed_verbs(case.state), "decide_allowed": "decide" in allowed_verbs(case.state),
     }, status=status)  # fmt: skip
@@ -245,7 +246,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             ids = [int(v) for v in request.POST.getlist("handlers") if v.isdigit()]
             case = services.case_register(actor=request.user, clue=clue, cause=request.POST.get("cause", ""),
                                           handler_ids=ids, violation_code=request.POST.get("violation_code", ""),
-                                          facts=request.POST.get("facts", ""))  # fmt: skip
+                                          facts=request.POST.get("facts", ""),
+                                          representative=request.POST.get("representative", ""))  # fmt: skip
             messages.success(request, _("已立案"))
             return redirect("cases:detail", pk=case.pk)
         except (TransitionRefused, ValueError) as exc:

@@ -112,9 +112,15 @@ def _fake_discretion() -> types.ModuleType:
         return FakeCheck(within, False, [] if within else ["罚款金额：超出建议幅度"])
 
     def violations(on: dt.date) -> dict[str, Any]:
-        return {"physician_outside_scope": types.SimpleNamespace(name="超出注册范围执业")}
+        return {"physician_outside_scope": types.SimpleNamespace(name="超出注册范围执业", basis_violated="医师法 第五十七条",
+                                                                 basis_penalty="医师法 第五十七条")}  # fmt: skip
+
+    def violation(code: str, on: dt.date) -> Any:
+        return violations(on)[code]
 
     module.suggest, module.check_decision, module.violations = suggest, check_decision, violations  # type: ignore[attr-defined]
+    module.violation = violation  # type: ignore[attr-defined]
+    module.kind_label = module.circumstance_label = lambda code: code  # type: ignore[attr-defined]
     return module
 
 

@@ -100,7 +100,7 @@ def test_the_tracking_page_shows_the_clue_outcome(staff: Staff) -> None:
     services.complaint_accept(actor=staff.manager_a, complaint_id=complaint.pk)
     services.complaint_to_clue(actor=staff.manager_a, complaint_id=complaint.pk)
     page = Client().get(reverse("complaint_portal:track"), {"code": complaint.tracking_code}).content.decode()
-    assert "处理结果" in page and "待核查" in page  # the clue's status until the cases app says more
+    assert "处理结果" in page and "正在核查" in page  # the public one-line outcome of the clue (cases.selectors)
     assert "XS-" not in page  # never the case file: not even the clue's number
 
 

@@ -59,6 +59,7 @@ DATA_MODULES: dict[str, str] = {
     "conftest.py": "test fixtures (tests are out of scope)",
     "core/pinyin.py": "surname and place-name readings (the Chinese characters are the keys looked up)",
     "documents/templates/documents/": "the enforcement documents (卫生部令第87号 forms): legal texts, Chinese in every UI language",
+    "cases/documents.py": "what a case's enforcement documents say: phrases of the legal text, Chinese in every UI language",
 }
 
 # TEMPORARY — files owned by branches in flight (issue 7 and issue 8). Their strings are wrapped by the lead

@@ -60,3 +60,7 @@ def people(registry: dict[str, str], make_user: Callable[..., Any]) -> dict[str,
         "health": Department.objects.get(code="health"),
         **{key: Institution.objects.get(uscc=code) for key, code in registry.items()},
     }
+
+
+from weijian.inspections.tests.conftest import evidence_dir, field  # noqa: E402, F401  (the journey's registry and officers)
+from weijian.registry.tests.conftest import browser_page, test_output  # noqa: E402, F401  (the browser fixtures)
