@@ -42,3 +42,26 @@ def test_without_the_rules_a_deadline_reads_unknown(monkeypatch: pytest.MonkeyPa
         return
     monkeypatch.setattr(core, "deadline", broken)
     assert deadlines.running_state(_complaint()) == "unknown"
+
+
+@pytest.mark.django_db
+def test_an_unaccepted_complaint_near_its_limit_tells_its_queue_and_nobody_else(staff: object, time_machine: object) -> None:
+    from django.utils import timezone
+
+    from weijian.complaints import services
+    from weijian.complaints.tests.conftest import district
+    from weijian.core.models import Notification
+    from weijian.core.notifications import deadlines_notify
+
+    pytest.importorskip("weijian.core.deadlines")
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    complaint = services.complaint_file(actor=None, source="web", description="诊所无证行医，注射美容后红肿",
+                                        region=district("310101"), category="illegal_practice", anonymous=True,
+                                        subject_name="某无名诊所")
+    due = deadlines.complaint_deadlines(complaint)[0].due
+    time_machine.move_to(due - dt.timedelta(hours=12))  # type: ignore[attr-defined]  # the due day: 今日到期
+    assert deadlines_notify(now=timezone.now()) >= 2 and deadlines_notify(now=timezone.now()) == 0  # once a day
+    told = set(Notification.objects.values_list("user__username", flat=True))
+    assert {"manager_a", "inspector_a"} <= told  # 黄浦's health queue
+    assert not told & {"manager_b", "market_a"}  # another district, another department
+    assert complaint.tracking_code not in " ".join(Notification.objects.values_list("text", flat=True))

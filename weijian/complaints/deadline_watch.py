@@ -1,0 +1,52 @@
+"""The running deadline of every open complaint, for ``weijian deadlines notify`` (weijian.core.notifications).
+
+Who is told: the officers who work the complaint's queue — the district managers and inspectors of its department
+in its district (and the city office above it); a complaint awaiting triage, the city office.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weijian.complaints.deadlines import ACCEPT, REPLY, _compute
+from weijian.complaints.models import OPEN_STATUSES, Complaint
+from weijian.core.models import Role
+
+QUEUE_ROLES = (Role.DISTRICT_MANAGER, Role.INSPECTOR)
+
+
+def _queue_users(complaint: Complaint) -> list[Any]:
+    users = get_user_model().objects.filter(is_active=True)
+    if complaint.department_id is None:  # 待分派: the city office routes it
+        return list(users.filter(profile__role=Role.CITY_ADMIN))
+    region, codes = complaint.district, set()
+    while region is not None:  # the district and every region above it (the city office)
+        codes.add(region.code)
+        region = region.parent
+    return list(users.filter(Q(profile__region__code__in=codes)
+                             | Q(profile__region__code__startswith=complaint.district.code),
+                             profile__role__in=QUEUE_ROLES, profile__department_id=complaint.department_id))  # fmt: skip
+
+
+def open_deadlines() -> Iterator[tuple[Iterable[Any], str, str, Any]]:
+    now = timezone.now()
+    running = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related("district", "district__parent")
+    for complaint in running.iterator(chunk_size=500):
+        if complaint.accepted_at is None:
+            code, start = ACCEPT, complaint.received_at
+        elif complaint.replied_at is None:
+            code, start = REPLY, complaint.accepted_at
+        else:
+            continue
+        deadline, _state = _compute(code, start, now)
+        if deadline is None:
+            continue
+        label = _("投诉举报 #%(pk)s · %(label)s") % {"pk": complaint.pk, "label": deadline.label}  # no tracking code
+        yield _queue_users(complaint), label, reverse("complaints:detail", args=[complaint.pk]), deadline
