@@ -5,6 +5,7 @@ police as a suspected crime, and closed after payment. Idempotent: a second run 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -71,6 +72,10 @@ def _advance(stage: str, case: Case, actor: Any, city: Any) -> None:
     services.case_add_evidence(actor=actor, case=case, data=_photo(), kind="photo", note=_("现场照片（演示）"))
     penalty = _suggested(case)
     case = services.case_notify(actor=actor, case=case, **penalty)
+    if stage != "notified":  # the demo's older cases: notified three weeks ago, so their statement period has run
+        past = timezone.localdate() - dt.timedelta(days=21)
+        Case.objects.filter(pk=case.pk).update(registered_on=past - dt.timedelta(days=14), notified_on=past)
+        case.refresh_from_db()
     if stage == "notified":
         if city is not None:
             transfers.supervision_start(actor=city, case=case, reason=_("群众反映强烈，市级督办"))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from weijian.cases import figures
+from weijian.cases import figures, parts
 from weijian.cases.models import Case, Transfer, TransferKind, TransferStatus
 from weijian.registry.models import Inspector, InspectorConflict
 
@@ -70,3 +71,15 @@ def no_penalty_instead_of_crime(case: Case) -> list[str]:
         return []
     return [_("涉嫌犯罪移送（%(status)s）：公安机关不予立案或退回前，不得以行政处罚代替刑事追究（以罚代刑），也不得结案")
             % {"status": blocking.get_status_display()}]  # fmt: skip
+
+
+def statement_period_running(case: Any, today: dt.date) -> list[str]:
+    """陈述、申辩 (行政处罚法 arts. 44–45, 62): no decision while the party's statement period runs, unless a hearing
+    was held (the party was heard)."""
+    if case.notified_on is None or case.hearing_held_on is not None:
+        return []
+    window = parts.deadline_view("case.statement", case.notified_on)
+    if window.due is None or today > window.due:
+        return []
+    return [_("缺少步骤「陈述申辩期满」：当事人陈述、申辩的期限至 %(due)s，期满后才能作出决定")
+            % {"due": f"{window.due:%Y-%m-%d}"}]

@@ -420,6 +420,7 @@ def case_decide(*, actor: Any, case: Case, violation_code: str, circumstance: st
     if "fine" in chosen and not amount:
         problems.append(_("罚款金额：选择了罚款，须填写金额"))
     problems += guards.no_penalty_instead_of_crime(case)
+    problems += guards.statement_period_running(case, today)
     if case.hearing_requested_on and not case.hearing_held_on:
         problems.append(_("缺少步骤「举行听证」"))
     suggestion, check = decision_check(case, violation_code=violation_code, circumstance=circumstance, kinds=chosen,

@@ -164,6 +164,7 @@ class CaseWorld:
     officers: dict[str, Inspector]
     institutions: dict[str, Institution]
     clues: dict[str, Any]
+    clock: Any = None  # the test's time_machine: steps that must wait (the statement period) move it on
 
 
 def _officer(badge: str, name: str, department: str, district: str, user: Any = None,
@@ -204,7 +205,7 @@ def world(registry: dict[str, str], make_user: Any, time_machine: Any) -> CaseWo
             source_id=100 + len(clues), institution=inst, subject_name=inst.name, region=inst.district,
             department=health, facts="超出登记的诊疗科目开展诊疗活动",
         )  # fmt: skip
-    return CaseWorld(users, officers, institutions, clues)
+    return CaseWorld(users, officers, institutions, clues, time_machine)
 
 
 def register(world: CaseWorld, key: str = "a", officers: tuple[str, ...] = ("a1", "a2")) -> Any:

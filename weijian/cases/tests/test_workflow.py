@@ -28,9 +28,20 @@ def _to_notified(world: Any, *, fine: str = "15000", kinds: tuple[str, ...] = ("
 
 
 def _decide(world: Any, case: Case, **kw: Any) -> Case:
+    """Decide once the statement period (fake: 3 days) has run: the clock moves on four days."""
+    world.clock.shift(dt.timedelta(days=4))
     values = {"violation_code": "physician_outside_scope", "circumstance": "general", "kinds": ["warning", "fine"],
               "fine": "15000", **kw}  # fmt: skip
     return services.case_decide(actor=world.users["inspector_a"], case=case, **values)
+
+
+def test_no_decision_while_the_statement_period_runs(world: Any, fake_parts: dict[str, Any]) -> None:
+    case = _to_notified(world)
+    values = {"violation_code": "physician_outside_scope", "circumstance": "general", "kinds": ["warning", "fine"],
+              "fine": "15000"}  # fmt: skip
+    with pytest.raises(TransitionRefused, match="陈述申辩期满"):
+        services.case_decide(actor=world.users["inspector_a"], case=case, **values)
+    assert _decide(world, case).state == CaseState.DECIDED
 
 
 def test_register_opens_the_case_on_the_clue(world: Any, fake_parts: dict[str, Any]) -> None:
@@ -89,11 +100,11 @@ def test_the_whole_path_to_closure(world: Any, fake_parts: dict[str, Any], time_
 
 def test_late_payment_owes_the_surcharge(world: Any) -> None:
     actor = world.users["inspector_a"]
-    case = services.case_serve(actor=actor, case=_decide(world, _to_notified(world)), served_on=dt.date(2026, 3, 2))
-    # due 2026-03-17 (fake: 15 days); paid 2 days late → 3 % × 2 of 15000 = 900
+    case = services.case_serve(actor=actor, case=_decide(world, _to_notified(world)), served_on=dt.date(2026, 3, 6))
+    # due 2026-03-21 (fake: 15 days); paid 2 days late → 3 % × 2 of 15000 = 900
     with pytest.raises(TransitionRefused, match="应缴 15900"):
-        services.case_pay(actor=actor, case=case, paid_on=dt.date(2026, 3, 19), amount="15000")
-    case = services.case_pay(actor=actor, case=case, paid_on=dt.date(2026, 3, 19), amount="15900")
+        services.case_pay(actor=actor, case=case, paid_on=dt.date(2026, 3, 23), amount="15000")
+    case = services.case_pay(actor=actor, case=case, paid_on=dt.date(2026, 3, 23), amount="15900")
     assert case.surcharge == Decimal("900.00")
 
 
