@@ -62,6 +62,10 @@ class Case(models.Model):
     paid_amount = models.DecimalField(_("实缴金额（元）"), **MONEY)
     surcharge = models.DecimalField(_("加处罚款（元）"), **MONEY)
     end_reason = models.TextField(_("不予立案、撤销或移送理由"), blank=True)
+    # The earliest running deadline (weijian.cases.selectors.case_deadlines), kept at each transition so the
+    # queue filters due-soon / overdue cases in SQL: its due day and the day its warning starts.
+    next_due = models.DateField(_("最近期限"), null=True, blank=True, editable=False)
+    next_warn_from = models.DateField(_("最近期限提醒起"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,7 +77,7 @@ class Case(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("行政处罚案件")
         verbose_name_plural = _("行政处罚案件")
-        indexes = [models.Index(fields=["state", "registered_on"])]
+        indexes = [models.Index(fields=["state", "registered_on"]), models.Index(fields=["next_due"])]
 
     def __str__(self) -> str:
         return f"{self.number or '—'} {self.cause}"

@@ -34,11 +34,11 @@ def case_list(user: Any, *, state: str | None = None, q: str | None = None, due:
         qs = qs.filter(Q(number__contains=text) | Q(cause__contains=text) | Q(parties__name__contains=text)).distinct()
     if supervised:
         qs = qs.filter(supervisions__lifted_on__isnull=True).distinct()
-    if due in ("soon", "overdue"):
-        wanted = ("overdue",) if due == "overdue" else ("due_soon", "due_today")
-        ids = [c.pk for c in qs.exclude(state__in=(S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.TRANSFERRED_OUT))[:2000]
-               if any(d.state in wanted for d in case_deadlines(c))]  # fmt: skip
-        qs = qs.filter(pk__in=ids)
+    if due in ("soon", "overdue"):  # by the earliest running deadline kept on the case (next_due)
+        today = timezone.localdate()
+        qs = qs.exclude(state__in=(S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.TRANSFERRED_OUT))
+        qs = qs.filter(next_due__lt=today) if due == "overdue" else qs.filter(next_warn_from__lte=today,
+                                                                              next_due__gte=today)
     return qs.order_by("-registered_on", "-pk")
 
 
@@ -76,6 +76,16 @@ def case_deadlines(case: Case, now: dt.datetime | None = None) -> list[DeadlineV
     if case.state == S.SERVED and case.served_on and case.fine:
         found.append(deadline_view("case.pay", case.served_on, now=now))
     return found
+
+
+def case_next_due(case: Case) -> tuple[dt.date | None, dt.date | None]:
+    """The due day of the case's earliest running deadline and the day its warning starts (None: none runs)."""
+    running = [v for v in case_deadlines(case) if v.due is not None]
+    if not running:
+        return None, None
+    first = min(running, key=lambda v: v.due)
+    warn = first.deadline.warn_from() if first.deadline is not None and hasattr(first.deadline, "warn_from") else None
+    return first.due, (timezone.localdate(warn) if isinstance(warn, dt.datetime) else warn) or first.due
 
 
 def transfer_deadlines(transfer: Transfer, now: dt.datetime | None = None) -> list[DeadlineView]:

@@ -78,6 +78,12 @@ def _locked(actor: Any, case: Case) -> Case:
 
 
 def _audit(actor: Any, case: Case, verb: str, **data: Any) -> None:
+    """The transition's audit event; also keeps the case's earliest running deadline (the queue's due filters)."""
+    from weijian.cases.selectors import case_next_due
+
+    case.refresh_from_db()
+    case.next_due, case.next_warn_from = case_next_due(case)
+    Case.objects.filter(pk=case.pk).update(next_due=case.next_due, next_warn_from=case.next_warn_from)
     audit_record(actor=actor, action=f"cases.case.{verb}", object_type="case", object_id=case.pk,
                  data={"number": case.number, "state": case.state, **data})  # fmt: skip
 

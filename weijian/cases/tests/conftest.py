@@ -41,6 +41,9 @@ class FakeDeadline:
     def due_date(self) -> dt.date:
         return self.due.date()
 
+    def warn_from(self) -> dt.datetime:
+        return self.due - dt.timedelta(days=self.warn)
+
     def state(self, now: dt.datetime | None = None) -> str:
         today = timezone.localdate(now or timezone.now())
         due = self.due_date()

@@ -1,0 +1,151 @@
+"""The case queue (案件) with 100,000 cases loaded.
+
+A fresh SQLite database with the demo accounts gets 100,000 cases written straight into it (each with its clue
+and its party, spread over the city's districts, the last three years and every state), then the queue page is
+opened in process (Django's test client, the whole middleware stack) as the demo district manager and as the
+city office: the first page, a state filter, a search, a deep page and the due-soon filter. p50 / p95 are
+printed. Target: p95 < 150 ms.
+
+Run with ``python -m benchmarks cases`` (or ``make bench``). ``WEIJIAN_BENCH_CASES`` (default 100000),
+``WEIJIAN_BENCH_REQUESTS`` (requests per page, default 30), ``WEIJIAN_BENCH_KEEP=DIR`` (keep and reuse the
+loaded database).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.registry_bench import RESULT_TAG, ROOT, WEIJIAN
+
+P95_TARGET_MS = 150.0
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _load(n: int) -> dict[str, int]:
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+
+    from weijian.cases.models import Case, CaseParty
+    from weijian.cases.states import CaseState
+    from weijian.clues.models import Clue, ClueStatus
+    from weijian.core.models import Department, Region
+
+    rng = random.Random(20261123)
+    health = Department.objects.get(code="health")
+    districts = list(Region.objects.filter(level="district", code__startswith="3101"))
+    states = [s for s in CaseState.values]
+    today = dt.date(2026, 12, 1)
+    batch = 5000
+    with transaction.atomic():
+        for start in range(0, n, batch):
+            clues, cases = [], []
+            for i in range(start, min(n, start + batch)):
+                region = districts[i % len(districts)]
+                clues.append(Clue(number=f"XS-{region.code}-B-{i:07d}", source_kind="other", subject_name=f"单位{i}",
+                                  region=region, department=health, facts="基准测试数据",
+                                  status=ClueStatus.CASE))  # fmt: skip  # i18n: data
+            Clue.objects.bulk_create(clues)
+            made = Clue.objects.filter(number__in=[c.number for c in clues]).values_list("pk", "region_id", "number")
+            for pk, region_id, number in made:
+                i = int(number.rsplit("-", 1)[1])
+                registered = today - dt.timedelta(days=rng.randrange(0, 3 * 365))
+                due = registered + dt.timedelta(days=90)  # the 90-day decision limit, as the services keep it
+                cases.append(Case(number=f"AJ-B-{i:07d}", clue_id=pk, cause="超出登记的诊疗科目执业", region_id=region_id,
+                                  department=health, state=rng.choice(states), registered_on=registered,
+                                  next_due=due, next_warn_from=due - dt.timedelta(days=7)))  # fmt: skip  # i18n: data
+            Case.objects.bulk_create(cases)
+            ids = Case.objects.filter(number__in=[c.number for c in cases]).values_list("pk", "number")
+            CaseParty.objects.bulk_create([CaseParty(case_id=pk, name=f"单位{int(num.rsplit('-', 1)[1])}")
+                                           for pk, num in ids])  # fmt: skip  # i18n: data
+    return {"cases": Case.objects.count()}
+
+
+def _time(requests: int) -> dict[str, list[float]]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    out: dict[str, list[float]] = {}
+    pages = {"first page": "", "state=investigating": "?state=investigating", "search 'AJ-B-00123'": "?q=AJ-B-00123",
+             "page 50": "?page=50", "due=soon": "?due=soon"}  # fmt: skip
+    for username in ("district_manager", "city_admin"):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        for label, query in pages.items():
+            url = f"/cases/{query}"
+            for _warm in range(2):
+                client.get(url)
+            samples = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code} for {username}")
+            out[f"{username} · {label}"] = samples
+    return out
+
+
+def _child() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weijian.project.settings")
+    django.setup()
+    from weijian.cases.models import Case
+
+    started = time.perf_counter()
+    counts = {"cases": Case.objects.count()} if Case.objects.exists() else _load(_env_int("WEIJIAN_BENCH_CASES", 100_000))
+    counts["setup_s"] = round(time.perf_counter() - started, 1)
+    print(RESULT_TAG + json.dumps({"counts": counts, "timings": _time(_env_int("WEIJIAN_BENCH_REQUESTS", 30))}),
+          flush=True)  # fmt: skip
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    print("== case queue benchmark ==", flush=True)
+    keep = os.environ.get("WEIJIAN_BENCH_KEEP")
+    data_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="weijian-bench-cases-"))
+    env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
+    try:
+        if not (data_dir / "weijian.sqlite3").exists():
+            for step in (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
+                done = subprocess.run([*WEIJIAN, *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+                if done.returncode:
+                    raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
+        child = subprocess.run([sys.executable, "-m", "benchmarks.cases_queue_bench", "--child"], cwd=ROOT, env=env,
+                               capture_output=True, text=True, check=False, timeout=3600)  # fmt: skip
+        line = next((x for x in child.stdout.splitlines() if x.startswith(RESULT_TAG)), None)
+        if line is None:
+            raise RuntimeError(f"the timing run failed:\n{(child.stdout + child.stderr)[-3000:]}")
+        result = json.loads(line[len(RESULT_TAG) :])
+        print(f"  loaded: {result['counts']['cases']:,} cases ({result['counts']['setup_s']} s)")
+        for label, samples in result["timings"].items():
+            p95 = _p95(samples)
+            print(f"  {label:<42} n={len(samples)}  p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms  "
+                  f"(target p95 < {P95_TARGET_MS:.0f} ms) {'OK' if p95 < P95_TARGET_MS else 'SLOW'}")  # fmt: skip
+    finally:
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--child"]:
+        _child()
+    else:
+        main()
