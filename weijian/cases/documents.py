@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from weijian.cases import parts
 from weijian.cases.models import Case, CaseParty
 from weijian.registry.kinds import sector_of
@@ -103,7 +105,7 @@ def context_for(case: Case, kind: str, **facts: Any) -> dict[str, Any]:
 
 def _context_for(case: Case, kind: str, **facts: Any) -> dict[str, Any]:
     context = party_context(case)
-    today = parts.now().date()
+    today = timezone.localdate(parts.now())
     if kind == "case_filing":
         context.update(case_title=case.cause, facts=case.facts, handlers=_handlers(case), filing_basis=FILING_BASIS,
                        opinion="符合立案条件，建议立案调查")  # fmt: skip  # i18n: data
@@ -140,7 +142,7 @@ def disclosure_severity(case: Case) -> str:
     """The publication severity of the case's decision (``case_rules.yaml`` ``disclosure_severity``)."""
     from weijian.cases.surcharge import case_rule
 
-    on = case.decided_on or parts.now().date()
+    on = case.decided_on or timezone.localdate(parts.now())
     kinds = set(case.penalty_kinds or [])
     if kinds & set(case_rule("disclosure_severity.serious_kinds", on)):
         return "serious"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from weijian.alerts.loading import analytics_run_load
 from weijian.alerts.models import Alert, Indicator, WorkItem
@@ -82,7 +83,7 @@ def test_item_records_the_rules_it_used(registry: dict[str, str], tmp_path: Path
     deadline = item.rules["deadline"]
     assert deadline["file"] == "alert_disposal.yaml" and deadline["key"] == "deadline_working_days.medium"
     assert deadline["working_days"] == 10 and deadline["sha256"] == loader.file_hash("alert_disposal")
-    assert deadline["start"] == item.queued_at.date().isoformat()
+    assert deadline["start"] == timezone.localdate(item.queued_at).isoformat()  # the office's day, not UTC's
     analytics = item.rules["analytics"]
     assert analytics["params"]["threshold"]["value"] == 40.0 and analytics["params"]["threshold"]["file"] == "antimicrobial.yaml"
     assert analytics["rules_data"]["hash"] == "ab" * 32
