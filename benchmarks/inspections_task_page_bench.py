@@ -181,7 +181,7 @@ def main() -> None:
     env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
     kept = keep is not None and (data_dir / "weijian.sqlite3").exists()
     try:
-        for step in () if kept else (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
+        for step in [["migrate", "--no-input", "-v", "0"]] + ([] if kept else [["demo", "setup"]]):
             done = _run([*WEIJIAN, *step], env)
             if done.returncode:
                 raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
