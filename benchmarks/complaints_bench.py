@@ -8,8 +8,8 @@ with 2 workers on a free loopback port; locust headless from a second process. T
   ``WEIJIAN_BENCH_SECONDS`` (30) s — the latency figures (target: sustained, p99 < 300 ms);
 - *saturated*: users without think time for half as long — the maximum sustained rate.
 
-Every accepted complaint writes its audit event (``weijian.core.audit.audit_record``), which takes the one
-``AuditHead`` row lock: intake is serialised behind it for the length of each write transaction.
+Every accepted complaint writes its audit event (``weijian.core.audit.audit_record``) in its own transaction
+without a lock; the chain's head is locked only by the short sealing step after each commit.
 Run with ``python -m benchmarks complaints`` (or ``make bench``). Only 127.0.0.1 is ever contacted.
 """
 
