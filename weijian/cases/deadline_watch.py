@@ -9,35 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weijian.cases import selectors
 from weijian.cases.models import Case, Supervision, Transfer, TransferStatus
 from weijian.cases.states import FINAL_STATES
-from weijian.core.models import Region, Role
-
-
-def _covering(region: Region) -> Q:
-    """Profiles whose region contains ``region`` (the district itself, its city, the province)."""
-    codes = {region.code}
-    current = region
-    while current.parent_id:
-        current = current.parent
-        codes.add(current.code)
-    return Q(profile__region__code__in=codes) | Q(profile__region__isnull=True, profile__role=Role.CITY_ADMIN)
-
-
-def _managers(region: Region, department_id: int, roles: tuple[str, ...]) -> list[Any]:
-    users = get_user_model().objects.filter(_covering(region), profile__role__in=roles, is_active=True)
-    return list(users.filter(profile__department_id=department_id))
+from weijian.core.models import Role
+from weijian.core.notifications import officers_covering
 
 
 def _case_users(case: Case) -> list[Any]:
     handlers = [h.inspector.user for h in case.handlers.select_related("inspector__user") if h.inspector.user_id]
-    return handlers + _managers(case.region, case.department_id, (Role.DISTRICT_MANAGER,))
+    return handlers + officers_covering(case.region, case.department_id, (Role.DISTRICT_MANAGER,))
 
 
 def open_deadlines() -> Iterator[tuple[Iterable[Any], str, str, Any]]:
@@ -55,7 +39,7 @@ def open_deadlines() -> Iterator[tuple[Iterable[Any], str, str, Any]]:
         for view in selectors.transfer_deadlines(transfer):
             if view.deadline is None:
                 continue
-            users = _managers(transfer.region, transfer.to_department_id, (Role.PARTNER_OFFICER, Role.DISTRICT_MANAGER))
+            users = officers_covering(transfer.region, transfer.to_department_id, (Role.PARTNER_OFFICER, Role.DISTRICT_MANAGER))
             if transfer.status == TransferStatus.REFUSED:
                 users = _case_users(transfer.case)
             label = _("移送 %(number)s · %(label)s") % {"number": transfer.case.number, "label": view.label}

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from weijian.complaints.deadlines import ACCEPT, REPLY, _compute
 from weijian.complaints.models import OPEN_STATUSES, Complaint
 from weijian.core.models import Role
+from weijian.core.notifications import officers_covering
 
 QUEUE_ROLES = (Role.DISTRICT_MANAGER, Role.INSPECTOR)
 
@@ -26,18 +26,12 @@ def _queue_users(complaint: Complaint) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     if complaint.department_id is None:  # 待分派: the city office routes it
         return list(users.filter(profile__role=Role.CITY_ADMIN))
-    region, codes = complaint.district, set()
-    while region is not None:  # the district and every region above it (the city office)
-        codes.add(region.code)
-        region = region.parent
-    return list(users.filter(Q(profile__region__code__in=codes)
-                             | Q(profile__region__code__startswith=complaint.district.code),
-                             profile__role__in=QUEUE_ROLES, profile__department_id=complaint.department_id))  # fmt: skip
+    return officers_covering(complaint.district, complaint.department_id, QUEUE_ROLES, within=True)
 
 
 def open_deadlines() -> Iterator[tuple[Iterable[Any], str, str, Any]]:
     now = timezone.now()
-    running = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related("district", "district__parent")
+    running = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related("district")
     for complaint in running.iterator(chunk_size=500):
         if complaint.accepted_at is None:
             code, start = ACCEPT, complaint.received_at

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from weijian.core.models import Notification
+from weijian.core.models import Notification, Region, Role
 
 NOTIFY_STATES = ("due_soon", "due_today", "overdue")
 STATE_WORDS = {"due_soon": gettext_noop("即将到期"), "due_today": gettext_noop("今日到期"), "overdue": gettext_noop("已超期")}
@@ -81,3 +82,17 @@ def unread_count(user: Any) -> int:
 
 def notifications_mark_read(*, actor: Any) -> int:
     return notifications_of(actor).filter(read__isnull=True).update(read=timezone.now())
+
+
+def officers_covering(region: Region, department_id: int, roles: Iterable[str], *, within: bool = False) -> list[Any]:
+    """Active users of ``roles`` in the department whose region is ``region`` or a region above it (the city
+    office; a city official without a region too) — and, ``within``, a region inside it (a street's officers)."""
+    codes, current = {region.code}, region
+    while current.parent_id:
+        current = current.parent
+        codes.add(current.code)
+    where = Q(profile__region__code__in=codes) | Q(profile__region__isnull=True, profile__role=Role.CITY_ADMIN)
+    if within:
+        where |= Q(profile__region__code__startswith=region.code)
+    users = get_user_model().objects.filter(where, profile__role__in=list(roles), is_active=True)
+    return list(users.filter(profile__department_id=department_id))
