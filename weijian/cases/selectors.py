@@ -178,3 +178,29 @@ def outcome_for_clue(clue: Clue) -> str | None:
     else:
         text = _("已立案调查")
     return _("%(text)s（%(day)s）。") % {"text": text, "day": f"{day:%Y-%m-%d}"}
+
+
+def violation_choices() -> list[tuple[str, str]]:
+    """The violations of the discretion catalogue in force today, (code, name), for the decision form."""
+    from weijian.cases.parts import discretion
+
+    module = discretion()
+    if module is None:
+        return []
+    return [(code, getattr(v, "name", code)) for code, v in module.violations(timezone.localdate()).items()]
+
+
+def decision_preview(case: Case, values: dict[str, Any]) -> tuple[Any, Any, str]:
+    """The discretion table's suggestion and the check of the facts entered on the decision form; a bad amount
+    or an unknown violation is the third value (shown beside the form, never a 500)."""
+    from weijian.cases import services
+
+    try:
+        fine = services._money(values["fine"], _("罚款金额"))
+        income = services._money(values["illegal_income"], _("违法所得"))
+        suggestion, check = services.decision_check(
+            case, violation_code=values["violation_code"], circumstance=values["circumstance"], kinds=values["kinds"],
+            fine=fine, illegal_income=income, on=timezone.localdate())  # fmt: skip
+    except (ValueError, LookupError, ArithmeticError) as exc:
+        return None, None, str(exc)
+    return suggestion, check, ""

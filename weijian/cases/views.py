@@ -156,20 +156,6 @@ def _decision_values(request: HttpRequest, case: Any) -> dict[str, Any]:
             "departure_reason": source.get("departure_reason", "")}  # fmt: skip
 
 
-def _suggestion(case: Any, values: dict[str, Any]) -> tuple[Any, Any, str]:
-    from django.utils import timezone
-
-    try:
-        fine = services._money(values["fine"], _("罚款金额"))
-        income = services._money(values["illegal_income"], _("违法所得"))
-        suggestion, check = services.decision_check(
-            case, violation_code=values["violation_code"], circumstance=values["circumstance"], kinds=values["kinds"],
-            fine=fine, illegal_income=income, on=timezone.localdate())  # fmt: skip
-    except Exception as exc:  # an unknown code or a bad amount: shown, never a 500
-        return None, None, str(exc)
-    return suggestion, check, ""
-
-
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision form: the discretion table's suggestion for the facts entered, then the decision."""
@@ -186,26 +172,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionRefused as exc:
             messages.error(request, str(exc))
             status = 400
-    suggestion, check, problem = _suggestion(case, values)
+    suggestion, check, problem = selectors.decision_preview(case, values)
     module = services.parts.discretion()
     return render(request, "cases/decide.html", {
         "case": case, "values": values, "suggestion": suggestion, "check": check, "problem": problem,
         "kinds": [(k, module.kind_label(k)) for k in module.PENALTY_KINDS] if module else [],
         "circumstances": [(c, module.circumstance_label(c)) for c in module.CIRCUMSTANCES] if module else [],
-        "violations": _violations(module), "can_write": _can_write(request, case),
+        "violations": selectors.violation_choices(), "can_write": _can_write(request, case),
         "notify_allowed": "notify" in allowed_verbs(case.state), "decide_allowed": "decide" in allowed_verbs(case.state),
     }, status=status)  # fmt: skip
-
-
-def _violations(module: Any) -> list[tuple[str, str]]:
-    if module is None:
-        return []
-    from django.utils import timezone
-
-    try:
-        return [(code, getattr(v, "name", code)) for code, v in module.violations(timezone.localdate()).items()]
-    except Exception:
-        return []
 
 
 @login_required
