@@ -4,7 +4,8 @@ A fresh SQLite database with the demo accounts gets 100,000 cases written straig
 and its party, spread over the city's districts, the last three years and every state), then the queue page is
 opened in process (Django's test client, the whole middleware stack) as the demo district manager and as the
 city office: the first page, a state filter, a search, a deep page and the due-soon filter. p50 / p95 are
-printed. Target: p95 < 150 ms.
+printed. Target: p95 < 150 ms. The planner's statistics are refreshed after the load, as ``weijian db analyze`` does
+after a bulk import (a running server refreshes them hourly: ``weijian.core.dbstats``).
 
 Run with ``python -m benchmarks cases`` (or ``make bench``). ``WEIJIAN_BENCH_CASES`` (default 100000),
 ``WEIJIAN_BENCH_REQUESTS`` (requests per page, default 30), ``WEIJIAN_BENCH_KEEP=DIR`` (keep and reuse the
@@ -107,6 +108,11 @@ def _child() -> None:
 
     started = time.perf_counter()
     counts = {"cases": Case.objects.count()} if Case.objects.exists() else _load(_env_int("WEIJIAN_BENCH_CASES", 100_000))
+    from django.db import connection
+
+    from weijian.core import dbstats
+
+    dbstats.refresh(connection)  # as `weijian db analyze` after a bulk load (a running server does it hourly)
     counts["setup_s"] = round(time.perf_counter() - started, 1)
     print(RESULT_TAG + json.dumps({"counts": counts, "timings": _time(_env_int("WEIJIAN_BENCH_REQUESTS", 30))}),
           flush=True)  # fmt: skip

@@ -77,7 +77,9 @@ class Case(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("行政处罚案件")
         verbose_name_plural = _("行政处罚案件")
-        indexes = [models.Index(fields=["state", "registered_on"]), models.Index(fields=["next_due"])]
+        indexes = [models.Index(fields=["state", "registered_on"]), models.Index(fields=["next_due"]),
+                   models.Index(fields=["registered_on"]),  # the queue's default order, city-wide
+                   models.Index(fields=["region", "department"])]  # the scope's filter, covering its count
 
     def __str__(self) -> str:
         return f"{self.number or '—'} {self.cause}"

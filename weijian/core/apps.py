@@ -11,3 +11,11 @@ class CoreConfig(AppConfig):
         from weijian.core import checks, workbench, workbench_links  # noqa: F401  (registers checks and cards)
 
         workbench.autodiscover()  # every app's workbench.py registers its cards
+
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from weijian.core import dbstats
+
+        connection_created.connect(dbstats.on_connect, dispatch_uid="weijian.core.dbstats.on_connect")
+        post_migrate.connect(dbstats.after_migrate, dispatch_uid="weijian.core.dbstats.after_migrate")

@@ -272,6 +272,10 @@ STORAGES = {
 # The city whose districts a user without a region sees (region data ships for more than one city).
 WEIJIAN_CITY = os.environ.get("WEIJIAN_CITY", "310000")
 
+# How often (seconds) a process refreshes SQLite's query-planner statistics in the background (weijian.core.dbstats;
+# 0: never — then run `weijian db analyze` from cron). PostgreSQL keeps its own (autovacuum).
+WEIJIAN_PLANNER_STATS_SECONDS = _number("WEIJIAN_PLANNER_STATS_SECONDS", 3600)
+
 # Uploads stream to a temporary file (0600) in the data folder, never into memory, and stop being
 # written past WEIJIAN_MAX_UPLOAD_BYTES (weijian.core.uploads); files kept in MEDIA_ROOT are 0600.
 MiB = 1024 * 1024

@@ -192,3 +192,17 @@ def test_bell_counts_and_notifications_page(world: Any) -> None:
     assert 'id="bell"' in page and '<span class="tag warn">1</span>' in page
     client.post(reverse("notifications"))
     assert unread_count(handler) == 0 and unread_count(world.users["manager_b"]) == 1
+
+
+def test_the_queue_search_finds_by_number_cause_or_any_party_and_only_in_scope(world: Any) -> None:
+    case = register(world)
+    from weijian.cases.models import CaseParty
+
+    CaseParty.objects.create(case=case, name="第二当事人某某美容工作室")
+    manager_a, manager_b = world.users["manager_a"], world.users["manager_b"]
+    for text in (case.number[-6:], case.cause[:4], "某某美容工作室"):
+        assert list(selectors.case_list(manager_a, q=text)) == [case]
+        assert list(selectors.case_list(manager_b, q=text)) == []  # another district's: never found
+    assert list(selectors.case_list(manager_a, q="没有这个当事人")) == []
+    page = _client(manager_a).get(reverse("cases:queue"), {"q": "某某美容工作室"}).content.decode()
+    assert case.number in page

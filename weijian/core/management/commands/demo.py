@@ -15,9 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from weijian.cli import main as cli_main
+from weijian.core import dbstats
 from weijian.core.demo import DEMO_PASSWORD, demo_accounts_setup
 
 DEMO_SEED = 20261123
@@ -57,6 +59,7 @@ class Command(BaseCommand):
 
         for line in demo_cases_setup():
             self.stdout.write(line)
+        dbstats.refresh(connection)  # the demo's rows are all in: plan the lists with their real sizes
         self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
     def _build(self, seed: int, months: int) -> None:
@@ -87,6 +90,7 @@ class Command(BaseCommand):
         from weijian.inspections.planning.demo import demo_plan_ready
 
         demo_plan_ready(self.stdout.write, seed=seed)
+        dbstats.refresh(connection)
 
 
 
