@@ -19,22 +19,35 @@ from django.utils import timezone
 from weijian.cases import parts
 from weijian.cases.models import Case, CaseParty
 from weijian.registry.kinds import sector_of
+from weijian.rules import loader
 
-DEFAULT_FIELD = "medical"  # a case of the health department without a registered unit: 医疗服务 (执法类别 医)
-FILING_BASIS = "《中华人民共和国行政处罚法》第五十四条"  # i18n: data (符合立案标准的，应当及时立案)
+RULES = "enforcement_documents"  # its case_texts and authority_codes tables (the texts' basis is there)
+
+
+def case_text(key: str, on: dt.date) -> str:
+    """A text of ``case_texts`` in force on ``on`` (default_field, filing_basis, reconsideration_body, court)."""
+    return str(loader.value(RULES, f"case_texts.{key}", on))
+
+
+def authority_code(case: Case, on: dt.date) -> str:
+    """The issuing office's 统一社会信用代码 (``authority_codes``: region → department), "" when not recorded."""
+    entry = loader.as_of(loader.load(RULES).get("authority_codes") or {}, on, f"{RULES}: authority_codes")
+    by_department = entry.get(case.region.code) if isinstance(entry, dict) else None
+    return str((by_department or {}).get(case.department.code) or "") if isinstance(by_department, dict) else ""
 
 
 def _first_party(case: Case) -> CaseParty | None:
     return case.parties.select_related("institution", "institution__district").order_by("pk").first()
 
 
-def _field(case: Case) -> str:
-    """The case's 执法领域 (the 执法类别 of its 文号): the sector of the registered unit, else the default."""
+def _field(case: Case, on: dt.date) -> str:
+    """The case's 执法领域 (the 执法类别 of its 文号): the sector of the registered unit, else the rules' default."""
     institution = case.clue.institution
-    return (sector_of(institution.kind) if institution is not None else "") or DEFAULT_FIELD
+    return (sector_of(institution.kind) if institution is not None else "") or case_text("default_field", on)
 
 
-def party_context(case: Case) -> dict[str, Any]:
+def party_context(case: Case, on: dt.date | None = None) -> dict[str, Any]:
+    on = on or timezone.localdate(parts.now())
     first = _first_party(case)
     institution = first.institution if first is not None else case.clue.institution
     address = (first.address if first else "") or (institution.address if institution else "")
@@ -43,7 +56,7 @@ def party_context(case: Case) -> dict[str, Any]:
         "party_address": address or f"{case.region.name}（详细地址待核实）",  # i18n: data
         "party_uscc": institution.uscc if institution else "",
         "party_representative": first.representative if first else "",
-        "field": _field(case),
+        "field": _field(case, on),
         "authority_name": f"{case.region.name}{case.department.name}",
     }  # fmt: skip
 
@@ -104,10 +117,11 @@ def context_for(case: Case, kind: str, **facts: Any) -> dict[str, Any]:
 
 
 def _context_for(case: Case, kind: str, **facts: Any) -> dict[str, Any]:
-    context = party_context(case)
     today = timezone.localdate(parts.now())
+    context = party_context(case, today)
     if kind == "case_filing":
-        context.update(case_title=case.cause, facts=case.facts, handlers=_handlers(case), filing_basis=FILING_BASIS,
+        context.update(case_title=case.cause, facts=case.facts, handlers=_handlers(case),
+                       filing_basis=case_text("filing_basis", today),
                        opinion="符合立案条件，建议立案调查")  # fmt: skip  # i18n: data
     elif kind in ("penalty_notice", "hearing_notice"):
         if kind == "penalty_notice":
@@ -122,8 +136,8 @@ def _context_for(case: Case, kind: str, **facts: Any) -> dict[str, Any]:
         context.update(facts=case.facts, evidence=_evidence(case), penalty=penalty_text(case),
                        pay_deadline=_deadline("case.pay", today) if case.fine else None,
                        payment="到指定银行缴纳罚款" if case.fine else "",  # i18n: data
-                       reconsideration_body=f"{case.region.name}人民政府",  # i18n: data
-                       court=f"{case.region.name}人民法院")  # fmt: skip  # i18n: data
+                       reconsideration_body=case_text("reconsideration_body", today).format(region=case.region.name),
+                       court=case_text("court", today).format(region=case.region.name))  # fmt: skip
     elif kind == "delivery_receipt":
         number = issued_number(case, "penalty_decision")
         context.update(served_document=f"行政处罚决定书 {number}" if number else "",  # i18n: data

@@ -472,7 +472,7 @@ def _publication_fields(case: Case) -> dict[str, Any]:
     """The 双公示 fields (domain rules §13.5, ``publication_windows.yaml`` ``fields``) of a decision."""
     from django.utils import translation
 
-    from weijian.cases.documents import issued_number, party_context, penalty_text
+    from weijian.cases.documents import authority_code, issued_number, party_context, penalty_text
 
     first = case.parties.select_related("institution").first()
     party = party_context(case)
@@ -485,6 +485,7 @@ def _publication_fields(case: Case) -> dict[str, Any]:
         "decision_number": issued_number(case, "penalty_decision") or case.number, "violation_type": case.cause,
         "facts": case.facts, "basis": str(case.suggested.get("basis", "")), "penalty_kinds": case.penalty_kinds,
         "penalty_content": content, "authority": party["authority_name"],
+        "authority_code": authority_code(case, case.decided_on or _today()),  # "" until the office records it
         "legal_representative": first.representative if first else "",
     }  # fmt: skip
     wan = Decimal(10000)

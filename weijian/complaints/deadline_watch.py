@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weijian.complaints.deadlines import ACCEPT, REPLY, _compute
+from weijian.complaints.deadlines import ACCEPT, _compute, reply_computed
 from weijian.complaints.models import OPEN_STATUSES, Complaint
 from weijian.core.models import Role
 from weijian.core.notifications import officers_covering
@@ -34,12 +34,11 @@ def open_deadlines() -> Iterator[tuple[Iterable[Any], str, str, Any]]:
     running = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related("district")
     for complaint in running.iterator(chunk_size=500):
         if complaint.accepted_at is None:
-            code, start = ACCEPT, complaint.received_at
+            deadline, _state = _compute(ACCEPT, complaint.received_at, now)
         elif complaint.replied_at is None:
-            code, start = REPLY, complaint.accepted_at
+            deadline, _state = reply_computed(complaint, now)  # the extended date once an extension is approved
         else:
             continue
-        deadline, _state = _compute(code, start, now)
         if deadline is None:
             continue
         label = _("投诉举报 #%(pk)s · %(label)s") % {"pk": complaint.pk, "label": deadline.label}  # no tracking code

@@ -34,12 +34,21 @@ class ComplaintStatus(models.TextChoices):
     TO_CLUE = "to_clue", _("已转为案源线索")
 
 
+class ComplaintChannel(models.TextChoices):
+    """How a complaint entered by staff came in (来电来访来信)."""
+
+    HOTLINE = "hotline", _("来电")
+    VISIT = "visit", _("来访")
+    LETTER = "letter", _("来信")
+
+
 OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED)
 OTHER_CATEGORY = "other"
 
 
 class ApiKey(models.Model):
-    """A partner system's key for the Open311 intake (e.g. the city's 12345 hotline). Only its SHA-256 is kept."""
+    """A partner system's key for the Open311 intake (e.g. the city's 12345 hotline) and the partner API of
+    transfers (``/api/transfers``). Only its SHA-256 is kept."""
 
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("密钥前缀"), max_length=8, unique=True)
@@ -48,6 +57,10 @@ class ApiKey(models.Model):
     active = models.BooleanField(_("有效"), default=True)
     per_minute = models.PositiveIntegerField(_("每分钟请求上限"))
     created_at = models.DateTimeField(default=timezone.now)
+    # The key's system user: a partner officer of the key's department (city-wide) who cannot sign in. The partner
+    # API acts as this user, so the data scope and the write-side guard apply and the audit chain names the key.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="api_key", verbose_name=_("系统用户"))  # fmt: skip
 
     scope_rule = ScopeRule(region=None, department="department__code")
 
@@ -82,6 +95,8 @@ class Complaint(models.Model):
     complainant_name = models.CharField(_("投诉人"), max_length=60, blank=True)
     complainant_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     complainant_email = models.CharField(_("电子邮箱"), max_length=120, blank=True)
+    channel = models.CharField(_("受理渠道"), max_length=10, choices=ComplaintChannel.choices, blank=True,
+                               help_text="staff entries: how the complaint came in (hotline, visit, letter)")  # fmt: skip
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip
     # routing: where it is handled (department None = the triage queue) and why
@@ -100,6 +115,11 @@ class Complaint(models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # the one approved extension of the reply deadline (complaint.reply_extension): days, reason, who approved, when
+    extension_days = models.PositiveSmallIntegerField(_("延期天数"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_approver = models.CharField(_("延期批准人"), max_length=60, blank=True)
+    extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_rule = ScopeRule(region="district__code", department="department__code")

@@ -32,6 +32,7 @@ from weijian.complaints.models import (
     OTHER_CATEGORY,
     ApiKey,
     Complaint,
+    ComplaintChannel,
     ComplaintPhoto,
     ComplaintSource,
     ComplaintStatus,
@@ -143,9 +144,13 @@ def complaint_file(
     api_key: ApiKey | None = None,
     external_id: str = "",
     subject_known: bool = True,
+    channel: str = "",
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """File one complaint; every problem is reported at once (:class:`ComplaintError` with field → message)."""
+    """File one complaint; every problem is reported at once (:class:`ComplaintError` with field → message).
+
+    ``channel`` (来电, 来访, 来信) is required for an entry by staff (source ``staff``) and given by no other source.
+    """
     now = now or timezone.now()
     on = timezone.localtime(now).date()
     limits = rules.limits(on)
@@ -154,6 +159,11 @@ def complaint_file(
         raise ComplaintError(_("来源：%(source)s 不是已知的来源") % {"source": source}, "source")
     if source == ComplaintSource.STAFF and scope_of(actor).role not in STAFF_ENTRY_ROLES:
         raise OutOfScope()
+    channel = (channel or "").strip()
+    if source == ComplaintSource.STAFF and channel not in ComplaintChannel.values:
+        errors["channel"] = _("受理渠道：请选择来电、来访或来信")
+    elif source != ComplaintSource.STAFF:
+        channel = ""
     try:
         description = validation.clean_description(description, limits)
     except ValueError as exc:
@@ -196,7 +206,8 @@ def complaint_file(
         institution=institution, subject_name=subject_name or (institution.name if institution else ""),
         subject_key=_name_key(subject_name) if institution is None and subject_known else "",
         anonymous=anonymous, complainant_name=name, complainant_phone=phone, complainant_email=email,
-        entered_by=actor if source == ComplaintSource.STAFF else None, district=district, department=department,
+        entered_by=actor if source == ComplaintSource.STAFF else None, channel=channel, district=district,
+        department=department,
         routing={**route.as_json(), "at": now.isoformat(), "history": []}, received_at=now,
     )  # fmt: skip
     if source == ComplaintSource.STAFF:
@@ -228,7 +239,7 @@ def complaint_file(
               "district": district.code, "routed_by": route.by, "confidence": route.confidence,
               "institution": institution.uscc if institution else None, "anonymous": anonymous,
               "duplicate_of": complaint.duplicate_of_id, "photos": [i.sha256 for i in checked],
-              "api_key": api_key.prefix if api_key else None},
+              "api_key": api_key.prefix if api_key else None, "channel": channel or None},
     )  # fmt: skip
     return complaint
 
@@ -297,6 +308,70 @@ def complaint_reply(*, actor: Any, complaint_id: int, text: str) -> Complaint:
     complaint.save(update_fields=["status", "reply", "replied_at", "updated_at"])
     audit_record(actor=actor, action="complaints.complaint.reply", object_type="complaint", object_id=complaint.pk,
                  data={"status": complaint.status, **{"chars": len(text)}})  # fmt: skip
+    return complaint
+
+
+EXTENSION_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER})
+
+
+def may_extend(actor: Any, complaint: Complaint) -> bool:
+    """Whether the page offers the extension: a manager of the complaint's queue, accepted, not replied, not extended."""
+    return (scope_of(actor).role in EXTENSION_ROLES and writable(actor, complaint) and complaint.extended_at is None
+            and complaint.replied_at is None and complaint.status in (ComplaintStatus.ACCEPTED, ComplaintStatus.TO_CLUE))  # fmt: skip
+
+
+@transaction.atomic
+def complaint_extend(*, actor: Any, complaint_id: int, days: Any, reason: str, approver: str,
+                     now: dt.datetime | None = None) -> Complaint:  # fmt: skip
+    """Extend the reply deadline once, with a reason and the approval of the office's head (信访工作条例 art. 34:
+    情况复杂的，经批准可以适当延长，延长不得超过 30 日 — the figure is ``complaint.reply_extension`` in
+    deadlines.yaml). Only before the reply deadline has passed; a second extension is refused."""
+    from weijian.complaints import deadlines
+
+    now = now or timezone.now()
+    if scope_of(actor).role not in EXTENSION_ROLES:
+        raise OutOfScope()
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    approver = " ".join((approver or "").split())
+    if len(reason) < REASON_MIN:
+        errors["extension_reason"] = _("延期理由：必须写明理由（至少 %(n)s 字）") % {"n": REASON_MIN}
+    if len(approver) < 2:
+        errors["extension_approver"] = _("批准人：必须填写批准延期的负责人")
+    most = deadlines.extension_limit(timezone.localtime(now).date())
+    try:
+        count = int(str(days).strip())
+    except (TypeError, ValueError):
+        errors["extension_days"] = _("延期天数：应为整数")
+    else:
+        if not 1 <= count <= most:
+            errors["extension_days"] = _("延期天数：应为 1 到 %(most)s 日（%(basis)s）") % {
+                "most": most, "basis": deadlines.extension_basis(timezone.localtime(now).date())}  # fmt: skip
+    if errors:
+        raise ComplaintError(errors)
+    complaint = _locked(actor, complaint_id)
+    if complaint.extended_at is not None:
+        raise ComplaintError(_("不能再次延期：答复期限已于 %(day)s 延期 %(n)s 日，只能延期一次") % {
+            "day": f"{timezone.localtime(complaint.extended_at):%Y-%m-%d}", "n": complaint.extension_days}, "extension_days")  # fmt: skip
+    if complaint.status == ComplaintStatus.RECEIVED:
+        raise _refuse_step(complaint, _("延期答复"), _("受理"))
+    if complaint.replied_at is not None or complaint.status not in (ComplaintStatus.ACCEPTED, ComplaintStatus.TO_CLUE):
+        raise ComplaintError(_("不能延期：投诉当前为“%(status)s”，已答复或已办结") % {"status": complaint.get_status_display()})
+    running = deadlines.reply_deadline(complaint, now=now)
+    if running is None or running.due is None:
+        raise ComplaintError(_("不能延期：答复期限无法计算（工作日历未发布）"), "extension_days")
+    if now > running.due:
+        raise ComplaintError(_("不能延期：答复期限已于 %(day)s 届满，延期须在期限届满前批准") % {
+            "day": f"{timezone.localtime(running.due):%Y-%m-%d}"}, "extension_days")  # fmt: skip
+    complaint.extension_days, complaint.extension_reason, complaint.extension_approver = count, reason[:2000], approver[:60]
+    complaint.extended_at = now
+    complaint.save(update_fields=["extension_days", "extension_reason", "extension_approver", "extended_at",
+                                  "updated_at"])  # fmt: skip
+    extended = deadlines.reply_deadline(complaint, now=now)
+    audit_record(actor=actor, action="complaints.complaint.extend", object_type="complaint", object_id=complaint.pk,
+                 data={"status": complaint.status, "days": count, "reason": reason[:2000], "approver": approver[:60],
+                       "from": f"{timezone.localtime(running.due):%Y-%m-%d}",
+                       "to": f"{timezone.localtime(extended.due):%Y-%m-%d}" if extended and extended.due else None})  # fmt: skip
     return complaint
 
 
@@ -413,6 +488,19 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _system_user(prefix: str, department: Department) -> Any:
+    """The key's system user: a partner officer of its department over the whole city, who cannot sign in."""
+    from django.contrib.auth import get_user_model
+
+    from weijian.core.models import Profile
+    from weijian.core.selectors import home_city_code
+
+    user = get_user_model().objects.create_user(f"apikey-{prefix}", password=None, is_active=False)
+    Profile.objects.create(user=user, role=Role.PARTNER_OFFICER, department=department,
+                           region=Region.objects.filter(code=home_city_code()).first())  # fmt: skip
+    return user
+
+
 @transaction.atomic
 def api_key_create(*, actor: Any, name: str, department_code: str, per_minute: int | None = None) -> tuple[ApiKey, str]:
     """A new partner key; returns the record and the key itself, which is shown once and never stored."""
@@ -429,7 +517,7 @@ def api_key_create(*, actor: Any, name: str, department_code: str, per_minute: i
         if not ApiKey.objects.filter(prefix=prefix).exists():
             break
     record = ApiKey.objects.create(name=name[:100], prefix=prefix, key_sha256=hash_key(key), department=department,
-                                   per_minute=limit)  # fmt: skip
+                                   per_minute=limit, user=_system_user(prefix, department))  # fmt: skip
     audit_record(actor=actor, action="complaints.apikey.create", object_type="apikey", object_id=record.pk,
                  data={"name": record.name, "prefix": prefix, "department": department.code, "per_minute": limit})  # fmt: skip
     return record, key
@@ -440,7 +528,7 @@ def api_key_lookup(key: str) -> ApiKey | None:
     key = (key or "").strip()
     if not key.startswith("wj_") or len(key) > 100:
         return None
-    found = ApiKey.objects.select_related("department").filter(prefix=key[3:11], active=True).first()
+    found = ApiKey.objects.select_related("department", "user").filter(prefix=key[3:11], active=True).first()
     if found is None or not secrets.compare_digest(found.key_sha256, hash_key(key)):
         return None
     return found

@@ -69,6 +69,7 @@ ACTION_LABELS: dict[str, Any] = {
     "complaints.complaint.to_clue": _("投诉举报转为案源线索"),
     "complaints.complaint.duplicate": _("标记重复投诉"),
     "complaints.complaint.route": _("分派投诉举报"),
+    "complaints.complaint.extend": _("延长投诉答复期限"),
     "complaints.apikey.create": _("新建接口密钥"),
     "complaints.apikey.disable": _("停用接口密钥"),
     "clues.clue.status": _("变更线索状态"),

@@ -100,6 +100,7 @@ SHAPES: dict[str, Shape] = {
     "api:plan": Shape("inspections.Plan", "pk", sample=10),
     "api:draw": Shape("inspections.Draw", "pk", sample=10),
     "api:draw_record": Shape("inspections.Draw", "pk", sample=5),
+    "api:transfer": Shape("cases.Transfer", "pk"),
 }
 
 
@@ -129,6 +130,7 @@ def _open311(*names: str) -> Callable[[], list[dict[str, str]]]:
 # Arguments for patterns that take a code rather than a record.
 FIXED: dict[str, Callable[[], list[dict[str, str]]]] = {
     "registry:import_template": _import_kinds,
+    "open311:discovery": _open311(),
     "open311:services": _open311(),
     "open311:service": _open311("code"),
     "open311:requests": _open311(),
@@ -178,8 +180,12 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],
     "api:inspectors": [{}],
+    "api:transfers": [{}, {"status": "all"}, {"status": "refused", "kind": "police"}, {"offset": "50"},
+                      {"status": "nonsense"}],
+    "complaints:new": [{}, {"channel": "hotline", "region": "310101"}],
 }
-SKIP = {"logout", "set_language", "api:import_file", "inspections:finding"}  # writes, tried by the scope matrix instead
+SKIP = {"logout", "set_language", "api:import_file", "inspections:finding", "api:transfer_receive", "api:transfer_accept",
+        "api:transfer_refuse", "api:transfer_answer"}  # writes, tried by the scope matrix instead
 
 
 @dataclass

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from weijian.cases.api import Unprocessable
+from weijian.cases.api import router as transfers_router
 from weijian.core.api import router as core_router
 from weijian.inspections.planning.api import router as planning_router
 from weijian.registry.api import router as registry_router
@@ -33,6 +35,14 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     return api.create_response(request, {"detail": _("请求参数有误"), "errors": details}, status=422)
 
 
+@api.exception_handler(Unprocessable)
+def unprocessable(request: HttpRequest, exc: Unprocessable) -> HttpResponse:
+    """A service's refusal of one field's value, in the same shape."""
+    return api.create_response(request, {"detail": _("请求参数有误"), "errors": [{"field": exc.field, "reason": exc.message}]},
+                               status=422)  # fmt: skip
+
+
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", planning_router)
+api.add_router("/", transfers_router)

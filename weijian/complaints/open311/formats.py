@@ -16,7 +16,7 @@ from django.http import HttpResponse
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # the element name of one item of a list, by the list's element name
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
-              "values": "value"}  # fmt: skip
+              "values": "value", "endpoints": "endpoint", "formats": "format"}  # fmt: skip
 
 
 def _to_xml(parent: ET.Element, key: str, value: Any) -> None:

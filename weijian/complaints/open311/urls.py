@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from weijian.complaints.open311 import views
+from weijian.complaints.open311 import discovery, views
 
 
 class FormatConverter:
@@ -19,6 +19,7 @@ register_converter(FormatConverter, "open311fmt")
 
 app_name = "open311"
 urlpatterns = [
+    path("discovery.<open311fmt:fmt>", discovery.discovery, name="discovery"),
     path("services.<open311fmt:fmt>", views.services, name="services"),
     path("services/<slug:code>.<open311fmt:fmt>", views.service_definition, name="service"),
     path("requests.<open311fmt:fmt>", views.requests, name="requests"),

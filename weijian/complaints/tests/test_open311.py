@@ -154,3 +154,22 @@ def test_the_georeport_client_reads_the_live_server(staff: Staff, keys: dict[str
         assert len(requests) == 2 and {r["status"] for r in requests} == {"open"}
         one = client.get_service_request(requests[0]["service_request_id"])
         assert one["service_code"] == "illegal_practice" and not one.get("description")
+
+
+def test_discovery_in_both_formats() -> None:
+    """GeoReport v2 service discovery (the ``georeport`` client does not read it: plain HTTP here)."""
+    found = Client().get(f"{ROOT}/discovery.json")
+    assert found.status_code == 200 and found["Content-Type"].startswith("application/json")
+    document = json.loads(found.content)
+    assert set(document) == {"changeset", "contact", "key_service", "endpoints"}
+    endpoint = document["endpoints"][0]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == "http://testserver/open311/v2" and endpoint["type"] == "production"
+    assert endpoint["formats"] == ["application/json", "text/xml"] and endpoint["changeset"] == document["changeset"]
+    assert "apikey create" in document["key_service"]
+    services_url = endpoint["url"] + "/services.json"
+    assert Client().get(services_url.removeprefix("http://testserver")).status_code == 200  # the url it gives works
+    xml = ET.fromstring(Client().get(f"{ROOT}/discovery.xml").content)
+    assert xml.tag == "discovery" and xml.findtext("changeset") == document["changeset"]
+    assert xml.findtext("endpoints/endpoint/url") == endpoint["url"]
+    assert [f.text for f in xml.findall("endpoints/endpoint/formats/format")] == ["application/json", "text/xml"]

@@ -178,11 +178,13 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "complaints:queue": Listing(None),
     "complaints:detail": Detail(apps.get_model("complaints", "Complaint"), "pk", "pk",
                                 ("complaint_a", "complaint_b", "complaint_triage")),
+    "complaints:new": OTHER,  # staff entry (来电来访来信): a form; its writes in weijian/complaints/tests
     "complaints:photo": Detail(apps.get_model("complaints", "ComplaintPhoto"), "pk", "pk", ("cphoto_a", "cphoto_b")),
     "complaint_portal:index": OTHER,  # public: the form, the receipt and tracking by code (weijian/complaints/tests)
     "complaint_portal:new": OTHER,
     "complaint_portal:receipt": OTHER,
     "complaint_portal:track": OTHER,
+    "open311:discovery": OTHER,  # public: where the endpoint is, its formats (weijian/complaints/tests)
     "open311:services": OTHER,  # Open311: public fields without a key (weijian/complaints/tests/test_open311.py)
     "open311:service": OTHER,
     "open311:requests": OTHER,
@@ -231,6 +233,12 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "api:plan": Detail(apps.get_model("inspections", "Plan"), "pk", "pk", ("plan_a", "plan_b")),
     "api:draw": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
     "api:draw_record": Detail(apps.get_model("inspections", "Draw"), "pk", "pk", ("draw_a", "draw_b")),
+    "api:transfers": Listing(None),  # the receiving department's inbox: weijian/cases/tests/test_api.py
+    "api:transfer": Detail(apps.get_model("cases", "Transfer"), "pk", "pk", ("transfer_a", "transfer_b")),
+    "api:transfer_receive": OTHER,  # POST only: each step, both auth kinds, other departments (cases/tests/test_api.py)
+    "api:transfer_accept": OTHER,
+    "api:transfer_refuse": OTHER,
+    "api:transfer_answer": OTHER,
 }
 
 
@@ -647,6 +655,8 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "clues.clue": {"city", "manager_a"},
     "complaints.complaint": {"city", "manager_a"},
     "complaints.apikey": {"city"},
+    **{f"cases.{m}": {"city", "manager_a"} for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer",
+                                                     "supervision", "jointteammember")},
 }
 
 
