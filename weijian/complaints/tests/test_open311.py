@@ -144,6 +144,8 @@ def test_the_georeport_client_reads_the_live_server(staff: Staff, keys: dict[str
         urllib.request.urlopen(urllib.request.Request(f"{root}/requests.json", data=urllib.parse.urlencode(
             ticket(keys["health"], service_code="no_such")).encode()))  # fmt: skip
     assert caught.value.code == 400 and json.loads(caught.value.read())[0]["code"] == 400
+    with urllib.request.urlopen(f"{root}/discovery.json") as answer:  # discovery over plain HTTP: its url is this root
+        assert json.loads(answer.read())["endpoints"][0]["url"] == root
     for fmt in ("json", "xml"):
         client = GeoReport(root, output_format=fmt)
         listed = client.get_service_list()
