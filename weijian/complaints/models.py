@@ -48,6 +48,10 @@ class ApiKey(models.Model):
     active = models.BooleanField(_("有效"), default=True)
     per_minute = models.PositiveIntegerField(_("每分钟请求上限"))
     created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    use_count = models.PositiveBigIntegerField(_("使用次数"), default=0)
+    refused_count = models.PositiveBigIntegerField(_("超限拒绝次数"), default=0)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     scope_rule = ScopeRule(region=None, department="department__code")
 
