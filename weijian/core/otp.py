@@ -246,6 +246,17 @@ def otp_enrol_fixed(*, user: Any, key_hex: str) -> TOTPDevice:
 
 # --------------------------------------------------------------------------- the gate
 
+ENROLLED = "weijian_2fa_enrolled"
+
+
+def _enrolled_of_own_accord(request: HttpRequest) -> bool:
+    """A user whose role does not need a second factor but who enrolled one is asked for it too (looked up once
+    per session)."""
+    known = request.session.get(ENROLLED)
+    if known is None:
+        known = request.session[ENROLLED] = has_second_factor(request.user)
+    return bool(known)
+
 _OPEN_NAMES = ("login", "logout", "otp_verify", "otp_enrol", "set_language", "favicon")
 
 
@@ -271,7 +282,7 @@ class SecondFactorMiddleware:
             and not is_verified(request)
             and request.path not in self._open_paths()
             and not request.path.startswith(self.static_prefix)
-            and second_factor_required(user)
+            and (second_factor_required(user) or _enrolled_of_own_accord(request))
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("请先完成双因素认证")}, status=403)

@@ -180,3 +180,14 @@ def test_demo_totp_prints_the_current_code(make_user: Any, capsys: Any, clock: A
     assert device.key == otp.demo_secret("inspector_a") and device.confirmed
     call_command("demo", "totp", "inspector_a")
     assert capsys.readouterr().out.strip() == otp.current_code(device)
+
+
+@pytest.mark.django_db
+def test_a_user_who_enrolled_without_needing_to_is_asked_for_the_code(make_user: Any, clock: Any) -> None:
+    user = make_user("clinic", role=Role.INSTITUTION_USER, region=None, department=None)
+    assert _password_step("clinic").get("/").status_code == 200  # not enrolled: the password is enough
+    otp.otp_enrol_fixed(user=user, key_hex=otp.demo_secret("clinic"))
+    client = _password_step("clinic")
+    assert client.get("/").url == "/login/code/?next=%2F"
+    assert client.post("/login/code/", {"otp_token": _code(user)}).status_code == 302
+    assert client.get("/").status_code == 200
