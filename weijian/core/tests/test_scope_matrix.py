@@ -883,9 +883,12 @@ def test_api_keys_read_their_department_only_and_stop_when_revoked(world: World)
     """Open311 with a partner key: a complaint of the key's department in full, others with public fields only;
     each key has its own rate limit; revoked in the back office (city office, security administrator only),
     it is refused; its use is counted on the key and sampled into the audit log, not written per request."""
+    from django.core.cache import cache
+
     from weijian.complaints.models import ApiKey
     from weijian.complaints.services import api_key_create
 
+    cache.clear()  # rate limits and use samples count in the cache
     complaints = _complaint_samples(world.codes)
     health, key = api_key_create(actor="test", name="12345", department_code="health", per_minute=50)
     _market, market_key = api_key_create(actor="test", name="market", department_code="market", per_minute=2)
