@@ -25,6 +25,23 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` signs in with the second factor given (weijian.core.otp.mark_client_verified), so the
+    tests of pages need no authenticator; the second factor's own tests log in through the login page."""
+    from django.test import Client
+
+    from weijian.core.otp import mark_client_verified
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        mark_client_verified(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _static_files_as_found(settings: Any) -> None:
     """Tests serve static files from the app folders under their own names: no collectstatic before each run.
     The hashed, compressed storage of production has its own test (weijian/core/tests/test_static.py)."""

@@ -61,6 +61,10 @@ class ApiKey(models.Model):
     # API acts as this user, so the data scope and the write-side guard apply and the audit chain names the key.
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="api_key", verbose_name=_("系统用户"))  # fmt: skip
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    use_count = models.PositiveBigIntegerField(_("使用次数"), default=0)
+    refused_count = models.PositiveBigIntegerField(_("超限拒绝次数"), default=0)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     scope_rule = ScopeRule(region=None, department="department__code")
 

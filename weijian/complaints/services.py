@@ -514,8 +514,8 @@ def api_key_create(*, actor: Any, name: str, department_code: str, per_minute: i
     for _attempt in range(CODE_TRIES):
         key = "wj_" + secrets.token_urlsafe(30)
         prefix = key[3:11]
-        if not ApiKey.objects.filter(prefix=prefix).exists():
-            break
+        if not prefix.startswith("-") and not ApiKey.objects.filter(prefix=prefix).exists():
+            break  # (a prefix starting with "-" would read as an option on the command line: `apikey revoke`)
     record = ApiKey.objects.create(name=name[:100], prefix=prefix, key_sha256=hash_key(key), department=department,
                                    per_minute=limit, user=_system_user(prefix, department))  # fmt: skip
     audit_record(actor=actor, action="complaints.apikey.create", object_type="apikey", object_id=record.pk,

@@ -27,7 +27,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401  (registered, then removed below)
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from weijian.core import otp
 from weijian.core.admin_scope import AuditedAdmin, RoleGate
 from weijian.core.audit import action_label, audit_record, audit_seal, audit_verify
 from weijian.core.models import (
@@ -42,6 +47,7 @@ from weijian.core.models import (
 from weijian.core.people import display_name
 from weijian.core.records import record_delete, record_save
 from weijian.core.scope import scope_of
+from weijian.core.sessions import sessions_end_all
 from weijian.core.xlsx import XLSX_MIME, workbook_bytes
 
 SYSTEM = frozenset({Role.SYSTEM_ADMIN})
@@ -108,6 +114,11 @@ def _is_administrator(user: Any) -> bool:
 
 
 admin.site.unregister(User)
+# The second factor's devices hold secrets: no back-office page shows or edits them; the security
+# administrator resets a user's second factor with the accounts' action below (weijian.core.otp).
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 @admin.register(User)
@@ -153,6 +164,28 @@ class AccountAdmin(NotSelf, RoleGate, UserAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         changes = {n: form.cleaned_data.get(n) for n in form.changed_data if "password" not in n}
         record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+
+    actions = ("reset_second_factor", "end_sessions")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Resetting a second factor and ending sessions: the security administrator's (and break-glass) only."""
+        found = super().get_actions(request)
+        if _role_of(request) != Role.SECURITY_ADMIN:
+            found.pop("reset_second_factor", None)
+            found.pop("end_sessions", None)
+        return found
+
+    @admin.action(description=_("重置双因素认证（下次登录时重新绑定）"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = [user for user in queryset if otp.may_reset(request.user, user)]
+        for user in done:
+            otp.otp_reset(actor=request.user, user=user)
+        self.message_user(request, gettext("已重置 %(n)d 个账号的双因素认证（不能重置自己的）") % {"n": len(done)})
+
+    @admin.action(description=_("结束登录（在所有设备上退出）"))
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ended = sum(sessions_end_all(actor=request.user, user=user) for user in queryset)
+        self.message_user(request, gettext("已结束 %(n)d 个登录会话") % {"n": ended})
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         target = User.objects.filter(pk=id).first()

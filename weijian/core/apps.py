@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础（区划、部门、审计）")
 
     def ready(self) -> None:
-        from weijian.core import checks, workbench, workbench_links  # noqa: F401  (registers checks and cards)
+        from weijian.core import auth_events, checks, workbench, workbench_links  # noqa: F401  (registers checks and cards)
+
+        auth_events.connect()  # logins, failures, lockouts as audit events; the password policy on every save
 
         workbench.autodiscover()  # every app's workbench.py registers its cards
 

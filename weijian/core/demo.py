@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext
 
+from weijian.core import otp
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Profile, Region, Role
 from weijian.core.roles import STAFF_ROLES, role_groups_sync
@@ -70,7 +73,7 @@ def demo_accounts_setup() -> list[DemoAccount]:
     user_model = get_user_model()
     for username, role, department, region, inst, description in plan:
         user, _ = user_model.objects.get_or_create(username=username)
-        user.set_password(DEMO_PASSWORD)
+        demo_password_set(user)
         user.first_name = names.get(username, "")
         user.is_staff = role in STAFF_ROLES
         user.is_superuser = False  # no superuser in daily use: the three administrators split its powers
@@ -85,6 +88,31 @@ def demo_accounts_setup() -> list[DemoAccount]:
         accounts.append(DemoAccount(username, Role(role).label, description))
     audit_record(actor="demo", action="core.demo_accounts.setup", data={"users": [a.username for a in accounts]})
     return accounts
+
+
+def demo_password_set(user: Any, password: str = DEMO_PASSWORD) -> None:
+    """Give a demo account the demo password (unchanged when it has it already: the history rule refuses
+    setting the same password again)."""
+    if not user.has_usable_password() or not user.check_password(password):
+        user.set_password(password)
+
+
+def demo_second_factors_setup(usernames: Iterable[str]) -> list[str]:
+    """Enrol the demo accounts that need a second factor with fixed, known secrets (``weijian demo totp``
+    prints their current code); returns who was enrolled."""
+    enrolled = []
+    for user in get_user_model().objects.filter(username__in=list(usernames)).order_by("username"):
+        user._weijian_scope = None
+        if otp.second_factor_required(user):
+            otp.otp_enrol_fixed(user=user, key_hex=otp.demo_secret(user.username))
+            enrolled.append(user.username)
+    return enrolled
+
+
+def demo_totp(username: str) -> str | None:
+    """The current code of a demo account's authenticator, or None when it has none."""
+    device = otp.totp_device(get_user_model().objects.filter(username=username).first())
+    return otp.current_code(device) if device is not None else None
 
 
 def _link_inspector(user: object, department: Department, region: Region) -> None:

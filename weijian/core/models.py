@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -179,3 +180,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PasswordHistory(models.Model):
+    """A password a user had (its hash only), so the last few cannot be chosen again (weijian.core.passwords)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-changed_at"])]

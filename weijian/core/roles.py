@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.view_user", "auth.change_user", *(f"auth.{a}_group" for a in _ALL), "auth.view_permission",
         *(f"core.{a}_profile" for a in ("view", "add", "change")),
         "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
+        "complaints.view_apikey",  # partner systems' credentials: listed and revoked, never business data
     ),
     Role.AUDIT_ADMIN: ("core.view_auditevent",),
 }  # fmt: skip

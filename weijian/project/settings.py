@@ -14,6 +14,12 @@
 - ``WEIJIAN_CITY``: 区划代码 of the city the platform serves (district lists of users without a
   region, demo districts); default ``310000`` (上海市).
 - ``WEIJIAN_ID_PEPPER``: key of the 身份证 digests; default: the file ``id_pepper`` in the data folder.
+- Level-3 (等保 2.0 三级) account rules, each with its default: ``WEIJIAN_2FA_ROLES`` (comma-separated roles that
+  must give a second factor besides the three administrators, who always must; default every official role),
+  ``WEIJIAN_PASSWORD_MIN_LENGTH`` (10), ``WEIJIAN_PASSWORD_MIN_CLASSES`` (3 of 4), ``WEIJIAN_PASSWORD_HISTORY`` (5),
+  ``WEIJIAN_PASSWORD_MAX_AGE_DAYS`` (0: no expiry), ``WEIJIAN_SESSION_IDLE_MINUTES`` (30),
+  ``WEIJIAN_SESSION_MAX_HOURS`` (8), ``WEIJIAN_LOGIN_FAILURE_LIMIT`` (5 failures per account and per address,
+  locked for ``WEIJIAN_LOGIN_LOCK_MINUTES``, 15).
 
 Files: the process umask is set to 077 here at start-up (``weijian.keep_files_private``; the ``weijian``
 command sets it too, for its Django-free commands), so every data file the platform writes — the SQLite
@@ -95,6 +101,7 @@ DEBUG = _flag("WEIJIAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("WEIJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
+    "weijian.core",  # first: its createsuperuser (password policy also with --noinput) replaces Django's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,8 +110,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "weijian.core.axes_app.AxesConfig",  # django-axes, named in Chinese in the back office
+    "django_otp",  # the second factor (weijian.core.otp): TOTP apps and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs page from its own static files (no CDN: the CSP allows this site only)
-    "weijian.core",
     "weijian.registry",
     "weijian.alerts",
     "weijian.risk",
@@ -129,6 +138,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "weijian.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "weijian.core.sessions.SessionLimitsMiddleware",  # idle timeout and absolute lifetime
+    "weijian.core.otp.SecondFactorMiddleware",  # the code after the password
+    "weijian.core.passwords.PasswordExpiryMiddleware",  # only with WEIJIAN_PASSWORD_MAX_AGE_DAYS > 0
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,17 +189,35 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password policy (weijian.core.passwords), checked on every path that sets a password.
+WEIJIAN_PASSWORD_POLICY = {
+    "min_length": int(_number("WEIJIAN_PASSWORD_MIN_LENGTH", 10)),
+    "min_classes": int(_number("WEIJIAN_PASSWORD_MIN_CLASSES", 3)),  # of upper, lower, digits, symbols
+    "history": int(_number("WEIJIAN_PASSWORD_HISTORY", 5)),  # the last N passwords cannot be chosen again
+    "max_age_days": int(_number("WEIJIAN_PASSWORD_MAX_AGE_DAYS", 0)),  # 0: passwords do not expire
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "weijian.core.passwords.MinimumLengthValidator"},
+    {"NAME": "weijian.core.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "weijian.core.passwords.HistoryValidator"},
 ]
 
-# Login throttling (django-axes): five failures lock the username from that address for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The second factor (weijian.core.otp): roles besides the administrators that must give it (None: officials).
+WEIJIAN_2FA_ROLES = [r for r in os.environ.get("WEIJIAN_2FA_ROLES", "").split(",") if r] or None
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4 … seconds before the next try
+
+# Sessions (weijian.core.sessions): ended after 30 idle minutes, and 8 hours after the login in any case.
+WEIJIAN_SESSION_IDLE_MINUTES = _number("WEIJIAN_SESSION_IDLE_MINUTES", 30)
+WEIJIAN_SESSION_MAX_HOURS = _number("WEIJIAN_SESSION_MAX_HOURS", 8)
+
+# Login throttling (django-axes): five failures lock the account (from any address) and the address (for
+# any account, so one password tried over many accounts is stopped too) for 15 minutes.
+AXES_FAILURE_LIMIT = int(_number("WEIJIAN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = _number("WEIJIAN_LOGIN_LOCK_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "core/locked.html"
@@ -240,7 +270,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "serial", "usb", "xr-spatial-tracking",
     )
 }  # fmt: skip
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = int(WEIJIAN_SESSION_MAX_HOURS * 3600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # i18n: data (each language in its own words)

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from weijian.complaints import ratelimit
 from weijian.complaints import services as intake
+from weijian.complaints.apikeys import api_key_used
 from weijian.complaints.errors import ComplaintError
 from weijian.complaints.models import OTHER_CATEGORY, ApiKey, Complaint, ComplaintSource, ComplaintStatus
 from weijian.complaints.open311 import formats
@@ -83,7 +84,10 @@ def _key(data: Any) -> tuple[ApiKey | None, bool]:
 
 
 def _limited(key: ApiKey) -> bool:
-    return not ratelimit.hit(f"open311:{key.pk}", limit=key.per_minute, window_s=60)
+    """Over the key's rate limit; either way the request is counted on the key (weijian.complaints.apikeys)."""
+    limited = not ratelimit.hit(f"open311:{key.pk}", limit=key.per_minute, window_s=60)
+    api_key_used(key, refused=limited)
+    return limited
 
 
 def _status(complaint: Complaint) -> str:
@@ -240,6 +244,8 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     key, given = _key(request.GET)
     if given and key is None:
         return formats.errors(fmt, 403, _("api_key：密钥无效或已停用"))
+    if key is not None and _limited(key):
+        return formats.errors(fmt, 429, _("api_key：超过每分钟请求上限 %(n)s") % {"n": key.per_minute})
     found = (Complaint.objects.select_related("district", "department", "region").filter(pk=int(request_id)).first()
              if request_id.isdigit() else None)  # fmt: skip
     if found is None:

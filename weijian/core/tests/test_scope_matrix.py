@@ -154,6 +154,11 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "logout": OTHER,
     "set_language": OTHER,
     "notifications": OTHER,  # the reader's own notices only: weijian/cases/tests/test_pages.py
+    "otp_verify": OTHER,  # the user's own account (second factor, password, sessions): weijian/core/tests/test_auth.py
+    "otp_enrol": OTHER,
+    "account": OTHER,
+    "password_change": OTHER,
+    "logout_everywhere": OTHER,
     "registry:institution_list": Listing(Institution, export=True),
     "registry:institution_detail": Detail(Institution, "uscc", "uscc", ("a1", "a2", "b1", "b2")),
     "registry:practitioner_list": Listing(Practitioner, export=True),
@@ -654,7 +659,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "inspections.draw": {"city", "manager_a"},
     "clues.clue": {"city", "manager_a"},
     "complaints.complaint": {"city", "manager_a"},
-    "complaints.apikey": {"city"},
+    "complaints.apikey": {"city", "security", "superuser"},
     **{f"cases.{m}": {"city", "manager_a"} for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer",
                                                      "supervision", "jointteammember")},
 }
@@ -882,3 +887,77 @@ def test_practitioner_rows_never_drop_their_registration_silently(world: World) 
                                                    f"110310101000095,将来人,physician,{world.codes['a2']},2099-01-01")).json()  # fmt: skip
     assert later["created"] == 1
     assert Practitioner.objects.get(cert_no="110310101000095").owner_district_code == DISTRICT_A
+
+
+def test_api_keys_read_their_department_only_and_stop_when_revoked(world: World) -> None:
+    """Open311 with a partner key: a complaint of the key's department in full, others with public fields only;
+    each key has its own rate limit; revoked in the back office (city office, security administrator only),
+    it is refused; its use is counted on the key and sampled into the audit log, not written per request."""
+    from django.core.cache import cache
+
+    from weijian.complaints.models import ApiKey
+    from weijian.complaints.services import api_key_create
+
+    cache.clear()  # rate limits and use samples count in the cache
+    complaints = _complaint_samples(world.codes)
+    health, key = api_key_create(actor="test", name="12345", department_code="health", per_minute=50)
+    _market, market_key = api_key_create(actor="test", name="market", department_code="market", per_minute=2)
+    anonymous = Client()
+    detail = reverse("open311:request", kwargs={"request_id": complaints["complaint_a"].pk, "fmt": "json"})
+    listing = reverse("open311:requests", kwargs={"fmt": "json"})
+    health_ids = {str(c.pk) for c in complaints.values() if getattr(c, "department_id", None) == health.department_id}
+    for url in (detail, listing):
+        shown = anonymous.get(url, {"api_key": key}).json()
+        assert shown and all((r["description"] is not None) == (r["service_request_id"] in health_ids)
+                             for r in shown), url  # the key's own department's complaints in full  # fmt: skip
+        assert all(r["description"] is None for r in anonymous.get(url, {"api_key": market_key}).json())
+        assert all(r["description"] is None for r in anonymous.get(url).json())
+    assert anonymous.get(detail, {"api_key": market_key}).status_code == 429  # two a minute for this key
+    assert anonymous.get(detail, {"api_key": key}).status_code == 200
+    health.refresh_from_db()
+    assert health.use_count == 3 and health.last_used_at is not None
+    assert AuditEvent.objects.filter(action="complaints.apikey.use").count() == 2  # one per key and hour
+
+    url = _admin_url(ApiKey, "changelist")
+    for role in ("system", "audit", "manager_a", "inspector_a", "partner"):
+        world.clients[role].post(url, {"action": "revoke", "_selected_action": [health.pk]})
+        health.refresh_from_db()
+        assert health.active, role
+    assert world.clients["security"].post(url, {"action": "revoke", "_selected_action": [health.pk]}).status_code == 302
+    health.refresh_from_db()
+    assert not health.active and health.revoked_at is not None
+    assert anonymous.get(detail, {"api_key": key}).status_code == 403
+    assert AuditEvent.objects.filter(action="complaints.apikey.revoke", actor="security").exists()
+
+
+def test_the_three_administrators_are_separated(world: World) -> None:
+    """系统管理员: accounts and reference data, no audit log, no business records; 审计管理员: the audit log only;
+    安全管理员: roles, permissions, lockouts, second factors and API keys, no business records, no audit log."""
+    from weijian.complaints.models import Complaint
+
+    samples = _complaint_samples(world.codes)
+    business = [reverse("registry:institution_detail", kwargs={"uscc": world.codes["a1"]}),
+                reverse("complaints:detail", kwargs={"pk": samples["complaint_a"].pk}),
+                reverse("api:institution", kwargs={"uscc": world.codes["a1"]})]  # fmt: skip
+    may_open = {
+        "system": {"auth.user", "core.region", "core.department", "registry.deptcode"},
+        "security": {"auth.user", "auth.group", "core.profile", "axes.accessattempt", "complaints.apikey"},
+        "audit": {"core.auditevent"},
+    }
+    for role, allowed in may_open.items():
+        client = world.clients[role]
+        for url in business:
+            assert client.get(url).status_code == 404, (role, url)
+        assert client.get(reverse("api:institutions")).json()["items"] == [], role
+        for label in ("auth.user", "core.auditevent", "core.profile", "complaints.apikey", "complaints.complaint",
+                      "registry.institution", "core.region"):  # fmt: skip
+            model = apps.get_model(label)
+            status = client.get(_admin_url(model, "changelist")).status_code
+            assert (status == 200) == (label in allowed), (role, label, status)
+    assert Complaint.objects.filter(pk=samples["complaint_a"].pk).exists()
+    # only the security administrator resets a second factor or ends another user's sessions
+    user_list = _admin_url(apps.get_model("auth", "User"), "changelist")
+    for role in ("system", "audit", "security"):
+        actions = world.clients[role].get(user_list)
+        offered = actions.status_code == 200 and "reset_second_factor" in actions.content.decode()
+        assert offered == (role == "security"), role

@@ -33,8 +33,12 @@ def test_login_is_throttled_after_repeated_failures(make_user: Any) -> None:
 
 @pytest.mark.django_db
 def test_login_works_with_right_password(make_user: Any) -> None:
-    make_user("someone")
+    make_user("someone", role="institution_user", region=None, department=None)  # no second factor asked for
     client = Client()
     response = client.post("/login/", {"username": "someone", "password": "correct-horse-9"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    make_user("official")  # an inspector: the password alone opens only the second factor's enrolment
+    client = Client()
+    client.post("/login/", {"username": "official", "password": "correct-horse-9"})
+    assert client.get("/").url.startswith("/account/two-factor/")

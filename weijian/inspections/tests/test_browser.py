@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from weijian.core.tests.browser_login import sign_in
 from weijian.inspections import services
 from weijian.inspections.tests.conftest import Field
 
@@ -18,11 +19,7 @@ NOTE = "未见母婴保健技术执业许可证"
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, base, username, PASSWORD)  # password, then the authenticator's code
 
 
 def _sign_and_confirm(page: Any) -> None:

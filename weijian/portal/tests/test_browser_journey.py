@@ -21,6 +21,7 @@ from django.utils import timezone
 from weijian.cases.models import Case
 from weijian.cases.states import CaseState
 from weijian.complaints.models import Complaint
+from weijian.core.tests.browser_login import sign_in
 from weijian.inspections.tests.conftest import Field, png_bytes
 
 PASSWORD = "correct-horse-9"
@@ -29,11 +30,7 @@ STORY = "在该诊所做了注射美容，医生没有出示执业证书，术�
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, base, username, PASSWORD)  # password, then the authenticator's code
 
 
 def _file_the_complaint(page: Any, base: str, field: Field) -> str:

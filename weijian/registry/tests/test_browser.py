@@ -11,6 +11,7 @@ import pytest
 from opencc import OpenCC
 
 from weijian.core.models import Department, Profile, Region, Role
+from weijian.core.tests.browser_login import sign_in
 from weijian.registry.loading import load_registry
 from weijian.registry.tests.conftest import TINY_DISTRICTS, TinyCity
 
@@ -47,11 +48,7 @@ def test_inspector_searches_in_traditional_and_sees_only_own_district(
     )  # fmt: skip
 
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, live_server.url, user.username, PASSWORD)  # password, then the authenticator's code
     assert page.locator("header .who").inner_text().count("监督员") == 1
 
     page.goto(f"{live_server.url}/registry/institutions/")

@@ -3,13 +3,13 @@ blocked, and an error page's "back" link goes back."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from weijian.core.models import Role
+from weijian.core.tests.browser_login import sign_in
 
 PASSWORD = "correct-horse-9"
 
@@ -28,11 +28,7 @@ def test_charts_draw_under_the_csp_and_the_error_page_goes_back(
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, live_server.url, user.username, PASSWORD)  # password, then the authenticator's code
 
     profile = f"{live_server.url}/registry/institutions/{registry['a1']}/"
     page.goto(profile)

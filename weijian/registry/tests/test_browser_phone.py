@@ -5,12 +5,12 @@ control is a tap target of at least 44 px; on a desktop (1366 × 900) nothing ov
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from weijian.core.models import Department, Profile, Region, Role
+from weijian.core.tests.browser_login import sign_in
 from weijian.registry.loading import load_registry
 from weijian.registry.models import Inspector, Institution, Practitioner
 from weijian.registry.tests.conftest import TINY_DISTRICTS, TinyCity
@@ -81,11 +81,7 @@ def test_phone_layout_fits_and_every_control_is_a_tap_target(
 
     page = browser_page
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, live_server.url, user.username, PASSWORD)  # password, then the authenticator's code
     urls = {
         "workbench": "/", "institutions": "/registry/institutions/", "practitioners": "/registry/practitioners/",
         "inspectors": "/registry/inspectors/", "queue": "/alerts/",

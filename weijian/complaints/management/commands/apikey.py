@@ -1,27 +1,27 @@
 """``weijian apikey create --department CODE [--name NAME] [--per-minute N]``: a partner system's Open311 key,
-printed once (only its SHA-256 is kept); ``weijian apikey list``; ``weijian apikey disable PREFIX``."""
+printed once (only its SHA-256 is kept); ``weijian apikey list`` (with each key's use counters);
+``weijian apikey revoke PREFIX`` (``disable`` is the same)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weijian.complaints.apikeys import api_key_revoke
 from weijian.complaints.errors import ComplaintError
 from weijian.complaints.models import ApiKey
 from weijian.complaints.services import api_key_create
-from weijian.core.audit import audit_record
 
 
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
-        return _("接口密钥：create 为合作系统新建 Open311 密钥（只显示一次）；list 列出；disable 停用")
+        return _("接口密钥：create 为合作系统新建 Open311 密钥（只显示一次）；list 列出（含使用次数）；revoke 吊销（disable 同义）")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["create", "list", "disable"])
+        parser.add_argument("action", choices=["create", "list", "revoke", "disable"])
         parser.add_argument("prefix", nargs="?", default="")
         parser.add_argument("--department", default="")
         parser.add_argument("--name", default="")
@@ -43,14 +43,12 @@ class Command(BaseCommand):
         elif action == "list":
             for found in ApiKey.objects.select_related("department").order_by("pk"):
                 state = _("有效") if found.active else _("已停用")
-                self.stdout.write(f"{found.prefix}  {found.department.code}  {found.per_minute}/min  {state}  {found.name}")
+                used = found.last_used_at.isoformat(timespec="seconds") if found.last_used_at else "-"
+                self.stdout.write(f"{found.prefix}  {found.department.code}  {found.per_minute}/min  {state}  "
+                                  f"{found.use_count}/{found.refused_count}  {used}  {found.name}")  # fmt: skip
         else:
-            with transaction.atomic():
-                found = ApiKey.objects.select_for_update().filter(prefix=options["prefix"]).first()
-                if found is None:
-                    raise CommandError(_("密钥前缀：%(prefix)s 不存在") % {"prefix": options["prefix"]})
-                found.active = False
-                found.save(update_fields=["active"])
-                audit_record(actor="cli", action="complaints.apikey.disable", object_type="apikey", object_id=found.pk,
-                             data={"prefix": found.prefix})  # fmt: skip
-            self.stdout.write(_("已停用密钥 %(prefix)s") % {"prefix": found.prefix})
+            try:
+                found = api_key_revoke(actor="cli", prefix=options["prefix"])
+            except ComplaintError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(_("已吊销密钥 %(prefix)s") % {"prefix": found.prefix})

@@ -1,4 +1,5 @@
-"""``weijian demo build``: the whole demo city in the data folder; ``weijian demo setup``: the demo accounts.
+"""``weijian demo build``: the whole demo city in the data folder; ``weijian demo setup``: the demo accounts;
+``weijian demo totp USERNAME``: the current second-factor code of a demo account (fixed, known secrets).
 
 ``build`` runs the steps of ``make demo`` (each skipped when its output is already there, except the
 loads, which are idempotent): a synthetic small city, loaded; a year of its activity; the analytics
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from weijian.cli import main as cli_main
 from weijian.core import dbstats
-from weijian.core.demo import DEMO_PASSWORD, demo_accounts_setup
+from weijian.core.demo import DEMO_PASSWORD, demo_accounts_setup, demo_second_factors_setup, demo_totp
 
 DEMO_SEED = 20261123
 DEMO_YEAR = 2025
@@ -29,14 +30,22 @@ DEMO_YEAR = 2025
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]  # translated when asked
-        return _("演示：build 生成并导入演示城市、一年的业务数据和风险分析结果；setup 创建每种角色的演示账号并打印")
+        return _("演示：build 生成并导入演示城市、一年的业务数据和风险分析结果；setup 创建每种角色的演示账号并打印；"
+                 "totp 用户名 打印演示账号当前的双因素验证码")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["build", "setup"])
+        parser.add_argument("action", choices=["build", "setup", "totp"])
+        parser.add_argument("username", nargs="?", default="", help=_("totp：演示账号的用户名"))
         parser.add_argument("--seed", type=int, default=DEMO_SEED, help=_("演示数据的随机种子"))
         parser.add_argument("--months", type=int, default=12, help=_("业务数据的月数（自 2025 年 1 月起）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "totp":
+            code = demo_totp(options["username"])
+            if code is None:
+                raise CommandError(_("用户名：%(name)s 不是已绑定双因素认证的账号") % {"name": options["username"]})
+            self.stdout.write(code)
+            return
         if options["action"] == "build":
             self._build(options["seed"], options["months"])
         accounts = demo_accounts_setup()
@@ -59,6 +68,11 @@ class Command(BaseCommand):
 
         for line in demo_cases_setup():
             self.stdout.write(line)
+        from weijian.inspections.demo import SECOND
+
+        enrolled = demo_second_factors_setup([*(a.username for a in accounts), SECOND])
+        self.stdout.write("\n" + _("双因素认证：%(n)d 个演示账号已绑定固定密钥，登录时输入 `weijian demo totp 用户名` 打印的验证码"
+                                   "（每个验证码只能用一次，30 秒换一个）。") % {"n": len(enrolled)})
         dbstats.refresh(connection)  # the demo's rows are all in: plan the lists with their real sizes
         self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
