@@ -120,6 +120,7 @@ ACTION_LABELS: dict[str, Any] = {
     "portal.disclosure.withdraw": _("撤下公示（决定被变更或撤销）"),
     "portal.disclosures.expire": _("撤下期满的公示"),
     "portal.disclosure.remove_early": _("提前移除公示（信用修复）"),
+    "credit.record.ingest": _("汇集信用记录"),
     "documents.document.issue": _("签发执法文书"),
     "documents.document.void": _("作废执法文书"),
 }

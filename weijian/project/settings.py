@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "weijian.complaints",
     "weijian.cases",
     "weijian.portal",
+    "weijian.credit",
 ]
 
 MIDDLEWARE = [

@@ -647,6 +647,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "clues.clue": {"city", "manager_a"},
     "complaints.complaint": {"city", "manager_a"},
     "complaints.apikey": {"city"},
+    "credit.creditrecord": {"city", "manager_a"},
 }
 
 
