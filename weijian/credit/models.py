@@ -100,3 +100,11 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_kind}:{self.source_key} {self.title}"
+
+
+from weijian.credit.models_lists import (  # noqa: E402, F401  (the lists, repair and exchange models: weijian/credit/models_lists.py)
+    CreditListEntry,
+    CrossRegionReview,
+    JointMeasureTask,
+    RepairRequest,
+)
