@@ -422,6 +422,12 @@ def _public_window(today: dt.date) -> Q:
     return Q(status=DisclosureStatus.PUBLISHED, published_at__isnull=False, max_until__gte=today)
 
 
+def in_public_window(today: dt.date) -> Q:
+    """What the public sees on ``today``: published and inside its window (computed when read, whatever the status
+    job has done) — for other apps' exports of what is public."""
+    return _public_window(today)
+
+
 def public_penalties(*, q: str | None = None, district: str | None = None, year: str | None = None,
                      today: dt.date | None = None) -> QuerySet[Disclosure]:  # fmt: skip
     """The public list: published penalties in their window, searched by party name or 文号, filtered by district

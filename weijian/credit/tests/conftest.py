@@ -41,6 +41,7 @@ def crew(registry: dict[str, str], make_user: Callable[..., Any]) -> dict[str, A
         "clinic": make_user("clinic", role=Role.INSTITUTION_USER, region=None, department=None, institution=a1),
         "finance": make_user("finance", role=Role.PARTNER_OFFICER, region="310000", department="finance"),
         "insurance": make_user("insurance", role=Role.PARTNER_OFFICER, region="310000", department="insurance"),
+        "market": make_user("market", role=Role.PARTNER_OFFICER, region="310000", department="market"),
         "a1": a1, "a2": Institution.objects.get(uscc=registry["a2"]), "b1": Institution.objects.get(uscc=registry["b1"]),
         "health": Department.objects.get(code="health"),
     }  # fmt: skip
