@@ -33,7 +33,7 @@ MAX_UPLOAD = 20_000_000
 
 def _attach(rows: Any, link: Callable[[Any], str], label: Callable[[Any], str]) -> None:
     for row in rows:
-        row.link, row.label = link(row), label(row)
+        row.link, row.link_text = link(row), label(row)
 
 
 @login_required
