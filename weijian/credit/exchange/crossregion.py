@@ -49,7 +49,7 @@ def _subject(record: CreditRecord) -> tuple[str, str]:
         return record.institution.uscc, record.institution.name
     practitioner = record.practitioner
     key = f"id:{practitioner.id_digest}" if practitioner.id_digest else f"cert:{practitioner.cert_no}"
-    return key[:80], f"{practitioner.name}（{practitioner.id_masked or mask_ric(practitioner.cert_no)}）"
+    return key[:80], f"{practitioner.name} ({practitioner.id_masked or mask_ric(practitioner.cert_no)})"
 
 
 def _pair_exists(earlier: CreditRecord, later: CreditRecord) -> bool:

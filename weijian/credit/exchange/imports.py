@@ -33,6 +33,7 @@ from weijian.registry.imports.service import ImportResult, import_sheet
 from weijian.registry.imports.specs import Column, Context, KindSpec, Problems, RowError
 
 KIND = "credit_records"
+FULL_WIDTH_SEMICOLON = "；"  # i18n: data (a separator a cell may hold)
 IMPORTERS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.PARTNER_OFFICER})
 SEVERITY = cells.choice(Severity)
 USCC = cells.identifier(clean_uscc, gettext_lazy("18位统一社会信用代码"))
@@ -105,7 +106,8 @@ class CreditRecordSpec(KindSpec):
                             .values_list("pk", flat=True).first())  # fmt: skip
             if practitioner is None:
                 p.add(RowError("id_number", row["id_number"], gettext("人员库中没有该证件号码的执业人员")))
-        kinds = [k.strip() for k in str(row.get("penalty_kinds") or "").replace("；", ";").split(";") if k.strip()]
+        typed = str(row.get("penalty_kinds") or "").replace(FULL_WIDTH_SEMICOLON, ";")
+        kinds = [k.strip() for k in typed.split(";") if k.strip()]
         known = penalty_kind_codes(row["decided_on"]) if row.get("decided_on") else []
         unknown = [k for k in kinds if known and k not in known]
         if unknown:
