@@ -53,6 +53,7 @@ CODES = (
     "crime.procuratorate", "crime.hand_over",
     "transfer.receipt", "transfer.answer",
     "supervision.report",
+    "credit.points_notice", "credit.objection", "credit.objection_decide",
 )  # fmt: skip
 
 
