@@ -121,6 +121,13 @@ ACTION_LABELS: dict[str, Any] = {
     "portal.disclosures.expire": _("撤下期满的公示"),
     "portal.disclosure.remove_early": _("提前移除公示（信用修复）"),
     "credit.record.ingest": _("汇集信用记录"),
+    "credit.licence_check.record": _("登记医疗机构校验"),
+    "credit.points.record": _("不良执业行为记分"),
+    "credit.notice.send": _("送达记分通知书"),
+    "credit.objection.file": _("提出记分申辩"),
+    "credit.objection.decide": _("对记分申辩作出决定"),
+    "credit.insurance_points.record": _("医保支付资格记分"),
+    "credit.grade.recompute": _("评定信用等级"),
     "documents.document.issue": _("签发执法文书"),
     "documents.document.void": _("作废执法文书"),
 }

@@ -38,6 +38,9 @@ OTHER_CODES = [
     ("credit.list_defence", "working_days", 7),
     ("credit.repair_review", "working_days", 10),
     ("credit.cross_region_review", "calendar_days", 30),
+    ("credit.points_notice", "working_days", 10),
+    ("credit.objection", "working_days", 5),
+    ("credit.objection_decide", "working_days", 10),
 ]
 
 # Working-day limits started on Friday 2026-02-13: (amount → (working day before, due day, working day after)).

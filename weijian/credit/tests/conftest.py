@@ -1,4 +1,7 @@
-"""Fixtures of the lists, repair and exchange tests: officers, an institution user and a published penalty."""
+"""Fixtures of the credit tests.
+
+The story's clinic: 黄浦区外滩街道社区卫生服务中心 (30 beds, Shanghai rule set), with a general penalty on record;
+for the lists, repair and exchange tests: officers, an institution user and a published penalty."""
 
 from __future__ import annotations
 
@@ -67,3 +70,25 @@ def record(institution: Institution, key: str, *, severity: str, on: dt.date, ki
         violation_code=violation,
     )])  # fmt: skip
     return CreditRecord.objects.get(source_kind="case", source_key=key)
+
+
+D = dt.date
+PENALTY_DAY = D(2026, 2, 2)
+
+
+@pytest.fixture
+def clinic(registry: dict[str, str]) -> Institution:
+    return Institution.objects.get(uscc=registry["a2"])
+
+
+def penalty(institution: Institution, key: str = "case-1", *, on: dt.date = PENALTY_DAY, severity: str = "general",
+            **over: Any) -> CreditFact:  # fmt: skip
+    return CreditFact(source_kind="case", source_key=key, occurred_on=on, severity=severity, category="penalty",
+                      title="未按规定悬挂执业许可证，警告", region_code=DISTRICT_A, department_code="health",
+                      institution_id=institution.pk, **over)  # fmt: skip
+
+
+@pytest.fixture
+def penalised(clinic: Institution) -> Institution:
+    credit_record_ingest(actor="test", facts=[penalty(clinic)])
+    return clinic

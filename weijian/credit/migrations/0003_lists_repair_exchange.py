@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_notification'),
-        ('credit', '0001_initial'),
+        ('credit', '0002_points_grades'),
         ('portal', '0001_initial'),
         ('registry', '0010_merge_name_sort'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
