@@ -278,3 +278,31 @@ def item_due_counts(user: Any, *, mine: bool, today: dt.date, soon_until: dt.dat
 def items_about_institution(user: Any, institution_id: int) -> QuerySet[WorkItem]:
     """Unfinished work items about one institution that the user may see (an institution user: those it is shown)."""
     return scoped(user, WorkItem.objects.filter(institution_id=institution_id)).exclude(_finished())
+
+
+# The credit severity of a confirmed work item (weijian.credit reads them through credit_facts).
+ITEM_SEVERITY = {"high": "serious", "medium": "general", "low": "minor"}
+
+
+def credit_facts(since: dt.date) -> list[Any]:
+    """What credit records of alerts: every work item of a registered institution confirmed (查实) on or after
+    ``since``. A system read (the credit sync), not a user's page."""
+    from weijian.alerts.models import Outcome
+    from weijian.credit.facts import CreditFact
+
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (WorkItem.objects.filter(outcome=Outcome.CONFIRMED, outcome_at__gte=start, institution__isnull=False)
+            .select_related("institution__district", "region", "department").order_by("pk"))  # fmt: skip
+    facts = []
+    for item in rows:
+        assert item.institution is not None and item.outcome_at is not None
+        region = item.region.code if item.region_id else item.institution.district.code
+        department = item.department.code if item.department_id else "health"
+        facts.append(CreditFact(
+            source_kind="alert", source_key=f"workitem-{item.pk}", occurred_on=timezone.localdate(item.outcome_at),
+            severity=ITEM_SEVERITY.get(item.severity, "general"), category="alert", title=item.rule_name,
+            region_code=region, department_code=department, institution_id=item.institution_id,
+            detail={"rule_id": item.rule_id, "lines": item.line_count,
+                    "amount": str(item.amount) if item.amount is not None else None},
+        ))  # fmt: skip
+    return facts

@@ -208,3 +208,37 @@ def decision_preview(case: Case, values: dict[str, Any]) -> tuple[Any, Any, str]
     except (ValueError, LookupError, ArithmeticError) as exc:
         return None, None, str(exc)
     return suggestion, check, ""
+
+
+def credit_facts(since: dt.date) -> list[Any]:
+    """What credit records of cases (``weijian.credit.facts``): every penalty decided on or after ``since``, one
+    fact per registered party, with its publication. A system read (the credit sync), not a user's page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from weijian.cases.documents import disclosure_severity
+    from weijian.credit.facts import CreditFact
+    from weijian.portal.models import Disclosure
+
+    cases = list(
+        Case.objects.filter(outcome=CaseOutcome.PENALTY, decided_on__gte=since)
+        .select_related("region", "department").prefetch_related("parties").order_by("pk")
+    )  # fmt: skip
+    kind = ContentType.objects.get_for_model(Case)
+    disclosures = dict(Disclosure.objects.filter(source_type=kind, source_id__in=[c.pk for c in cases])
+                       .values_list("source_id", "pk"))  # fmt: skip
+    facts = []
+    for case in cases:
+        assert case.decided_on is not None
+        for party in case.parties.all():
+            if party.institution_id is None:
+                continue
+            facts.append(CreditFact(
+                source_kind="case", source_key=f"case-{case.pk}-party-{party.institution_id}",
+                occurred_on=case.decided_on, severity=disclosure_severity(case), category="penalty",
+                title=case.cause, region_code=case.region.code, department_code=case.department.code,
+                institution_id=party.institution_id, violation_code=case.violation_code,
+                disclosure_id=disclosures.get(case.pk),
+                detail={"case_number": case.number or "", "penalty_kinds": list(case.penalty_kinds or []),
+                        "fine": str(case.fine) if case.fine is not None else None},
+            ))  # fmt: skip
+    return facts

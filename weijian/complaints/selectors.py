@@ -122,3 +122,30 @@ def tracking_get(code: str) -> Tracking:
         replied_at=found.replied_at, closed_at=found.closed_at, not_accepted_reason=found.not_accepted_reason,
         reply=found.reply, outcome=outcome_of(found), complaint=found,
     )  # fmt: skip
+
+
+def credit_facts(since: dt.date) -> list[Any]:
+    """What credit records of complaints: every complaint about a registered institution found substantiated — it
+    became a clue whose case ended in a penalty decided on or after ``since``. A system read (the credit sync)."""
+    from weijian.credit.facts import CreditFact
+
+    try:
+        from weijian.cases.models import Case
+        from weijian.cases.states import CaseOutcome
+    except ImportError:  # without the cases app nothing says a complaint was substantiated
+        return []
+    decided = dict(
+        Case.objects.filter(outcome=CaseOutcome.PENALTY, decided_on__gte=since, clue__isnull=False)
+        .values_list("clue_id", "decided_on")
+    )  # fmt: skip
+    rows = (Complaint.objects.filter(clue_id__in=list(decided), institution__isnull=False)
+            .select_related("district", "department").order_by("pk"))  # fmt: skip
+    return [
+        CreditFact(
+            source_kind="complaint", source_key=f"complaint-{c.pk}", occurred_on=decided[c.clue_id],
+            severity="general", category="complaint", title=_("投诉举报查实"),
+            region_code=c.district.code, department_code=c.department.code if c.department_id else "health",
+            institution_id=c.institution_id, detail={"category": c.category},
+        )
+        for c in rows
+    ]

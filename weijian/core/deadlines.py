@@ -53,6 +53,8 @@ CODES = (
     "crime.procuratorate", "crime.hand_over",
     "transfer.receipt", "transfer.answer",
     "supervision.report",
+    "credit.points_notice", "credit.objection", "credit.objection_decide",
+    "credit.list_defence", "credit.repair_review", "credit.cross_region_review",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscop
 _ALL = ("view", "add", "change", "delete")
 _PLANNING = ("inspections.view_plan", "inspections.view_draw")
 _ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore",
-              "clues.view_clue", "complaints.view_complaint",
+              "clues.view_clue", "complaints.view_complaint", "credit.view_creditrecord",
               *(f"cases.view_{m}" for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer", "supervision",
                                             "jointteammember")))
 

@@ -229,3 +229,29 @@ def last_closed(
             if code in codes:
                 found[(inspection.institution_id, code)] = (closed, team)
     return found
+
+
+# The credit severity of an inspection's result (weijian.credit reads them through credit_facts).
+RESULT_SEVERITY = {"pass": "minor", "rectify": "general", "case": "serious"}
+
+
+def credit_facts(since: dt.date) -> list[Any]:
+    """What credit records of inspections: the result of every inspection closed on or after ``since``. A system
+    read (the credit sync), not a user's page."""
+    from weijian.credit.facts import CreditFact
+
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (Inspection.objects.filter(status=InspectionStatus.CLOSED, closed_at__gte=start)
+            .exclude(result="").select_related("institution__district", "department").order_by("pk"))  # fmt: skip
+    facts = []
+    for inspection in rows:
+        assert inspection.closed_at is not None
+        facts.append(CreditFact(
+            source_kind="inspection", source_key=f"inspection-{inspection.pk}",
+            occurred_on=timezone.localdate(inspection.closed_at), severity=RESULT_SEVERITY[inspection.result],
+            category="inspection_result", title=str(inspection.get_result_display()),
+            region_code=inspection.institution.district.code, department_code=inspection.department.code,
+            institution_id=inspection.institution_id,
+            detail={"result": inspection.result, "items": list(inspection.item_codes or []), "mode": inspection.mode},
+        ))  # fmt: skip
+    return facts

@@ -212,6 +212,20 @@ def _check_day(day: Any, label: str) -> dt.date:
     return day
 
 
+def _kinds_and_fine(fields: Any) -> tuple[list[str], Decimal | None]:
+    """The penalty kinds and the fine (万元) as given, read leniently: they choose the SAMR period before the fields
+    are checked (bad values are refused by :func:`published_fields`, naming the field)."""
+    if not isinstance(fields, dict):
+        return [], None
+    kinds = fields.get("penalty_kinds") or []
+    kinds = [kinds] if isinstance(kinds, str) else [str(k) for k in kinds] if isinstance(kinds, list | tuple) else []
+    try:
+        fine = Decimal(str(fields.get("fine_amount")).strip()) if fields.get("fine_amount") not in (None, "") else None
+    except InvalidOperation:
+        fine = None
+    return kinds, fine if fine is None or fine.is_finite() else None
+
+
 @transaction.atomic
 def disclosure_publish(
     *,
@@ -239,17 +253,19 @@ def disclosure_publish(
     if existing is not None:
         require_writable(actor, existing, linked=_linked(source))  # out of scope: answers as if it did not exist
         return existing
+    place_region, place_department = _place(source, region, department)
+    issuer = place_department.code
+    raw_kinds, fine = _kinds_and_fine(fields)
     try:
-        period = windows.period(severity, decided_on)
+        period = windows.period(severity, decided_on, issuer=issuer, kinds=raw_kinds, fine_wan=fine)
     except RulesError as exc:
         raise DisclosureError(_("处罚决定日期：%(reason)s") % {"reason": exc}) from None
-    place_region, place_department = _place(source, region, department)
     published = published_fields(fields, decided_on=decided_on, max_until=period.max_until)
     kinds = published.get("penalty_kinds", [])
-    exempt = windows.exempt_reason(severity, kinds, decided_on)
-    rules: dict[str, Any] = {"period": period.record}
+    exempt = windows.exempt_reason(severity, kinds, decided_on, issuer)
+    rules: dict[str, Any] = {"period": period.record, "rule_set": period.rule_set}
     try:
-        due: dt.date | None = windows.publish_due(decided_on)
+        due: dt.date | None = windows.publish_due(decided_on, issuer)
     except CalendarYearUnknown as exc:
         due, rules["publish_due_note"] = None, str(exc)[:200]
     now = timezone.now()
@@ -264,7 +280,7 @@ def disclosure_publish(
         decided_on=decided_on, publish_due=due, published_at=None if exempt else now,
         published_late=bool(not exempt and due is not None and today > due),
         min_until=period.min_until, max_until=period.max_until,
-        early_removal=windows.early_removal_possible(severity, kinds, decided_on), exempt_reason=exempt[:300],
+        early_removal=windows.early_removal_possible(severity, kinds, decided_on, issuer), exempt_reason=exempt[:300],
         rules=rules, status=status, ended_at=now if status == DisclosureStatus.EXPIRED else None,
         created_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
@@ -404,6 +420,12 @@ def disclosure_list(user: Any, view: str = "all", *, today: dt.date | None = Non
 
 def _public_window(today: dt.date) -> Q:
     return Q(status=DisclosureStatus.PUBLISHED, published_at__isnull=False, max_until__gte=today)
+
+
+def in_public_window(today: dt.date) -> Q:
+    """What the public sees on ``today``: published and inside its window (computed when read, whatever the status
+    job has done) — for other apps' exports of what is public."""
+    return _public_window(today)
 
 
 def public_penalties(*, q: str | None = None, district: str | None = None, year: str | None = None,

@@ -12,6 +12,10 @@
 - whether a decision is published at all: its severity's ``publish`` flag, and ``unpublished_only_kinds``
   (a decision of a warning only is not published from 2021-09-01, after SAMR 令45, as the file explains).
 
+- the rule set: a record decided by 市场监管 or 药监 (``issuer_rule_sets``) keeps SAMR 令45's periods
+  (``samr_periods``: by penalty kind — 3 months for 通报批评 or a 较低数额罚款 only, 3 years otherwise — and 20
+  working days to publish); every other record follows the NDRC rule set of its decision date, by severity.
+
 A date in a year the working-day calendar does not know raises :class:`CalendarYearUnknown` (never a guess).
 """
 
@@ -21,6 +25,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from weijian.core.workdays import add_working_days
@@ -31,9 +36,12 @@ from weijian.rules import loader
 FILE = "publication_windows"
 SEVERITIES = ("minor", "general", "serious", "specially_serious")  # 轻微 / 一般 / 严重 / 特定严重
 PERIOD_KEYS = ("publish", "min_months", "max_months", "early_removal")
+SAMR_KEYS = ("short_months", "long_months", "min_months", "short_kinds", "low_fine_wan", "publish_working_days")
+NDRC, SAMR = "ndrc", "samr"  # the rule sets: the NDRC one of the decision date, or SAMR 令45 (市场监管 / 药监)
 KEYS = (
     "publish_working_days", "withdraw_working_days", *(f"periods.{s}.{k}" for s in SEVERITIES for k in PERIOD_KEYS),
     "unpublished_only_kinds", "no_early_removal_kinds", "party_types", "penalty_kinds", "fields",
+    "issuer_rule_sets", *(f"samr_periods.{k}" for k in SAMR_KEYS),
 )  # fmt: skip
 FIELD_KEYS = frozenset({"key", "label", "label_en", "required", "when_party", "when_kinds", "format", "masked",
                         "computed"})  # fmt: skip
@@ -53,6 +61,7 @@ class Period:
     min_until: dt.date
     max_until: dt.date
     record: dict[str, Any]  # the rules entry used (file, effective date, basis, SHA-256): replayable
+    rule_set: str = NDRC
 
 
 @dataclass(frozen=True)
@@ -96,9 +105,19 @@ def _check_severity(severity: str) -> None:
         )
 
 
-def publish_due(decided_on: dt.date) -> dt.date:
-    """The last day to publish a decision made on ``decided_on``."""
-    days = int(loader.value(FILE, "publish_working_days", decided_on))
+def rule_set(issuer: str | None, on: dt.date) -> str:
+    """The rule set a record decided by department ``issuer`` (its code) on ``on`` follows: ``samr`` for the
+    departments ``issuer_rule_sets`` names (市场监管, 药监), ``ndrc`` for every other one (health included)."""
+    chosen = loader.value(FILE, "issuer_rule_sets", on) if issuer else None
+    return str((chosen or {}).get(issuer, NDRC)) if issuer else NDRC
+
+
+def publish_due(decided_on: dt.date, issuer: str | None = None) -> dt.date:
+    """The last day to publish a decision made on ``decided_on`` (by department ``issuer``)."""
+    if rule_set(issuer, decided_on) == SAMR:
+        days = int(loader.value(FILE, "samr_periods.publish_working_days", decided_on))
+    else:
+        days = int(loader.value(FILE, "publish_working_days", decided_on))
     return add_working_days(decided_on, days)
 
 
@@ -113,9 +132,41 @@ def working_days(on: dt.date) -> tuple[int, int]:
     return int(loader.value(FILE, "publish_working_days", on)), int(loader.value(FILE, "withdraw_working_days", on))
 
 
-def period(severity: str, decided_on: dt.date) -> Period:
-    """The period of ``severity`` in the rule set in force on ``decided_on`` (2019 / 2023 / 2026-04-01 …)."""
+def _samr_short(kinds: Iterable[str], fine_wan: Decimal | None, entry: dict[str, Any]) -> bool:
+    """SAMR 令45: only 通报批评 or a 较低数额罚款 (with or without a warning) → the short period."""
+    chosen = set(kinds) - {"warning"}
+    short = set(entry.get("short_kinds") or [])
+    if not chosen:
+        return True
+    if chosen <= short:
+        return True
+    low = entry.get("low_fine_wan")
+    if low is None or fine_wan is None or not chosen <= short | {"fine"}:
+        return False
+    return Decimal(str(fine_wan)) <= Decimal(str(low))
+
+
+def _samr_period(severity: str, decided_on: dt.date, kinds: Iterable[str], fine_wan: Decimal | None) -> Period:
+    resolved = loader.resolve(FILE, "samr_periods", decided_on)
+    entry = resolved.value
+    max_months = int(entry["short_months"] if _samr_short(kinds, fine_wan, entry) else entry["long_months"])
+    min_months = min(int(entry["min_months"]), max_months)
+    return Period(
+        severity=severity, decided_on=decided_on, publish=True, min_months=min_months, max_months=max_months,
+        early_removal=True, min_until=add_months(decided_on, min_months), max_until=add_months(decided_on, max_months),
+        record=resolved.record(), rule_set=SAMR,
+    )  # fmt: skip
+
+
+def period(
+    severity: str, decided_on: dt.date, *, issuer: str | None = None, kinds: Iterable[str] = (),
+    fine_wan: Decimal | None = None,
+) -> Period:
+    """The period of ``severity`` in the rule set in force on ``decided_on`` (2019 / 2023 / 2026-04-01 …), or — for
+    a record of 市场监管 / 药监 (``issuer``) — SAMR 令45's, which goes by the penalty ``kinds`` and fine instead."""
     _check_severity(severity)
+    if rule_set(issuer, decided_on) == SAMR:
+        return _samr_period(severity, decided_on, kinds, fine_wan)
     resolved = loader.resolve(FILE, f"periods.{severity}", decided_on)
     entry = resolved.value
     min_months, max_months = int(entry["min_months"]), int(entry["max_months"])
@@ -127,18 +178,20 @@ def period(severity: str, decided_on: dt.date) -> Period:
     )  # fmt: skip
 
 
-def max_until(severity: str, decided_on: dt.date) -> dt.date:
-    return period(severity, decided_on).max_until
+def max_until(severity: str, decided_on: dt.date, issuer: str | None = None, kinds: Iterable[str] = (),
+              fine_wan: Decimal | None = None) -> dt.date:  # fmt: skip
+    return period(severity, decided_on, issuer=issuer, kinds=kinds, fine_wan=fine_wan).max_until
 
 
-def min_until(severity: str, decided_on: dt.date) -> dt.date:
-    return period(severity, decided_on).min_until
+def min_until(severity: str, decided_on: dt.date, issuer: str | None = None, kinds: Iterable[str] = (),
+              fine_wan: Decimal | None = None) -> dt.date:  # fmt: skip
+    return period(severity, decided_on, issuer=issuer, kinds=kinds, fine_wan=fine_wan).min_until
 
 
-def exempt_reason(severity: str, kinds: Iterable[str], decided_on: dt.date) -> str:
+def exempt_reason(severity: str, kinds: Iterable[str], decided_on: dt.date, issuer: str | None = None) -> str:
     """Why a decision is not published ("" when it is): its severity, or a penalty of only unpublished kinds."""
     chosen = set(kinds)
-    if not period(severity, decided_on).publish:
+    if not period(severity, decided_on, issuer=issuer, kinds=chosen).publish:
         return _("按公示规则，该严重程度（%(severity)s）的处罚信息不予公示") % {"severity": severity}
     unpublished = set(loader.value(FILE, "unpublished_only_kinds", decided_on) or [])
     if chosen and chosen <= unpublished:
@@ -146,13 +199,14 @@ def exempt_reason(severity: str, kinds: Iterable[str], decided_on: dt.date) -> s
     return ""
 
 
-def is_published(severity: str, kinds: list[str], decided_on: dt.date) -> bool:
-    return not exempt_reason(severity, kinds, decided_on)
+def is_published(severity: str, kinds: list[str], decided_on: dt.date, issuer: str | None = None) -> bool:
+    return not exempt_reason(severity, kinds, decided_on, issuer)
 
 
-def early_removal_possible(severity: str, kinds: Iterable[str], decided_on: dt.date) -> bool:
+def early_removal_possible(severity: str, kinds: Iterable[str], decided_on: dt.date, issuer: str | None = None) -> bool:
     """May a record be removed before ``max_until`` at all (信用修复)? Not for 特定严重, nor for the listed kinds."""
-    if not period(severity, decided_on).early_removal:
+    kinds = list(kinds)
+    if not period(severity, decided_on, issuer=issuer, kinds=kinds).early_removal:
         return False
     blocked = set(loader.value(FILE, "no_early_removal_kinds", decided_on) or [])
     return not (set(kinds) & blocked)

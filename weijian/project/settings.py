@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "weijian.complaints",
     "weijian.cases",
     "weijian.portal",
+    "weijian.credit",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ SESSION_COOKIE_AGE = int(WEIJIAN_SESSION_MAX_HOURS * 3600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # i18n: data (each language in its own words)
+# The bad-practice rule set this office scores by (weijian.credit; rules/data/bad_practice_points*.yaml).
+CREDIT_POINT_RULE_SET = os.environ.get("WEIJIAN_CREDIT_POINT_RULE_SET", "shanghai_2007")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

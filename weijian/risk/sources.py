@@ -52,7 +52,7 @@ class Source:
 
 SOURCES: tuple[Source, ...] = (
     Source("analytics", label="风险分析", label_en="Risk analytics", selector="weijian.risk.selectors.analytics_signals"),
-    # Source("credit", "信用等级", "Credit grade", "weijian.credit.selectors.credit_signals"),
+    Source("credit", label="信用等级", label_en="Credit grade", selector="weijian.credit.selectors.credit_signals"),
     # Source("complaints", "投诉举报", "Complaints", "weijian.complaints.selectors.complaint_signals"),
     # Source("inspections", "检查结果", "Inspection results", "weijian.inspections.selectors.finding_signals"),
 )

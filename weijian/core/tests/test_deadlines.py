@@ -35,6 +35,12 @@ OTHER_CODES = [
     ("transfer.receipt", "working_days", 3),
     ("transfer.answer", "calendar_days", 30),
     ("supervision.report", "calendar_days", 30),
+    ("credit.list_defence", "working_days", 7),
+    ("credit.repair_review", "working_days", 10),
+    ("credit.cross_region_review", "calendar_days", 30),
+    ("credit.points_notice", "working_days", 10),
+    ("credit.objection", "working_days", 5),
+    ("credit.objection_decide", "working_days", 10),
 ]
 
 # Working-day limits started on Friday 2026-02-13: (amount → (working day before, due day, working day after)).
@@ -43,6 +49,7 @@ WORKING_FROM_0213 = {
     3: (D(2026, 2, 24), D(2026, 2, 25), D(2026, 2, 26)),
     5: (D(2026, 2, 26), D(2026, 2, 27), D(2026, 2, 28)),  # the day after is the 调休 Saturday 02-28
     7: (D(2026, 2, 28), D(2026, 3, 2), D(2026, 3, 3)),  # the day before is the 调休 Saturday 02-28
+    10: (D(2026, 3, 4), D(2026, 3, 5), D(2026, 3, 6)),
 }
 
 

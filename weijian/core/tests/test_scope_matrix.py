@@ -212,6 +212,20 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "portal:penalties": OTHER,  # public, published and in-window penalties only: weijian/portal/tests
     "portal:penalty": OTHER,
     "portal:penalty_office": Listing(None),  # staff, scoped (weijian/portal/tests/test_pages.py)
+    "credit_lists:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
+    "credit_lists:entry_new": OTHER,  # the city office's form, no record of its own
+    "credit_lists:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
+    "credit_lists:tasks": Listing(None),  # by department: weijian/credit/tests/test_lists.py
+    "credit_lists:task_done": OTHER,  # POST only (weijian/credit/tests)
+    "credit_lists:repairs": Listing(None),
+    "credit_lists:repair_new": OTHER,  # an institution files for its own penalty (by party code): weijian/credit/tests
+    "credit_lists:repair": Detail(apps.get_model("credit", "RepairRequest"), "pk", "pk", ("repair_a", "repair_b")),
+    "credit_lists:reviews": Listing(None),
+    "credit_lists:review": Detail(apps.get_model("credit", "CrossRegionReview"), "pk", "pk", ("review_a", "review_b")),
+    "credit_lists:export_penalties": OTHER,  # scoped exports: weijian/credit/tests/test_exchange.py
+    "credit_lists:export_lists": OTHER,
+    "credit_lists:import": OTHER,  # an upload form; rows guarded by the registry importer (weijian/credit/tests)
+    "credit_lists:api_records": OTHER,  # POST with a department key (weijian/credit/tests/test_exchange.py)
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,
@@ -297,7 +311,43 @@ def _samples(world: World) -> dict[str, Model]:
     found.update(_inspection_samples(codes))
     found.update(_document_samples(found))
     found.update(_complaint_samples(codes))
+    found.update(_credit_samples(codes, world.users["city"]))
     return found
+
+
+def _credit_samples(codes: dict[str, str], city: Any) -> dict[str, Model]:
+    """A list entry, a repair request and a cross-region review in each district, written directly."""
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from weijian.credit.models import CreditRecord
+    from weijian.credit.models_lists import CreditListEntry, CrossRegionReview, RepairRequest
+    from weijian.portal.models import Disclosure
+
+    out: dict[str, Model] = {}
+    health = Department.objects.get(code="health")
+    for key, code in (("a", "a1"), ("b", "b1")):
+        institution = Institution.objects.get(uscc=codes[code])
+        region = institution.district
+        out[f"entry_{key}"] = CreditListEntry.objects.create(
+            list_kind="severe", subject_kind="institution", institution=institution, region=region,
+            rule_code="specially_serious", rule_label="测试", notified_on=dt.date(2026, 1, 5))  # fmt: skip
+        disclosure = Disclosure.objects.create(
+            kind="penalty", source_type=ContentType.objects.get_for_model(Institution), source_id=institution.pk,
+            region=region, department=health, party_name=institution.name, decision_number=f"测罚{key}",
+            fields={"party_code": institution.uscc}, severity="general", decided_on=dt.date(2026, 1, 5))  # fmt: skip
+        out[f"repair_{key}"] = RepairRequest.objects.create(
+            disclosure=disclosure, institution=institution, region=region, correction="已整改", commitment="承诺",
+            filed_on=dt.date(2026, 5, 1))  # fmt: skip
+        records = [CreditRecord.objects.create(
+            institution=institution, source_kind="case", source_key=f"matrix:{key}:{n}", occurred_on=dt.date(2026, 1, n),
+            severity="general", category="penalty", title="测试处罚", region=region, department=health,
+            violation_code="x") for n in (1, 2)]  # fmt: skip
+        out[f"review_{key}"] = CrossRegionReview.objects.create(
+            subject_key=institution.uscc, subject_label=institution.name, violation_code="x", earlier=records[0],
+            later=records[1], earlier_region=region.code, later_region="320102", region=region, window_months=24)  # fmt: skip
+    return out
 
 
 def _complaint_samples(codes: dict[str, str]) -> dict[str, Model]:
@@ -662,6 +712,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "complaints.apikey": {"city", "security", "superuser"},
     **{f"cases.{m}": {"city", "manager_a"} for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer",
                                                      "supervision", "jointteammember")},
+    "credit.creditrecord": {"city", "manager_a"},
 }
 
 

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from weijian.core.models import AuditEvent
+from weijian.core.models import AuditEvent, Department
 from weijian.core.scope import OutOfScope
 from weijian.portal import disclosure as service
+from weijian.portal import windows
 from weijian.portal.models import Disclosure, DisclosureStatus
 from weijian.portal.tests.conftest import RIC, penalty_fields, person_fields
 
@@ -192,3 +193,41 @@ def test_a_deadline_in_an_unpublished_calendar_year_is_unknown_not_guessed(peopl
     made = _publish(people, decided_on=dt.date(2026, 12, 28))
     assert made.publish_due is None and not made.published_late and "2027" in made.rules["publish_due_note"]
     assert made.status == DisclosureStatus.PUBLISHED
+
+
+def test_a_market_regulation_record_keeps_the_samr_rule(people: dict[str, Any], clock: Any) -> None:
+    market = Department.objects.get(code="market")
+    made = _publish(people, department=market, severity="minor", actor=people["city"])  # a warning and a fine: the 3-year SAMR period
+    assert made.status == DisclosureStatus.PUBLISHED, "SAMR publishes a 轻微 decision that the NDRC 2026 rule does not"
+    assert made.rules["rule_set"] == "samr" and made.rules["period"]["key"] == "samr_periods"
+    assert made.publish_due == dt.date(2026, 7, 6)  # 20 working days, 端午 2026-06-19 not counted
+    assert (made.min_until, made.max_until) == (DECIDED, dt.date(2029, 6, 5))
+    short = _publish(people, source=people["a2"], department=market, actor=people["city"],
+                     fields=penalty_fields(people["a2"], penalty_kinds=["criticism"], fine_amount=None,
+                                           penalty_content="通报批评"))  # fmt: skip
+    assert short.max_until == dt.date(2026, 9, 5), "通报批评 only: 3 months"
+    health = windows.period("general", DECIDED, issuer="health", kinds=["criticism"])
+    assert health.rule_set == "ndrc" and health.max_until == dt.date(2027, 6, 5), "health: by severity, not kind"
+
+
+def test_withdrawal_counts_a_makeup_working_day(people: dict[str, Any], clock: Any) -> None:
+    """Overturned on Friday 2026-09-18: Sunday 2026-09-20 is a 调休 working day, so the third day is 09-22."""
+    clock.move_to(dt.datetime(2026, 9, 22, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    made = _publish(people)
+    done = service.disclosure_withdraw(actor=people["manager_a"], disclosure=made, reason="行政复议决定撤销",
+                                       overturned_on=dt.date(2026, 9, 18))  # fmt: skip
+    assert done.withdraw_due == dt.date(2026, 9, 22) and not done.withdrawn_late
+    other = _publish(people, source=people["a2"])
+    clock.move_to(dt.datetime(2026, 9, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    late = service.disclosure_withdraw(actor=people["manager_a"], disclosure=other, reason="行政复议决定撤销",
+                                       overturned_on=dt.date(2026, 9, 18))  # fmt: skip
+    assert late.withdrawn_late, "the day after the third working day is late"
+
+
+def test_public_view_is_computed_when_read_not_by_status(people: dict[str, Any], clock: Any) -> None:
+    made = _publish(people)
+    assert Disclosure.objects.get(pk=made.pk).status == DisclosureStatus.PUBLISHED
+    day_after = dt.date(2027, 6, 6)
+    assert not service.public_penalties(today=day_after).exists()
+    found, shown = service.public_penalty(made.pk, today=day_after)
+    assert found == made and not shown and service.public_years(today=day_after) == []

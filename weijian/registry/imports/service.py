@@ -230,12 +230,18 @@ def _display(value: Any) -> str:
     return "" if value is None else str(value)[:200]
 
 
-def import_sheet(*, kind: str, sheet: Sheet, filename: str, sha256: str, actor: Any, scope: Scope) -> ImportResult:
-    """Validate and apply a parsed sheet. Raises ImportFileError for problems of the whole file."""
-    spec = SPECS.get(kind)
+def import_sheet(
+    *, kind: str, sheet: Sheet, filename: str, sha256: str, actor: Any, scope: Scope, spec: KindSpec | None = None
+) -> ImportResult:
+    """Validate and apply a parsed sheet. Raises ImportFileError for problems of the whole file.
+
+    ``spec``: another app's kind (e.g. the credit archive's partner records), imported by the same rules; its
+    ``editors`` (default: the registry's) say which roles may import it.
+    """
+    spec = spec or SPECS.get(kind)
     if spec is None:
         raise ImportFileError(_("未知的导入类型 %(kind)s；可选：%(kinds)s") % {"kind": kind, "kinds": _("、").join(SPECS)})
-    if scope.role not in REGISTRY_EDITORS:
+    if scope.role not in getattr(spec, "editors", REGISTRY_EDITORS):
         raise ImportFileError(_("您的角色不能导入主体库数据"))
     positions, ignored = _map_headers(spec, sheet.headers)
     headers = [str(encode_cell(h)) for h in sheet.headers]  # as typed, storable (NUL shown as ␀)
