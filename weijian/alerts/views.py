@@ -204,5 +204,8 @@ def lines_export(request: HttpRequest, pk: int) -> HttpResponse:
     content = item_lines_export(
         actor=request.user, item=item, lines=selectors.item_lines(request.user, item), presenter=presenter
     )
+    if presenter.shown_personal:  # unmasked in the workbook: the access log too (the export is in the audit chain)
+        access_record(actor=request.user, action="alerts.item.lines_export", object_type="alerts.workitem",
+                      object_id=item.pk, fields=sorted(presenter.shown_personal))  # fmt: skip
     return _xlsx(content, f"alert-item-{item.pk}-lines")
 

@@ -122,9 +122,9 @@ class Chain:
                 if head is None:
                     return sealed  # another sealer holds the head; it takes these on its next round
                 pending = list(manager.filter(seq__isnull=True).order_by("pk")[:SEAL_BATCH])
-                if not pending:
-                    return sealed
                 before, first_keyed = head.last_seq, not head.key_id
+                if not pending and not (first_keyed and before):  # (an unkeyed chain is closed even when idle)
+                    return sealed
                 if first_keyed and read_anchors(self.name):
                     first_keyed = False  # the chain was keyed and anchored before: an unkeyed head is a forgery
                 if first_keyed and before:  # close the events sealed before the keys with a checkpoint
@@ -133,6 +133,8 @@ class Chain:
                         data={"legacy_through": before, "legacy_hash": head.last_hash},
                     )  # fmt: skip
                     pending.insert(0, checkpoint)
+                if not pending:
+                    return sealed
                 for event in pending:
                     self._sign(ring, event, head)
                 manager.bulk_update(pending, ["seq", "prev_hash", "hash", "key_id"], batch_size=500)

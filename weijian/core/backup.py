@@ -14,7 +14,8 @@ The audit keyring is *not* in it (a stolen backup must not let anyone rewrite th
 anything is overwritten — a truncated or altered file, one from another installation (unless
 ``--other-installation``) and a restore onto a database holding audit events the backup does not have (unless
 ``--force``). Then it restores the database (SQLite's backup API, or ``pg_restore --clean``) and the files,
-re-hashes the files and verifies the audit chain; only then does it report success.
+re-hashes the files and verifies the audit chain; only then does it report success. Stop the web server and the
+worker while a restore runs.
 """
 
 from __future__ import annotations

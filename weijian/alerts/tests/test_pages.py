@@ -105,6 +105,7 @@ def test_patient_ids_unmasked_only_for_the_assignee_and_the_district_manager(loa
     seen = AccessEvent.objects.filter(action="alerts.item.detail", object_id=str(item.pk))  # the access log
     assert sorted(seen.values_list("actor", flat=True)) == ["dm", "ii"]  # only the unmasked views
     assert access_verify().ok and all(e.seq and e.data["fields"] for e in seen)
+    assert list(AccessEvent.objects.filter(action="alerts.item.lines_export").values_list("actor", flat=True)) == ["ii"]
 
 
 def test_every_line_downloads_and_pages(registry: dict[str, str], tmp_path: Path, make_user: Any) -> None:
