@@ -37,7 +37,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *(f"core.{a}_profile" for a in ("view", "add", "change")),
         "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
     ),
-    Role.AUDIT_ADMIN: ("core.view_auditevent",),
+    Role.AUDIT_ADMIN: ("core.view_auditevent", "core.view_accessevent"),
 }  # fmt: skip
 
 STAFF_ROLES = frozenset(ROLE_PERMISSIONS)
