@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from stdnum.cn import uscc as uscc_mod
 
 from weijian.core.models import Department, Profile, Region, Role
 
+# The audit keyring and anchors of a test run: a folder of its own (fixtures made once per module seal events too).
+os.environ["WEIJIAN_AUDIT_DIR"] = tempfile.mkdtemp(prefix="weijian-audit-")
+atexit.register(shutil.rmtree, os.environ["WEIJIAN_AUDIT_DIR"], True)
+os.environ.pop("WEIJIAN_AUDIT_KEYS", None)
+settings.WEIJIAN_AUDIT_DIR = os.environ["WEIJIAN_AUDIT_DIR"]  # the settings were read before this file
 os.environ.setdefault("WEIJIAN_TEST_OUTPUT", str(Path(__file__).resolve().parent.parent / "test-output"))
 
 DISTRICT_A = "310101"  # 黄浦区
@@ -46,6 +55,13 @@ def _static_files_as_found(settings: Any) -> None:
     """Tests serve static files from the app folders under their own names: no collectstatic before each run.
     The hashed, compressed storage of production has its own test (weijian/core/tests/test_static.py)."""
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_anchors() -> Any:
+    """Each test's database starts empty: so does its anchor file (the keyring is kept for the run)."""
+    yield
+    (Path(os.environ["WEIJIAN_AUDIT_DIR"]) / "anchors.jsonl").unlink(missing_ok=True)
 
 
 def make_uscc(district: str, body: str, prefix: str = "91") -> str:

@@ -88,6 +88,7 @@ class Presenter:
     def __post_init__(self) -> None:
         self.en = english(self.lang)
         self.masked_any = False  # set once a personal value has been masked for this reader
+        self.shown_personal: set[str] = set()  # keys of personal values shown unmasked (for the access log)
 
     def _t(self, message: str) -> str:
         """One of the presenter's own words in the reader's language."""
@@ -135,9 +136,11 @@ class Presenter:
         if value is None or value == "":
             return MISSING
         kind = (spec or {}).get("type", "text")
-        if self.mask and (kind in PERSONAL_TYPES or (spec is None and _looks_personal(key))):
-            self.masked_any = True
-            return mask_patient(value) if kind == "patient" or "patient" in key else "***"
+        if kind in PERSONAL_TYPES or (spec is None and _looks_personal(key)):
+            if self.mask:
+                self.masked_any = True
+                return mask_patient(value) if kind == "patient" or "patient" in key else "***"
+            self.shown_personal.add(key or kind)
         if kind in ("date",):
             return str(value)[:10]
         if kind == "datetime":

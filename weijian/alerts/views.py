@@ -21,6 +21,7 @@ from weijian.alerts.lists import WORK_ITEMS
 from weijian.alerts.models import ItemStatus, Outcome
 from weijian.alerts.people import person_name
 from weijian.analytics.registry import RULES
+from weijian.core.access_log import access_record
 from weijian.core.models import Department
 from weijian.core.scope import scope_of
 from weijian.core.workdays import CalendarYearUnknown
@@ -124,6 +125,9 @@ def _detail_context(request: HttpRequest, item: Any) -> dict[str, Any]:
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
     first = page.object_list[0] if page.object_list else None
     views = [(line, presenter.line(line)) for line in page.object_list]
+    if presenter.shown_personal:  # the access log: who saw which patients' data unmasked
+        access_record(actor=request.user, action="alerts.item.detail", object_type="alerts.workitem", object_id=item.pk,
+                      fields=sorted(presenter.shown_personal), data={"page": page.number, "lines": len(views)})  # fmt: skip
     rule = RULES.get(item.rule_id)
     en = english()
     today = timezone.localdate()
@@ -200,5 +204,8 @@ def lines_export(request: HttpRequest, pk: int) -> HttpResponse:
     content = item_lines_export(
         actor=request.user, item=item, lines=selectors.item_lines(request.user, item), presenter=presenter
     )
+    if presenter.shown_personal:  # unmasked in the workbook: the access log too (the export is in the audit chain)
+        access_record(actor=request.user, action="alerts.item.lines_export", object_type="alerts.workitem",
+                      object_id=item.pk, fields=sorted(presenter.shown_personal))  # fmt: skip
     return _xlsx(content, f"alert-item-{item.pk}-lines")
 

@@ -33,10 +33,13 @@ from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from weijian.core import otp
+from weijian.core.access_log import access_seal
 from weijian.core.admin_scope import AuditedAdmin, RoleGate
 from weijian.core.audit import action_label, audit_record, audit_seal, audit_verify
+from weijian.core.audit_changes import form_changes
 from weijian.core.models import (
     ADMINISTRATOR_ROLES,
+    AccessEvent,
     AuditEvent,
     Department,
     DepartmentDuty,
@@ -162,7 +165,7 @@ class AccountAdmin(NotSelf, RoleGate, UserAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        changes = {n: form.cleaned_data.get(n) for n in form.changed_data if "password" not in n}
+        changes = form_changes(form)
         record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
 
     actions = ("reset_second_factor", "end_sessions")
@@ -206,8 +209,7 @@ class RoleGroupAdmin(RoleGate, GroupAdmin):
     roles = SECURITY
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
-        record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+        record_save(actor=request.user, obj=obj, changes=form_changes(form), guarded=False)
 
 
 class AccessAttemptLabels:
@@ -276,7 +278,7 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
     search_fields = ("object_id", "actor", "action")
     actions = ["export_xlsx", "verify_chain"]
     fields = ("seq_shown", "at_shown", "actor_name", "action_name", "object_type_shown", "object_id_shown",
-              "data_shown", "prev_hash_shown", "hash_shown")  # fmt: skip
+              "data_shown", "prev_hash_shown", "hash_shown", "key_id_shown")  # fmt: skip
     readonly_fields = fields
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -318,13 +320,17 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
     def data_shown(self, event: AuditEvent) -> str:
         return json.dumps(event.data, ensure_ascii=False, indent=1)
 
-    @admin.display(description=_("前一事件哈希"))
+    @admin.display(description=_("前一事件认证码"))
     def prev_hash_shown(self, event: AuditEvent) -> str:
         return event.prev_hash
 
-    @admin.display(description=_("哈希"))
+    @admin.display(description=_("认证码"))
     def hash_shown(self, event: AuditEvent) -> str:
         return event.hash
+
+    @admin.display(description=_("密钥"))
+    def key_id_shown(self, event: AuditEvent) -> str:
+        return event.key_id or gettext("（启用密钥前的 SHA-256）")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -366,3 +372,27 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
             self.message_user(request, shown, messages.SUCCESS)
         else:
             self.message_user(request, gettext("哈希链被破坏：%(problem)s") % {"problem": result.broken}, messages.ERROR)
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(RoleGate, admin.ModelAdmin):
+    """The access log of unmasked personal data: read by the audit administrator, changed by no one."""
+
+    read_roles = AUDIT
+    list_display = ("seq", "at", "actor", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("object_id", "actor")
+    readonly_fields = ("seq", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash", "key_id")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        access_seal(wait=False)
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -19,6 +19,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from weijian.core.audit_changes import form_changes
 from weijian.core.models import Department, Region, Role
 from weijian.core.records import record_delete, record_save
 from weijian.core.scope import REGISTRY_EDITORS, department_writable, scope_of, scoped, writable
@@ -66,7 +67,7 @@ class AuditedAdmin(RoleGate, admin.ModelAdmin):
     guarded = False
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
-        changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        changes = form_changes(form)
         record_save(actor=request.user, obj=obj, changes=changes, guarded=self.guarded)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
@@ -84,9 +85,7 @@ class AuditedAdmin(RoleGate, admin.ModelAdmin):
         for obj in formset.deleted_objects:
             record_delete(actor=request.user, obj=obj, guarded=self.guarded)
         for obj in instances:
-            changes = next(
-                ({n: f.cleaned_data.get(n) for n in f.changed_data} for f in formset.forms if f.instance is obj), {}
-            )
+            changes = next((form_changes(f) for f in formset.forms if f.instance is obj), {})
             record_save(actor=request.user, obj=obj, changes=changes, guarded=self.guarded)
         formset.save_m2m()
 

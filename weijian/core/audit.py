@@ -2,8 +2,10 @@
 
 Every state-changing service calls :func:`audit_record` inside its own ``transaction.atomic`` block, so the
 event and the change commit or roll back together. Writing an event takes no lock: the row is inserted
-*pending* (no ``seq``, no hash), so a hundred complaints a second never queue behind one another.
-:func:`audit_seal` links the pending events into the hash chain in the order they committed: it holds the
+*pending* (no ``seq``, no MAC), so a hundred complaints a second never queue behind one another.
+:func:`audit_seal` links the pending events into the keyed chain (:mod:`weijian.core.audit_chain`: each
+event's HMAC under a key kept outside the database, over the event and the previous MAC) in the order they
+committed: it holds the
 single :class:`AuditHead` row (``select_for_update``) only for its own short transaction, which keeps ``seq``
 gap-free. It runs right after each writing transaction commits (``transaction.on_commit``; a sealer already
 at work is not waited for — it takes the newcomers on its next round), from ``weijian audit seal`` (the worker
@@ -13,28 +15,40 @@ stored but not yet chained; ``weijian audit verify`` seals first, so it always c
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from weijian.core.audit_anchor import Anchor
+from weijian.core.audit_chain import GENESIS, Chain, ChainBreak, VerifyResult, canonical
 from weijian.core.models import AuditEvent, AuditHead
 
-GENESIS = "0" * 64
+__all__ = [
+    "GENESIS",
+    "ChainBreak",
+    "VerifyResult",
+    "action_label",
+    "audit_anchor",
+    "audit_pending",
+    "audit_record",
+    "audit_seal",
+    "audit_verify",
+]
+CHAIN = Chain("audit", AuditEvent, AuditHead)
 
 # Every action code the code base writes, in words (the audit log's 操作 column and filter). A test reads every
 # ``audit_record(...)`` call and fails on a code without a label here; the back office's own saves and deletes
 # (``admin.<app>.<model>.add|change|delete``, weijian.core.records) are named from the model (ADMIN_OPERATIONS).
 ACTION_LABELS: dict[str, Any] = {
     "core.audit.export": _("导出审计日志"),
+    "core.audit.checkpoint": _("审计链启用密钥（封存此前的事件）"),
+    "core.audit.prune": _("删除已归档的过期审计事件"),
+    "core.audit.rotate_key": _("更换审计密钥"),
+    "core.backup.restore": _("从备份恢复"),
     "core.demo_accounts.setup": _("建立演示账号"),
     "core.auth.login": _("登录"),
     "core.auth.logout": _("退出登录"),
@@ -51,6 +65,9 @@ ACTION_LABELS: dict[str, Any] = {
     "core.otp.reset": _("重置双因素认证"),
     "admin.auth.user.password": _("重置账号密码"),
     "registry.export": _("导出名录"),
+    "registry.import.rejects_export": _("导出未导入的行"),
+    "documents.document.download": _("下载执法文书"),
+    "inspections.draw.export": _("下载抽取记录"),
     "registry.import.regions": _("导入行政区划"),
     "registry.import.institutions": _("导入被监督单位"),
     "registry.import.institution_depts": _("导入诊疗科目"),
@@ -179,26 +196,6 @@ def action_label(action: str) -> str | None:
     return str(known) if known is not None else _admin_label(action)
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def event_hash(
-    *, seq: int, at: dt.datetime, actor: str, action: str, object_type: str, object_id: str, data: Any, prev_hash: str
-) -> str:
-    payload = {
-        "seq": seq,
-        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor": actor,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "data": data,
-        "prev_hash": prev_hash,
-    }
-    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
-
-
 def _actor_name(actor: Any) -> str:
     if actor is None:
         return "system"
@@ -213,7 +210,7 @@ def audit_record(
     """Store one event (pending) in the caller's transaction; it is sealed into the chain once that commits."""
     event = AuditEvent.objects.create(
         at=timezone.now(), actor=_actor_name(actor), action=action, object_type=object_type,
-        object_id=str(object_id), data=json.loads(_canonical(data or {})),
+        object_id=str(object_id), data=json.loads(canonical(data or {})),
     )  # fmt: skip
     connection = transaction.get_connection()
     if not any(entry[1] is _seal_after_commit for entry in connection.run_on_commit):  # once per transaction
@@ -221,7 +218,6 @@ def audit_record(
     return event
 
 
-SEAL_BATCH = 2000
 SEAL_ROUNDS = 4
 
 
@@ -232,85 +228,23 @@ def _seal_after_commit() -> None:
 
 
 def audit_seal(*, wait: bool = True) -> int:
-    """Link the pending events into the chain (oldest first); returns how many were sealed.
+    """Link the pending events into the keyed chain (oldest first); returns how many were sealed.
 
     ``wait=False``: give up at once when another sealer holds the chain's head (it will take these too).
     """
-    sealed = 0
-    while True:
-        AuditHead.objects.get_or_create(pk=1)
-        with transaction.atomic():
-            head = AuditHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-            if head is None:
-                return sealed  # another sealer holds the head; it takes these on its next round
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("pk")[:SEAL_BATCH])
-            for event in pending:
-                event.seq, event.prev_hash = head.last_seq + 1, head.last_hash
-                event.hash = event_hash(seq=event.seq, at=event.at, actor=event.actor, action=event.action,
-                                        object_type=event.object_type, object_id=event.object_id, data=event.data,
-                                        prev_hash=event.prev_hash)  # fmt: skip
-                head.last_seq, head.last_hash = event.seq, event.hash
-            if pending:
-                AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
-                head.save(update_fields=["last_seq", "last_hash"])
-        sealed += len(pending)
-        if len(pending) < SEAL_BATCH:
-            return sealed
+    return CHAIN.seal(wait=wait)
 
 
 def audit_pending() -> int:
     """Events stored but not yet sealed into the chain."""
-    return AuditEvent.objects.filter(seq__isnull=True).count()
+    return CHAIN.pending()
 
 
-@dataclass(frozen=True)
-class ChainBreak:
-    seq: int
-    reason: str
-
-    def __str__(self) -> str:
-        return gettext("事件 #%(seq)d：%(reason)s") % {"seq": self.seq, "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    checked: int
-    broken: ChainBreak | None
-
-    @property
-    def ok(self) -> bool:
-        return self.broken is None
-
-
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=5000)
+def audit_anchor() -> Anchor | None:
+    """Seal, then append the chain's head to the anchor file outside the database (None when empty)."""
+    return CHAIN.anchor()
 
 
 def audit_verify() -> VerifyResult:
-    """Seal what is pending, then walk the chain from the first event; return the first broken event, if any."""
-    audit_seal()
-    expected_seq, prev_hash, checked = 1, GENESIS, 0
-    for event in _events():
-        if event.seq != expected_seq:
-            reason = gettext("缺失（下一条为 #%(seq)d），事件被删除或重排") % {"seq": event.seq}
-            return VerifyResult(checked, ChainBreak(expected_seq, reason))
-        if event.prev_hash != prev_hash:
-            return VerifyResult(checked, ChainBreak(event.seq, gettext("前一事件哈希不符，事件被删除、插入或重排")))
-        recomputed = event_hash(
-            seq=event.seq,
-            at=event.at,
-            actor=event.actor,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            data=event.data,
-            prev_hash=event.prev_hash,
-        )
-        if recomputed != event.hash:
-            return VerifyResult(checked, ChainBreak(event.seq, gettext("内容与哈希不符，事件被修改")))
-        prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
-        reason = gettext("链尾缺失：记录的最后事件为 #%(seq)d") % {"seq": head.last_seq}
-        return VerifyResult(checked, ChainBreak(checked + 1, reason))
-    return VerifyResult(checked, None)
+    """Seal what is pending, then check every event's MAC, the links, the keys and the anchors."""
+    return CHAIN.verify()

@@ -123,13 +123,13 @@ class Profile(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
 
-class AuditEvent(models.Model):
-    """One entry of the append-only, hash-chained audit log.
+class ChainedEvent(models.Model):
+    """The fields of an event of a keyed chain (weijian.core.audit_chain).
 
-    ``hash = sha256(canonical(seq, at, actor, action, object_type, object_id, data, prev_hash))``;
-    editing, deleting or reordering any event breaks the chain, which ``weijian audit verify`` finds.
-    An event is written *pending* (``seq`` and ``hash`` empty) and sealed into the chain right after its
-    transaction commits (``weijian.core.audit.audit_seal``).
+    ``hash`` is the event's MAC: ``HMAC(key[key_id], canonical(chain, seq, at, actor, action, object_type,
+    object_id, data, prev_hash, key_id))`` under a key kept outside the database; events sealed before the chain
+    had keys carry a plain SHA-256 and an empty ``key_id``. An event is written *pending* (``seq`` and ``hash``
+    empty) and sealed into the chain right after its transaction commits.
     """
 
     seq = models.BigIntegerField(unique=True, null=True, blank=True)
@@ -141,21 +141,51 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    key_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["seq", "pk"]
-        verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
         return f"#{self.seq if self.seq is not None else '-'} {self.action} {self.object_type}:{self.object_id}"
 
 
-class AuditHead(models.Model):
-    """The chain's tip (a single row): the sealer's lock, and a guard against deleting the last events."""
+class ChainHead(models.Model):
+    """A chain's tip (a single row): the sealer's lock, and a guard against deleting the last events."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(ChainedEvent):
+    """One entry of the append-only, keyed audit log; editing, deleting, reordering or recomputing any event
+    without the key breaks the chain, which ``weijian audit verify`` finds."""
+
+    class Meta(ChainedEvent.Meta):
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+
+
+class AuditHead(ChainHead):
+    """The audit chain's tip."""
+
+
+class AccessEvent(ChainedEvent):
+    """One view of unmasked personal data (the access log): its own chain and head, so that reading a page
+    never waits on the audit chain's head. ``action`` says what was shown, ``data`` which fields."""
+
+    class Meta(ChainedEvent.Meta):
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+
+
+class AccessHead(ChainHead):
+    """The access log's tip."""
 
 
 class Notification(models.Model):

@@ -40,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
         "complaints.view_apikey",  # partner systems' credentials: listed and revoked, never business data
     ),
-    Role.AUDIT_ADMIN: ("core.view_auditevent",),
+    Role.AUDIT_ADMIN: ("core.view_auditevent", "core.view_accessevent"),
 }  # fmt: skip
 
 STAFF_ROLES = frozenset(ROLE_PERMISSIONS)

@@ -302,6 +302,14 @@ STORAGES = {
     },
 }
 
+# The keyed audit chain (weijian.core.audit_chain): its keyring and anchor file live in WEIJIAN_AUDIT_DIR (by
+# default <data folder>/audit, 0700; never in a database backup), keys may instead come from WEIJIAN_AUDIT_KEYS;
+# WEIJIAN_AUDIT_MAC picks the MAC of new keys (hmac-sha256, or hmac-sm3 for 商用密码 assessment); the sealer
+# anchors the head every WEIJIAN_AUDIT_ANCHOR_EVERY events (0: only `weijian audit anchor`).
+WEIJIAN_AUDIT_DIR = os.environ.get("WEIJIAN_AUDIT_DIR") or str(DATA_DIR / "audit")
+WEIJIAN_AUDIT_MAC = os.environ.get("WEIJIAN_AUDIT_MAC", "hmac-sha256")
+WEIJIAN_AUDIT_ANCHOR_EVERY = int(_number("WEIJIAN_AUDIT_ANCHOR_EVERY", 1000))
+
 # The city whose districts a user without a region sees (region data ships for more than one city).
 WEIJIAN_CITY = os.environ.get("WEIJIAN_CITY", "310000")
 

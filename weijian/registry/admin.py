@@ -15,6 +15,7 @@ from weijian.core.admin_scope import (
     ScopedAdmin,
     ScopedTabularInline,
 )
+from weijian.core.audit_changes import form_changes
 from weijian.core.models import Role
 from weijian.core.records import record_save
 from weijian.core.scope import REGISTRY_EDITORS, require_writable, scope_of, writable
@@ -95,8 +96,7 @@ class PractitionerAdmin(ScopedAdmin):
         if not change and scope_of(request.user).role != Role.CITY_ADMIN:
             # A district's new practitioner is kept by the district of the primary registration entered with it:
             # saved first, guarded in save_related once that registration exists (all in one transaction).
-            changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
-            record_save(actor=request.user, obj=obj, changes=changes, guarded=False)
+            record_save(actor=request.user, obj=obj, changes=form_changes(form), guarded=False)
             return
         super().save_model(request, obj, form, change)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from weijian.core.audit import audit_record
@@ -187,6 +188,8 @@ def rejects_workbook(*, actor: Any, batch: ImportBatch, rejects: Iterable[Any], 
     every reason in front, the cells at fault highlighted: fix them and import the workbook again (the two
     added columns are ignored by the import). Batches from before the original rows were kept list one
     problem per line."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="registry.import.rejects_export", object_type="import_batch", object_id=batch.pk)
     line = export_line(actor=actor, filters=[(gettext("导入类型"), str(batch.kind_title)),
                                              (gettext("文件"), batch.filename), (gettext("批次"), str(batch.pk))])  # fmt: skip
     headers = list(batch.headers or [])

@@ -14,7 +14,8 @@ from weijian.alerts import services
 from weijian.alerts.loading import analytics_run_load
 from weijian.alerts.models import Alert, ItemStatus, WorkItem
 from weijian.alerts.tests.runs import DOCTOR, write_run
-from weijian.core.models import AuditEvent, Role
+from weijian.core.access_log import access_verify
+from weijian.core.models import AccessEvent, AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
@@ -101,6 +102,10 @@ def test_patient_ids_unmasked_only_for_the_assignee_and_the_district_manager(loa
     rows = list(load_workbook(io.BytesIO(mine.get(f"/alerts/{item.pk}/lines.xlsx").content)).active.values)[1:]
     assert raw in rows[1][4]
     assert AuditEvent.objects.filter(action="alerts.item.lines_export").count() == 2
+    seen = AccessEvent.objects.filter(action="alerts.item.detail", object_id=str(item.pk))  # the access log
+    assert sorted(seen.values_list("actor", flat=True)) == ["dm", "ii"]  # only the unmasked views
+    assert access_verify().ok and all(e.seq and e.data["fields"] for e in seen)
+    assert list(AccessEvent.objects.filter(action="alerts.item.lines_export").values_list("actor", flat=True)) == ["ii"]
 
 
 def test_every_line_downloads_and_pages(registry: dict[str, str], tmp_path: Path, make_user: Any) -> None:

@@ -53,18 +53,18 @@ def test_reordered_events_are_found(chain: list[AuditEvent]) -> None:
 
 
 def test_recomputed_forgery_still_breaks_the_next_link(chain: list[AuditEvent]) -> None:
-    """Editing an event and fixing its own hash breaks the following event's prev_hash."""
-    from weijian.core.audit import event_hash
+    """Editing an event and fixing its own MAC (with a key of one's own) breaks it, and the next event's link."""
+    import hashlib
+    import hmac
+
+    from weijian.core.audit_chain import mac_message
 
     event = AuditEvent.objects.get(seq=3)
     event.data = {"n": 42}
-    event.hash = event_hash(
-        seq=event.seq, at=event.at, actor=event.actor, action=event.action, object_type=event.object_type,
-        object_id=event.object_id, data=event.data, prev_hash=event.prev_hash,
-    )  # fmt: skip
+    event.hash = hmac.new(b"not the key", mac_message("audit", event), hashlib.sha256).hexdigest()
     event.save()
     result = audit_verify()
-    assert result.broken is not None and result.broken.seq == 4
+    assert result.broken is not None and result.broken.seq == 3 and "认证码" in result.broken.reason
 
 
 def test_head_tracks_the_tip(chain: list[AuditEvent]) -> None:

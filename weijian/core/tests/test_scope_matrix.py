@@ -700,6 +700,7 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "axes.accesslog": {"security", "superuser"},
     "axes.accessfailurelog": {"security", "superuser"},
     "core.auditevent": {"audit"},
+    "core.accessevent": {"audit"},
     "alerts.workitem": {"city", "manager_a"},
     "alerts.alert": {"city", "manager_a"},
     "alerts.indicator": {"city", "manager_a"},

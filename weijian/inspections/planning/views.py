@@ -9,12 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weijian.core.audit import audit_record
 from weijian.core.selectors import regions_writable
 from weijian.inspections.models import GRADES, DrawStatus, Plan, PlanStatus
 from weijian.inspections.planning import draw, figures, selectors, services
@@ -203,6 +205,8 @@ def draw_record(request: HttpRequest, pk: int) -> HttpResponse:
     record = dict(made.record or {})
     if made.status == DrawStatus.COMMITTED:
         record["secret"] = None  # never before the draw
+    with transaction.atomic():
+        audit_record(actor=request.user, action="inspections.draw.export", object_type="inspections.draw", object_id=made.pk)
     response = HttpResponse(json.dumps(record, ensure_ascii=False, indent=1), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="draw-{made.plan_id}-{made.sequence}.json"'
     return response
