@@ -57,6 +57,10 @@ class Command(BaseCommand):
 
         for line in demo_cases_setup():
             self.stdout.write(line)
+        from weijian.credit.demo import demo_credit_setup
+
+        for line in demo_credit_setup():
+            self.stdout.write(line)
         self.stdout.write("\n" + _("打开 http://127.0.0.1:8000 登录。") + "\n")
 
     def _build(self, seed: int, months: int) -> None:
