@@ -19,8 +19,9 @@ from weijian.core.lists import Column, Filter, ListSpec
 from weijian.core.models import Role
 from weijian.core.scope import scope_of, writable
 from weijian.credit import grading, selectors, services
-from weijian.credit.models import InsuranceBand, ObjectionDecision
+from weijian.credit.models import Category, InsuranceBand, ObjectionDecision, SourceKind
 from weijian.i18n import in_language
+from weijian.portal.models import Severity
 
 CREDIT_LIST = ListSpec(
     columns=(
@@ -78,7 +79,12 @@ def institution_archive(request: HttpRequest, pk: int) -> HttpResponse:
     archive = selectors.institution_archive(request.user, institution)
     role = scope_of(request.user).role
     officer = role in OFFICERS and writable(request.user, institution)
-    rows = [{"record": r, "window": selectors.publication_window(r)} for r in archive.records]
+    # Choice labels resolved once per page, not once per row (get_FOO_display translates on every call).
+    labels = {field: {k: str(v) for k, v in choices} for field, choices in (
+        ("source", SourceKind.choices), ("category", Category.choices), ("severity", Severity.choices))}  # fmt: skip
+    rows = [{"record": r, "window": selectors.publication_window(r), "source": labels["source"].get(r.source_kind, ""),
+             "category": labels["category"].get(r.category, ""), "severity": labels["severity"].get(r.severity, "")}
+            for r in archive.records]  # fmt: skip
     return render(request, "credit/archive.html", {
         "archive": archive, "institution": institution, "rows": rows, "measures": _measures(archive),
         "items": _items(archive), "officer": officer, "own": role == Role.INSTITUTION_USER,
