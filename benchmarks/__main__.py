@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_", "inspections_", "complaints_", "cases_")
+PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_", "inspections_", "complaints_", "cases_", "credit_")
 
 
 def modules(name_filter: str | None = None) -> list[str]:

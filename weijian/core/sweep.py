@@ -83,6 +83,13 @@ SHAPES: dict[str, Shape] = {
     "cases:evidence": Shape("cases.CaseEvidence", "pk", sample=5),
     "cases:transfer": Shape("cases.Transfer", "pk"),
     "cases:supervision_act": Shape("cases.Supervision", "pk", sample=2),  # POST only
+    # Credit: every institution with a credit record or grade is an archive; a sample of the others.
+    "credit:archive": Shape("registry.Institution", "pk", sample=100),
+    "credit:points_record": Shape("registry.Institution", "pk", sample=2),  # POST only: a GET answers 405
+    "credit:notice_send": Shape("credit.PointNotice", "pk", sample=2),  # POST only
+    "credit:objection_file": Shape("credit.PointNotice", "pk", sample=20),
+    "credit:objection_decide": Shape("credit.Objection", "pk", sample=20),
+    "credit:practitioner": Shape("registry.Practitioner", "pk", sample=50),
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),

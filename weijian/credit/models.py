@@ -249,7 +249,7 @@ class InsurancePointEvent(models.Model):
 
 
 class CreditGrade(models.Model):
-    """One change of an institution's credit grade, with its reasons (history: a row per change)."""
+    """One change of an institution's credit grade or score, with its reasons (history: a row per change)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="credit_grades",
                                     verbose_name=_("机构"))  # fmt: skip

@@ -105,13 +105,14 @@ def latest_grades(ids: Iterable[int] | None = None) -> dict[int, CreditGrade]:
 
 
 def write_changes(results: dict[int, Graded], on: dt.date) -> int:
-    """A new CreditGrade row for each institution whose grade changed (or that had none); how many were written."""
+    """A new CreditGrade row for each institution whose grade or score changed (or that had none): the latest row
+    always explains the current grade. Returns how many were written."""
     previous = latest_grades(list(results)) if len(results) < CHUNK else latest_grades()
     new = [
         CreditGrade(institution_id=pk, grade=g.result.grade, score=g.result.score, reasons=g.result.reasons_json(),
                     computed_on=on, rules=g.result.rules)
         for pk, g in results.items()
-        if pk not in previous or previous[pk].grade != g.result.grade
+        if pk not in previous or (previous[pk].grade, previous[pk].score) != (g.result.grade, g.result.score)
     ]
     CreditGrade.objects.bulk_create(new, batch_size=CHUNK)
     return len(new)

@@ -224,7 +224,7 @@ def insurance_point_record(*, actor: Any, practitioner: Practitioner, band: str,
 
 def credit_grade_recompute(*, actor: Any, on: dt.date | None = None,
                            institution_ids: Iterable[int] | None = None) -> dict[str, int]:  # fmt: skip
-    """Grade every institution (or those given) as of ``on``; a new CreditGrade row only where the grade changed."""
+    """Grade every institution (or those given) as of ``on``; a new CreditGrade row only where the grade or score changed."""
     from weijian.credit.recompute import grades_as_of, write_changes
 
     on = on or timezone.localdate()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("weijian.complaints.open311.urls")),
     path("cases/", include("weijian.cases.urls")),
     path("portal/", include("weijian.portal.urls")),
+    path("credit/", include("weijian.credit.urls")),
     path("credit/", include("weijian.credit.urls_lists")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -258,6 +258,13 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "api:transfer_accept": OTHER,
     "api:transfer_refuse": OTHER,
     "api:transfer_answer": OTHER,
+    "credit:list": Listing(None),  # graded institutions through scoped(): weijian/credit/tests/test_pages.py
+    "credit:archive": Detail(Institution, "pk", "pk", ("a1", "a2", "b1", "b2")),
+    "credit:points_record": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
+    "credit:notice_send": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
+    "credit:objection_file": Detail(apps.get_model("credit", "PointNotice"), "pk", "pk", ("notice_a", "notice_b")),
+    "credit:objection_decide": Detail(apps.get_model("credit", "Objection"), "pk", "pk", ("objection_a", "objection_b")),
+    "credit:practitioner": Detail(Practitioner, "pk", "pk", (ZHANG, LI)),
 }
 
 
@@ -312,6 +319,23 @@ def _samples(world: World) -> dict[str, Model]:
     found.update(_document_samples(found))
     found.update(_complaint_samples(codes))
     found.update(_credit_samples(codes, world.users["city"]))
+    found.update(_credit_point_samples(codes))
+    return found
+
+
+def _credit_point_samples(codes: dict[str, str]) -> dict[str, Model]:
+    """A point event with its notice served and an objection filed, in each district."""
+    import datetime as dt
+
+    from weijian.credit.services import notice_send, objection_file, point_event_record
+
+    found: dict[str, Model] = {}
+    for key, code in (("a", "a1"), ("b", "b1")):
+        event = point_event_record(actor="matrix", institution=Institution.objects.get(uscc=codes[code]), item_code="L01",
+                                   occurred_on=dt.date(2026, 3, 2))  # fmt: skip
+        found[f"notice_{key}"] = notice = notice_send(actor="matrix", notice=event.notice, sent_on=dt.date(2026, 3, 3))
+        found[f"objection_{key}"] = objection_file(actor="matrix", notice=notice, filed_on=dt.date(2026, 3, 4),
+                                                   grounds="测试申辩")  # fmt: skip
     return found
 
 

@@ -91,10 +91,16 @@ class Standing:
         return [r.threshold.code for r in self.reached]
 
 
-def _window(threshold: Threshold, cycle: Cycle) -> tuple[dt.date, dt.date]:
-    if threshold.window == "year":
-        return cycle.year_start, cycle.year_end
-    return cycle.start, dt.date.max
+def _windows(threshold: Threshold, cycle: Cycle, on: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Where a threshold is counted: ``period`` the whole period; ``year`` each cycle year of the period up to
+    ``on`` ("any single year" — an overdue 校验 does not hide a year that passed the threshold)."""
+    if threshold.window != "year":
+        return [(cycle.start, dt.date.max)]
+    out, k = [], 0
+    while add_years(cycle.start, k) <= on:
+        out.append((add_years(cycle.start, k), add_years(cycle.start, k + 1) - dt.timedelta(days=1)))
+        k += 1
+    return out
 
 
 def _reached_on(threshold: Threshold, events: Sequence[Scored]) -> tuple[int, dt.date | None]:
@@ -114,19 +120,22 @@ def standing(rule_set: RuleSet, events: Iterable[Scored], on: dt.date, *, beds: 
     in_year = [e for e in counted if cycle.year_start <= e.occurred_on <= cycle.year_end]
     reached: dict[str, Reached] = {}
     pending = [t for t in rule_set.thresholds if t.period_years in ("any", cycle.period_years)]
+    windows: dict[str, tuple[dt.date, dt.date]] = {}
     for threshold in sorted(pending, key=lambda t: t.window.startswith("after:")):  # "after:" ones last
         if threshold.window.startswith("after:"):
             first = reached.get(threshold.window[6:])
             if first is None:
                 continue
-            base = next(t for t in rule_set.thresholds if t.code == first.threshold.code)
-            low, high = _window(base, cycle)
+            low, high = windows[first.threshold.code]
             later = [e for e in counted if first.reached_on < e.occurred_on and low <= e.occurred_on <= high]
-        else:
-            low, high = _window(threshold, cycle)
-            later = [e for e in counted if low <= e.occurred_on <= high]
-        total, day = _reached_on(threshold, later)
-        if day is not None:
-            reached[threshold.code] = Reached(threshold, total, day)
+            total, day = _reached_on(threshold, later)
+            if day is not None:
+                reached[threshold.code] = Reached(threshold, total, day)
+            continue
+        for low, high in _windows(threshold, cycle, on):
+            total, day = _reached_on(threshold, [e for e in counted if low <= e.occurred_on <= high])
+            if day is not None:
+                reached[threshold.code], windows[threshold.code] = Reached(threshold, total, day), (low, high)
+                break
     ordered = tuple(reached[t.code] for t in rule_set.thresholds if t.code in reached)
     return Standing(cycle, sum(e.points for e in counted), sum(e.points for e in in_year), tuple(counted), ordered)

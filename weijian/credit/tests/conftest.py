@@ -92,3 +92,6 @@ def penalty(institution: Institution, key: str = "case-1", *, on: dt.date = PENA
 def penalised(clinic: Institution) -> Institution:
     credit_record_ingest(actor="test", facts=[penalty(clinic)])
     return clinic
+
+
+from weijian.registry.tests.conftest import browser_page, test_output  # noqa: E402, F401  (the browser fixtures)

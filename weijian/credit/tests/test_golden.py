@@ -1,73 +1,56 @@
-"""Golden decision table of publication dates (crt-portal style): ``golden/publication_windows.csv`` gives, for a
-decision date, severity, issuing department and penalty kinds, the publish-due day, the minimum and maximum periods,
-whether early removal (信用修复) is allowed, whether it is published at all, and — where a row names the day the
-decision was overturned — the withdrawal deadline. Boundary rows: the 2026-04-01 rule change, the 2023 rule's first
-days, SAMR 令45 records of 市场监管 / 药监, a month end, and 调休 working days inside the 3 working days.
-
-Each row is checked twice: by the pure window functions, and through the disclosure service on the database (the
-dates as stored), so the table holds on SQLite and PostgreSQL alike."""
+"""The golden decision tables: each row of ``golden/<rule set>.csv`` → points, measures, grade, notice due day."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from weijian.core.models import Department, Region
-from weijian.portal import disclosure, windows
-from weijian.portal.models import DisclosureStatus
-from weijian.portal.tests.conftest import penalty_fields
+from weijian.core import deadlines
+from weijian.credit import grading
+from weijian.credit.points import rulesets, scoring
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "publication_windows.csv"
-ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8")))
-TZ = dt.timezone(dt.timedelta(hours=8))
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def _day(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+def _rows() -> list[object]:
+    params = []
+    for path in sorted(GOLDEN.glob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for number, row in enumerate(csv.DictReader(fh), start=2):
+                params.append(pytest.param(path.stem, row, id=f"{path.stem}:{number}:{row['case']}"))
+    return params
 
 
-def _kinds(row: dict[str, str]) -> list[str]:
-    return row["kinds"].split(";")
+def _dates(text: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(p) for p in text.split(";") if p]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[r["case"] for r in ROWS])
-def test_golden_row_by_the_rules(row: dict[str, str]) -> None:
-    day, kinds, issuer = _day(row["decided_on"]), _kinds(row), row["issuer"]
-    assert day is not None
-    found = windows.period(row["severity"], day, issuer=issuer, kinds=kinds)
-    assert windows.publish_due(day, issuer) == _day(row["publish_due"])
-    assert (found.min_until, found.max_until) == (_day(row["min_until"]), _day(row["max_until"]))
-    assert windows.early_removal_possible(row["severity"], kinds, day, issuer) == (row["early_removal"] == "true")
-    assert windows.is_published(row["severity"], kinds, day, issuer) == (row["published"] == "true")
-    if row["overturned_on"]:
-        assert windows.withdraw_due(_day(row["overturned_on"])) == _day(row["withdraw_due"])
+def test_every_rule_set_has_a_table() -> None:
+    assert {p.stem for p in GOLDEN.glob("*.csv")} == set(rulesets.rule_sets())
 
 
-@pytest.mark.django_db
-def test_golden_table_through_the_disclosure_service(crew: dict[str, Any], time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2026, 10, 12, 10, 0, tzinfo=TZ), tick=False)
-    sources = list(Region.objects.order_by("pk")[: len(ROWS)])
-    assert len(sources) == len(ROWS)
-    for number, (row, source) in enumerate(zip(ROWS, sources, strict=True)):
-        kinds = _kinds(row)
-        fields = penalty_fields(crew["a1"], penalty_kinds=kinds, decision_number=f"金表〔2026〕{number}号",
-                                fine_amount="0.5" if "fine" in kinds else None,
-                                licence="许可证 PDY1" if "revoke_licence" in kinds else None)  # fmt: skip
-        made = disclosure.disclosure_publish(
-            actor=crew["city"], kind="penalty", source=source, fields=fields, decided_on=_day(row["decided_on"]),
-            severity=row["severity"], department=Department.objects.get(code=row["issuer"]), region=crew["a1"].district,
-        )  # fmt: skip
-        shown = (made.publish_due, made.min_until, made.max_until, made.early_removal,
-                 made.status != DisclosureStatus.EXEMPT)  # fmt: skip
-        expected = (_day(row["publish_due"]), _day(row["min_until"]), _day(row["max_until"]),
-                    row["early_removal"] == "true", row["published"] == "true")  # fmt: skip
-        assert shown == expected, row["case"]
-        if row["overturned_on"]:
-            gone = disclosure.disclosure_withdraw(actor=crew["city"], disclosure=made, reason="行政复议决定撤销",
-                                                  overturned_on=_day(row["overturned_on"]))  # fmt: skip
-            assert gone.withdraw_due == _day(row["withdraw_due"]), row["case"]
-            assert gone.withdrawn_late == (dt.date(2026, 10, 12) > gone.withdraw_due), row["case"]
+@pytest.mark.parametrize(("code", "row"), _rows())
+def test_golden_row(code: str, row: dict[str, str]) -> None:
+    on = dt.date.fromisoformat(row["on"])
+    events = []
+    for part in filter(None, row["events"].split(";")):
+        day, item, count = part.split(":")
+        occurred = dt.date.fromisoformat(day)
+        found = rulesets.rule_set(code, occurred).item(item)
+        events.append(scoring.Scored(occurred, found.points * (1 if found.unit == "per_event" else int(count))))
+    standing = scoring.standing(rulesets.rule_set(code, on), events, on, beds=int(row["beds"]),
+                                passes=_dates(row["passes"]),
+                                licence_from=dt.date.fromisoformat(row["licence_from"]) if row["licence_from"] else None,
+                                jiaoyan=rulesets.jiaoyan_period(on))  # fmt: skip
+    records = []
+    for part in filter(None, row["records"].split(";")):
+        category, severity, day = part.split(":")
+        records.append(grading.GradeInput(None, category, severity, dt.date.fromisoformat(day)))
+    grade = grading.grade_for(records, standing.period_points, on)
+    due = deadlines.due_date("credit.points_notice", dt.date.fromisoformat(row["confirmed_on"]))
+    expected = (int(row["period_points"]), int(row["year_points"]), [m for m in row["measures"].split(";") if m],
+                row["grade"], dt.date.fromisoformat(row["notice_due"]))  # fmt: skip
+    assert (standing.period_points, standing.year_points, standing.measures, grade.grade, due) == expected

@@ -68,6 +68,10 @@ class Command(BaseCommand):
 
         for line in demo_cases_setup():
             self.stdout.write(line)
+        from weijian.credit.demo import demo_credit_setup
+
+        for line in demo_credit_setup():
+            self.stdout.write(line)
         from weijian.inspections.demo import SECOND
 
         enrolled = demo_second_factors_setup([*(a.username for a in accounts), SECOND])

@@ -1,0 +1,172 @@
+"""The credit pages: the list, the institution's archive (一户一档), the practitioner's (一医一档), the objection
+forms. Views parse input and call one selector or service; errors come back as messages naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from weijian.core.lists import Column, Filter, ListSpec
+from weijian.core.models import Role
+from weijian.core.scope import scope_of, writable
+from weijian.credit import grading, selectors, services
+from weijian.credit.models import Category, InsuranceBand, ObjectionDecision, SourceKind
+from weijian.i18n import in_language
+from weijian.portal.models import Severity
+
+CREDIT_LIST = ListSpec(
+    columns=(
+        Column("name", gettext_lazy("机构名称"), sort=("name_sort", "pk"), cell="credit/cells/name.html", title=True),
+        Column("district", gettext_lazy("所在区"), attr="district.name", sort=("district__code", "pk")),
+        Column("credit_grade", gettext_lazy("信用等级"), sort=("credit_grade", "pk")),
+        Column("credit_score", gettext_lazy("信用分"), sort=("credit_score", "pk")),
+        Column("points", gettext_lazy("本周期记分"), cell="credit/cells/points.html"),
+    ),
+    filters=(
+        Filter("grade", gettext_lazy("信用等级"), choices=[(g, g) for g in grading.GRADES]),
+        Filter("points", gettext_lazy("本周期记分"), choices=(("6", gettext_lazy("6分及以上")), ("12", gettext_lazy("12分及以上")))),
+    ),
+    default_sort="-credit_score",
+)
+OFFICERS = services.OFFICERS
+
+
+def _day(value: str | None, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise services.CreditError(_("%(field)s：日期格式应为 YYYY-MM-DD") % {"field": field}) from None
+
+
+@login_required
+def credit_list(request: HttpRequest) -> HttpResponse:
+    state = CREDIT_LIST.read(request)
+    points = state.values["points"]
+    qs = selectors.credit_list(request.user, grade=state.values["grade"], min_points=int(points) if points else None)
+    listing = state.page(qs)
+    totals = selectors.point_totals([row.pk for row in listing.rows])
+    for row in listing.rows:
+        row.points = totals.get(row.pk, 0)
+    return render(request, "credit/list.html", {"listing": listing})
+
+
+def _measures(archive: selectors.Archive) -> list[dict[str, Any]]:
+    if archive.standing is None:
+        return []
+    return [{"text": in_language(r.threshold.measure, r.threshold.measure_en), "points": r.points,
+             "reached_on": r.reached_on, "code": r.threshold.code} for r in archive.standing.reached]  # fmt: skip
+
+
+def _items(archive: selectors.Archive) -> list[dict[str, Any]]:
+    if archive.rule_set is None:
+        return []
+    return [{"code": i.code, "text": in_language(i.behaviour, i.behaviour_en), "points": i.points, "unit": i.unit}
+            for i in archive.rule_set.items.values()]  # fmt: skip
+
+
+@login_required
+def institution_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = selectors.institution_get(request.user, pk)
+    archive = selectors.institution_archive(request.user, institution)
+    role = scope_of(request.user).role
+    officer = role in OFFICERS and writable(request.user, institution)
+    # Choice labels resolved once per page, not once per row (get_FOO_display translates on every call).
+    labels = {field: {k: str(v) for k, v in choices} for field, choices in (
+        ("source", SourceKind.choices), ("category", Category.choices), ("severity", Severity.choices))}  # fmt: skip
+    rows = [{"record": r, "window": selectors.publication_window(r), "source": labels["source"].get(r.source_kind, ""),
+             "category": labels["category"].get(r.category, ""), "severity": labels["severity"].get(r.severity, "")}
+            for r in archive.records]  # fmt: skip
+    return render(request, "credit/archive.html", {
+        "archive": archive, "institution": institution, "rows": rows, "measures": _measures(archive),
+        "items": _items(archive), "officer": officer, "own": role == Role.INSTITUTION_USER,
+        "rule_set_label": in_language(archive.rule_set.label, archive.rule_set.label_en) if archive.rule_set else "",
+        "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+def _regrade(actor: Any, institution_id: int) -> None:
+    services.credit_grade_recompute(actor=actor, institution_ids=[institution_id])
+
+
+@login_required
+@require_POST
+def points_record(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = selectors.institution_get(request.user, pk)
+    try:
+        occurred = _day(request.POST.get("occurred_on"), _("行为日期"))
+        confirmed = _day(request.POST.get("confirmed_on") or request.POST.get("occurred_on"), _("确认日期"))
+        count = int(request.POST.get("count") or 1)
+        services.point_event_record(actor=request.user, institution=institution, occurred_on=occurred,
+                                    confirmed_on=confirmed, item_code=(request.POST.get("item") or "").strip(),
+                                    count=count, note=request.POST.get("note") or "")  # fmt: skip
+        _regrade(request.user, institution.pk)
+        messages.success(request, _("已记分，记分通知书待送达"))
+    except ValueError as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.CreditError) else _("人数或科目数：应为整数"))
+    return redirect("credit:archive", pk=institution.pk)
+
+
+@login_required
+@require_POST
+def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
+    try:
+        services.notice_send(actor=request.user, notice=notice, sent_on=_day(request.POST.get("sent_on"), _("送达日期")))
+        messages.success(request, _("已登记送达"))
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+    return redirect("credit:archive", pk=notice.event.institution_id)
+
+
+@login_required
+def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
+    view = selectors.notice_views([notice])[0]
+    if request.method == "POST":
+        try:
+            services.objection_file(actor=request.user, notice=notice, grounds=request.POST.get("grounds") or "",
+                                    filed_on=_day(request.POST.get("filed_on"), _("提出日期")))  # fmt: skip
+            messages.success(request, _("申辩已提出"))
+            return redirect("credit:archive", pk=notice.event.institution_id)
+        except services.CreditError as exc:
+            messages.error(request, str(exc))
+    return render(request, "credit/objection_file.html", {"notice": notice, "view": view, "posted": request.POST,
+                                                           "today": timezone.localdate()})  # fmt: skip
+
+
+@login_required
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = selectors.objection_get(request.user, pk)
+    event = objection.notice.event
+    can_decide = scope_of(request.user).role in OFFICERS and writable(request.user, event) and not objection.decision
+    if request.method == "POST" and can_decide:
+        try:
+            services.objection_decide(actor=request.user, objection=objection, decision=request.POST.get("decision") or "",
+                                      reasons=request.POST.get("reasons") or "",
+                                      decided_on=_day(request.POST.get("decided_on"), _("决定日期")))  # fmt: skip
+            _regrade(request.user, event.institution_id)
+            messages.success(request, _("已作出申辩决定"))
+            return redirect("credit:archive", pk=event.institution_id)
+        except services.CreditError as exc:
+            messages.error(request, str(exc))
+    return render(request, "credit/objection_decide.html", {
+        "objection": objection, "event": event, "can_decide": can_decide, "decisions": ObjectionDecision.choices,
+        "posted": request.POST, "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@login_required
+def practitioner_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    practitioner = selectors.practitioner_get(request.user, pk)
+    archive = selectors.practitioner_archive(request.user, practitioner)
+    return render(request, "credit/practitioner.html", {"archive": archive, "practitioner": practitioner,
+                                                         "bands": dict(InsuranceBand.choices)})  # fmt: skip
