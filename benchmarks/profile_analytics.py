@@ -56,6 +56,7 @@ def main(argv: list[str]) -> int:
               f"   {loader.cache_report()}")
         t, c = time.perf_counter(), time.process_time()
         loader._integrity(loaded)
+        con.execute("SELECT 1").fetchall()  # finish the last result before Ibis reads the catalog
         print(f"  of which FK checks (run again alone): {time.perf_counter() - t:.1f} s, {time.process_time() - c:.1f} s CPU")
         tables = eng.register_tables(backend, list(loaded.tables), work)
         months = eng.memtable(backend, eng.months_table(start, end), "wj_months")

@@ -108,7 +108,7 @@ def test_standalone_cluster_gives_duckdbs_alerts(tmp_path: Path, cluster: str) -
         [sys.executable, "-m", "weijian.cli", "analytics", "run", str(folder), "--start", "2025-03-01",
          "--end", "2025-03-31", "--out", str(out), "--engine", "spark", "--spark-master", cluster,
          "--spark-conf", "spark.sql.shuffle.partitions=2", "--spark-conf", "spark.default.parallelism=2"],
-        env=env, capture_output=True, text=True, timeout=300)
+        env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     print(f"spark standalone run: {time.monotonic() - started:.1f} s")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
