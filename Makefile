@@ -8,7 +8,7 @@ DATA ?= var
 DEMO_SEED ?= 20261123
 export WEIJIAN_DATA ?= $(CURDIR)/$(DATA)
 
-.PHONY: demo test test-sqlite test-postgres lint system-deps install bench lock clean
+.PHONY: demo test test-sqlite test-postgres lint system-deps install bench bench-year lock clean
 
 install: $(STAMP)
 
@@ -59,6 +59,10 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# twelve months of the `city` preset through the analytics engine (hours of generation, tens of GB): its own target
+bench-year: $(STAMP)
+	WEIJIAN_BENCH_PARTS=y $(BIN)/python -m benchmarks analytics_bench
 
 lock:
 	rm -rf /tmp/weijian-lock && $(PY) -m venv /tmp/weijian-lock && /tmp/weijian-lock/bin/pip install -q -e '.[dev]' \

@@ -5,19 +5,26 @@
     ``.bench-cache/``; the full DuckDB rule set over 2025-01-01..2025-01-31 in a child process:
     wall time per rule (report.json), total wall time and the child's peak RSS (``os.wait4``);
 (b) the floor: one DuckDB pass over the same month reading every column the rules use, and the
-    ratio full run / floor (target ≤ 5×);
+    ratio full run / floor (target ≤ 3×);
 (c) plain pandas versions of the deterministic rules institution_licence, out_of_scope_dept,
     unregistered_practice, invalid_licence, duplicate_charge, post_death_charge, split_admission
     and repeat_exam on ≈ 10 M prescription lines (``small`` registry, ``district`` preset,
     3 months), against the engine on the same data and rules; alert counts must agree;
-(d) Spark local mode next to DuckDB, full rule set, on the ``small`` preset × 3 months.
+(d) Spark local mode next to DuckDB, full rule set, on the ``small`` preset × 3 months;
+(e) the plain-SQL reference (``benchmarks/plain_sql_rules.py``: one DuckDB query per deterministic rule
+    over the raw Parquet files) against the engine's full run and the floor, on ≈ 5 M visits: the
+    ``small`` registry (seed 20261123) with 3 months of ``district`` activity (seed 20261123, from
+    2025-01); prints engine / plain SQL and engine / floor, and checks the alert counts agree;
+(y) ``make bench-year`` only (``WEIJIAN_BENCH_PARTS=y``): twelve months of ``city`` activity, the
+    full run over 2025, its time and peak RSS next to the floor.
 
 Every analytics run, the pandas rules and the data generation run in child processes, so each
 peak RSS is that process's own. Environment: ``WEIJIAN_BENCH_CACHE`` (default ``.bench-cache``
 at the repository root), ``WEIJIAN_BENCH_PARTS`` (default ``a,b,c,d``; ``b`` needs (a)'s data
 only), ``WEIJIAN_BENCH_SPARK=0`` to skip (d), ``WEIJIAN_BENCH_MEMORY_LIMIT`` (DuckDB
 memory_limit of the runs; default the engine's own). Figures also go to
-``.bench-cache/analytics-bench.json``.
+``.bench-cache/analytics-bench.json``. ``WEIJIAN_BENCH_REFERENCE_CITY=1`` runs the plain-SQL
+reference on the city month too (part b; its self-joins on 136 M charge lines take long).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -62,6 +70,7 @@ class Child:
     peak_rss_mb: float
     rc: int
     log: Path
+    cpu_s: float = 0.0  # user + system CPU seconds of the child: steadier than wall time on a loaded machine
 
 
 def child(argv: list[str], log: Path) -> Child:
@@ -72,7 +81,8 @@ def child(argv: list[str], log: Path) -> Child:
         p = subprocess.Popen([sys.executable, *argv], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
-    return Child(time.perf_counter() - t, usage.ru_maxrss / 1024, p.returncode, log)
+    return Child(time.perf_counter() - t, usage.ru_maxrss / 1024, p.returncode, log,
+                 usage.ru_utime + usage.ru_stime)
 
 
 def weijian(args: list[str], log: Path) -> Child:
@@ -123,9 +133,11 @@ def period(months: int) -> tuple[dt.date, dt.date]:
 
 
 def analytics(dataset: Path, start: dt.date, end: dt.date, out: Path, engine: str = "duckdb",
-              rules: list[str] | None = None) -> tuple[Child, dict[str, Any]]:
+              rules: list[str] | None = None, cache_dir: Path | None = None) -> tuple[Child, dict[str, Any]]:
+    """One run, cold (``--no-cache``) unless CACHE_DIR is given (then it reuses what that folder holds)."""
     args = ["analytics", "run", str(dataset), "--start", start.isoformat(), "--end", end.isoformat(),
             "--out", str(out), "--engine", engine]
+    args += ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
     if rules:
         args += ["--rules", ",".join(rules)]
     if limit := os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT"):
@@ -304,7 +316,13 @@ def part_b(results: dict[str, Any]) -> None:
     if "a" in results:
         ratio = results["a"]["timings_s"]["total"] / floor
         results["b"]["ratio"] = round(ratio, 2)
-        fig("b", "full run / floor (target ≤ 5×)", f"{ratio:.1f}×")
+        fig("b", "full run / floor (target ≤ 3×)", f"{ratio:.1f}×")
+    if os.environ.get("WEIJIAN_BENCH_REFERENCE_CITY") == "1":
+        ref = plain_sql(data, *JAN, "city")
+        results["b"]["plain_sql"] = ref
+        fig("b", "plain-SQL reference (s)", f"{ref['wall_s']:,.1f}")
+        if "a" in results:
+            fig("b", "full run / plain SQL", f"{results['a']['timings_s']['total'] / ref['wall_s']:.2f}×")
 
 
 def part_c(results: dict[str, Any]) -> None:
@@ -358,6 +376,80 @@ def part_d(results: dict[str, Any]) -> None:
     fig("d", "same alerts per rule on both engines", "yes" if same else "NO")
 
 
+def plain_sql(data: Path, start: dt.date, end: dt.date, tag: str) -> dict[str, Any]:
+    """The plain-SQL reference in a child process (same threads and memory limit as the engine)."""
+    res_file = CACHE / f"plain-sql-{tag}.json"
+    argv = ["-m", "benchmarks.plain_sql_rules", str(data), start.isoformat(), end.isoformat(), str(res_file),
+            str(os.cpu_count() or 1)]
+    if limit := os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT"):
+        argv.append(limit)
+    c = child(argv, CACHE / "logs" / f"plain-sql-{tag}.log")
+    _check(c, "plain-SQL reference")
+    res = json.loads(res_file.read_text())
+    res["child_wall_s"] = round(c.wall_s, 3)
+    res["cpu_s"] = round(c.cpu_s, 3)
+    res["peak_rss_mb"] = round(c.peak_rss_mb)
+    return res
+
+
+def part_e(results: dict[str, Any]) -> None:
+    from benchmarks.plain_sql_rules import RULES as SQL_RULES
+
+    months = 3
+    data = activity("small", "district", months)
+    start, end = period(months)
+    rows = rows_of(data)
+    print(f"(e) {data.name}: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), flush=True)
+    ref = plain_sql(data, start, end, "5m")
+    cache = CACHE / "validated-5m"
+    shutil.rmtree(cache, ignore_errors=True)
+    ec, rep = analytics(data, start, end, CACHE / "out-5m-duckdb", cache_dir=cache)  # cold: fills the cache
+    wc, wrep = analytics(data, start, end, CACHE / "out-5m-duckdb-warm", cache_dir=cache)  # warm: reuses it
+    counts = alert_counts(CACHE / "out-5m-duckdb")
+    floor = floor_pass(data)
+    tim = rep["timings_s"]
+    mismatch = {r: (ref["alerts"][r], counts.get(r, 0)) for r in SQL_RULES if ref["alerts"][r] != counts.get(r, 0)}
+    results["e"] = {"dataset": str(data), "rows": rows, "plain_sql": ref, "engine_timings_s": tim,
+                    "engine_child_wall_s": round(ec.wall_s, 3), "engine_peak_rss_mb": round(ec.peak_rss_mb),
+                    "engine_cpu_s": round(ec.cpu_s, 3), "floor_s": round(floor, 3), "mismatch": mismatch,
+                    "warm_timings_s": wrep["timings_s"], "warm_cpu_s": round(wc.cpu_s, 3),
+                    "ratio_plain_sql": round(tim["total"] / ref["wall_s"], 3),
+                    "ratio_floor": round(tim["total"] / floor, 3)}
+    fig("e", "visits / prescription / charge lines",
+        f"{rows['visits']:,} / {rows['prescriptions']:,} / {rows['charges']:,}")
+    fig("e", "plain SQL, deterministic rules (s)", f"{ref['wall_s']:,.1f}   peak RSS {ref['peak_rss_mb']:,} MB")
+    fig("e", "floor: one pass over used columns (s)", f"{floor:,.1f}")
+    fig("e", "engine, full run, total (s)", f"{tim['total']:,.1f}   peak RSS {ec.peak_rss_mb:,.0f} MB")
+    fig("e", "engine load+validate (s)", f"{tim['load_validate']:,.1f}")
+    for r in SQL_RULES:
+        fig("e", f"  {r}: plain SQL s / engine s", f"{ref['timings_s'][r]:,.1f} / {tim.get(r, 0):,.1f}   "
+                                                   f"alerts {ref['alerts'][r]:,} / {counts.get(r, 0):,}")
+    fig("e", "CPU s, plain SQL / engine (processes)", f"{ref['cpu_s']:,.1f} / {ec.cpu_s:,.1f}")
+    fig("e", "engine / plain SQL (target ≤ 1.5×)", f"{tim['total'] / ref['wall_s']:.2f}×   "
+                                                  f"CPU {ec.cpu_s / max(ref['cpu_s'], 1e-9):.2f}×")
+    fig("e", "engine / floor", f"{tim['total'] / floor:.2f}×")
+    wt = wrep["timings_s"]
+    fig("e", "re-run, validated input reused: total (s)", f"{wt['total']:,.1f}   load {wt['load_validate']:,.1f}   "
+                                                          f"CPU {wc.cpu_s:,.1f}")
+    fig("e", "re-run / plain SQL", f"{wt['total'] / ref['wall_s']:.2f}×   CPU {wc.cpu_s / max(ref['cpu_s'], 1e-9):.2f}×")
+    fig("e", "alert counts plain SQL = engine", "yes" if not mismatch else f"NO: {mismatch}")
+
+
+def part_year(results: dict[str, Any]) -> None:
+    data = activity("city", "city", 12)
+    rows = rows_of(data)
+    print(f"(y) city year {data.name}: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), flush=True)
+    c, rep = analytics(data, *period(12), CACHE / "out-city-year-duckdb")
+    floor = floor_pass(data)
+    tim = rep["timings_s"]
+    results["y"] = {"dataset": str(data), "rows": rows, "wall_s": round(c.wall_s, 3),
+                    "peak_rss_mb": round(c.peak_rss_mb), "timings_s": tim, "floor_s": round(floor, 3)}
+    fig("y", "engine total, report.json (s)", f"{tim['total']:,.1f}")
+    fig("y", "child peak RSS (MB)", f"{c.peak_rss_mb:,.0f}")
+    fig("y", "floor (s)", f"{floor:,.1f}")
+    fig("y", "full run / floor", f"{tim['total'] / floor:.1f}×")
+
+
 def pandas_child(argv: list[str]) -> int:
     """``python -m benchmarks.analytics_bench pandas DATASET START END OUT.json``."""
     res = pandas_rules(Path(argv[0]), dt.date.fromisoformat(argv[1]), dt.date.fromisoformat(argv[2]))
@@ -367,24 +459,28 @@ def pandas_child(argv: list[str]) -> int:
 
 def main() -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
-    parts = [p.strip() for p in os.environ.get("WEIJIAN_BENCH_PARTS", "a,b,c,d").split(",") if p.strip()]
+    parts = [p.strip() for p in os.environ.get("WEIJIAN_BENCH_PARTS", "a,b,c,d,e").split(",") if p.strip()]
     if os.environ.get("WEIJIAN_BENCH_SPARK", "1") == "0" and "d" in parts:
         parts.remove("d")
     results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, "
-                               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM"}
-    print(f"analytics benchmark on {results['machine']}; cache {CACHE}", flush=True)
+                               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM",
+                               "threads": os.cpu_count(),
+                               "memory_limit": os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT") or "engine default"}
+    print(f"analytics benchmark on {results['machine']}, DuckDB threads {results['threads']}, memory limit "
+          f"{results['memory_limit']}; cache {CACHE}", flush=True)
     failed = []
     for p in parts:
         started = time.perf_counter()
         try:
-            {"a": part_a, "b": part_b, "c": part_c, "d": part_d}[p](results)
+            {"a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "y": part_year}[p](results)
         except Exception as exc:  # report and go on with the other parts
             failed.append(p)
             results.setdefault("failed", {})[p] = f"{type(exc).__name__}: {exc}"
             print(f"!! part ({p}) failed: {type(exc).__name__}: {exc}", flush=True)
         print(f"-- part ({p}): {time.perf_counter() - started:.0f} s", flush=True)
     (CACHE / "analytics-bench.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"\nweijian.analytics benchmark — {results['machine']}")
+    print(f"\nweijian.analytics benchmark — {results['machine']}, threads {results['threads']}, memory limit "
+          f"{results['memory_limit']}")
     width = max((len(w) for _, w, _ in FIGURES), default=10)
     for part, what, value in FIGURES:
         print(f"({part}) {what:<{width}}  {value}")

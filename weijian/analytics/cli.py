@@ -34,10 +34,17 @@ def run_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", type=_date, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    p.add_argument("--spark-master", default="local[2]")
+    p.add_argument("--spark-master", default="local[2]",
+                   help="local[N], or a cluster's master URL such as spark://HOST:7077")
+    p.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                   help="a Spark setting, e.g. spark.executor.memory=8g (repeatable)")
     p.add_argument("--rules", default=None, help="comma-separated rule ids (default: all)")
     p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 12GB")
-    p.add_argument("--materialize", action="store_true", help="copy validated Parquet tables into DuckDB")
+    p.add_argument("--materialize", action="store_true",
+                   help="accepted for compatibility: validated tables are always DuckDB tables")
+    p.add_argument("--cache-dir", type=Path, default=None,
+                   help="folder of validated input files reused by later runs (default OUT/.cache)")
+    p.add_argument("--no-cache", action="store_true", help="validate every input file again, keep nothing")
     return p
 
 
@@ -63,9 +70,16 @@ def run_main(argv: list[str]) -> int:
     if args.engine == "spark" and (problem := spark_unavailable()):
         console.print(f"[bold red]spark engine unavailable:[/] {problem}")
         return 2
+    conf: dict[str, str] = {}
+    for item in args.spark_conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            console.print(f"[bold red]--spark-conf needs KEY=VALUE:[/] {item!r}")
+            return 2
+        conf[key.strip()] = value.strip()
     opts = RunOptions(args.dataset, args.start, args.end, args.out, args.engine, args.spark_master,
                       [r.strip() for r in args.rules.split(",") if r.strip()] if args.rules else None,
-                      args.memory_limit, args.materialize)
+                      args.memory_limit, args.materialize, spark_conf=conf, cache=not args.no_cache, cache_dir=args.cache_dir)
     n = len(opts.rules or RULES) + 2
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:

@@ -1,8 +1,8 @@
 """Backends: DuckDB embedded (default) or Spark through Ibis's PySpark backend.
 
-Input is always validated in DuckDB (io.Loader). With DuckDB the rules read the clean views of
+Input is always validated in DuckDB (io.Loader). With DuckDB the rules read the clean tables of
 that same connection (an on-disk database in the run's work folder, with ``temp_directory``
-and ``memory_limit`` so that large joins spill instead of failing). With Spark the clean views
+and ``memory_limit`` so that large joins spill instead of failing). With Spark the clean tables
 are written once to Parquet in the work folder and read by the Spark session.
 """
 
@@ -57,22 +57,24 @@ def open_duckdb(workdir: Path, memory_limit: str | None = None, threads: int | N
     return Backend("duckdb", duckdb.__version__, con, con.con, None, workdir)
 
 
-def spark_session(master: str = "local[2]", shuffle_partitions: int = 8) -> Any:
+def spark_session(master: str = "local[2]", shuffle_partitions: int = 8,
+                  conf: dict[str, str] | None = None) -> Any:
+    """A Spark session on MASTER (``local[N]`` or a cluster URL); CONF settings override the defaults."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(master).appName("weijian-analytics")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.ansi.enabled", "false")
-            .getOrCreate())
+    settings = {"spark.sql.session.timeZone": "UTC", "spark.sql.shuffle.partitions": str(shuffle_partitions),
+                "spark.ui.enabled": "false", "spark.sql.ansi.enabled": "false", **(conf or {})}
+    builder = SparkSession.builder.master(master).appName("weijian-analytics")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def open_spark(workdir: Path, master: str = "local[2]", session: Any = None,
-               memory_limit: str | None = None) -> Backend:
+               memory_limit: str | None = None, conf: dict[str, str] | None = None) -> Backend:
     import pyspark
 
-    spark = session or spark_session(master)
+    spark = session or spark_session(master, conf=conf)
     con = ibis.pyspark.connect(spark)
     load = duckdb.connect(str(workdir / "load.duckdb"), config=duckdb_config(workdir, memory_limit, None))
     return Backend("spark", f"pyspark {pyspark.__version__}", con, load, spark, workdir)

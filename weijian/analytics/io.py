@@ -1,12 +1,13 @@
 """Reading and validating a dataset folder (contracts/analytics-v1.md, "Layout").
 
-Every table is registered in a DuckDB connection without loading it into Python: Parquet
-files (one file or a folder of files) become views over ``read_parquet``; CSV files are
-read as text (detecting GBK/GB18030 and transcoding it, noted in the report) into a table
-whose ``rowid`` gives the CSV line. Validation is one vectorised SQL expression per table:
-each row gets the first failing column, its raw value and the reason; rejected rows are
-counted, written to ``rejected.parquet`` and left out of the clean view ``<table>`` that
-the rules read. Nothing here loops over rows in Python.
+Every input file is read once, in DuckDB and without loading it into Python: Parquet files (one
+file or each file of a folder) through ``read_parquet``; CSV files as text (detecting GBK/GB18030
+and transcoding it, noted in the report) into a table whose ``rowid`` gives the CSV line.
+Validation is one vectorised SQL expression per table, evaluated in the same pass that writes
+the file's rows into a native DuckDB table: each row gets the first failing column, its raw value
+and the reason; rejected rows go to the file's ``rejects`` table (then ``rejected.parquet``) and
+are deleted from its ``clean`` table, which is all the rules read (through the view ``<table>``,
+a ``UNION ALL`` over the table's files). Nothing here loops over rows in Python.
 
 Clean tables keep the contract's column names and types, except ``ts`` columns, which become
 BIGINT seconds of Asia/Shanghai local time since 1970-01-01 (naive values are taken as local,
@@ -19,6 +20,9 @@ number, or the row number inside the Parquet file, as ``rejected.parquet`` numbe
 from __future__ import annotations
 
 import codecs
+import hashlib
+import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,38 +210,162 @@ def checks(col: Column, raw: str, cast: str, invalid_uscc_table: str | None) -> 
     return out
 
 
+# --------------------------------------------------------------------------- units
+
+CONTRACT = "analytics-v1"
+# Bump when what validation writes changes (casts, checks, the columns of a unit): cached units go stale.
+VALIDATION_VERSION = "2"
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes (streamed)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@dataclass
+class Unit:
+    """One input file, validated: its clean rows and its rejects in a DuckDB file, and what was counted."""
+
+    file: str  # the file as read (``rejected.parquet`` and ``_src_file`` name it)
+    key: str
+    db: Path
+    alias: str
+    meta: dict[str, Any]
+    reused: bool
+
+
 # --------------------------------------------------------------------------- loader
 
 
 class Loader:
-    """Registers and validates every table of a dataset in one DuckDB connection."""
+    """Validates every table of a dataset once, file by file, into typed DuckDB tables.
+
+    Each input file (a CSV file, a Parquet file, or each Parquet file of a partitioned folder) is read
+    and validated in one pass into a *unit*: a DuckDB database file holding ``clean`` (the contract's
+    typed columns, ``_src_row`` and the ``<ts>_date`` companions, rejected rows deleted) and ``rejects``
+    (row, column, value, reason), plus a JSON file of its counts and examples. The rules read the view
+    ``<table>``, a ``UNION ALL`` over the table's ``clean`` tables that adds ``_src_file``: native columnar
+    tables, never the validation expressions.
+
+    Units live in ``cache_dir`` under a key made of the file's content hash, the contract version, the
+    engine's version (weijian, :data:`VALIDATION_VERSION`, DuckDB), the rules data's hash, the table's
+    specification and the columns the file is read with: a re-run over the same files reuses them, and a
+    run over a folder of monthly files validates only the months it has not seen. Without ``cache_dir``
+    the units are written to the work folder and go with it.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, dataset: Path, workdir: Path,
-                 materialize: bool = False) -> None:
+                 materialize: bool = False, cache_dir: Path | None = None, rules_hash: str = "") -> None:
         self.con = con
         self.dataset = Path(dataset)
         self.workdir = Path(workdir)
-        self.materialize = materialize
+        self.materialize = materialize  # kept for callers: validated tables are always native now
+        self.cache_dir = Path(cache_dir) if cache_dir else self.workdir / "units"
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.persistent = cache_dir is not None
+        self.rules_hash = rules_hash
+        self.units: dict[str, list[Unit]] = {}
+        self.hash_s = 0.0
 
     def _describe(self, relation_sql: str) -> dict[str, str]:
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {relation_sql}").fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def _raw_relation(self, spec: Table, fmt: str, files: list[Path], load: TableLoad) -> tuple[str, str, str]:
-        """Create ``raw_<t>``; return (relation, file expression, row expression)."""
+    def _key(self, spec: Table, fmt: str, cols: dict[str, str], path: Path) -> str:
+        import time
+
+        from weijian import __version__
+
+        t = time.perf_counter()
+        digest = content_hash(path)
+        self.hash_s += time.perf_counter() - t
+        parts = [CONTRACT, f"weijian {__version__}", f"validation {VALIDATION_VERSION}",
+                 f"duckdb {duckdb.__version__}", f"rules {self.rules_hash}", repr(spec), fmt,
+                 json.dumps(cols, sort_keys=True), digest]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+    def _cached(self, key: str) -> dict[str, Any] | None:
+        meta = self.cache_dir / f"{key}.json"
+        db = self.cache_dir / f"{key}.duckdb"
+        if not (meta.is_file() and db.is_file()):
+            return None
+        try:
+            return json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _plan(self, spec: Table, cols: dict[str, str], fmt: str, load: TableLoad,
+              invalid_uscc_table: str | None) -> tuple[list[str], str, str, str]:
+        """Casts (``… AS col``) and the reject column / reason / raw value CASEs, from the columns as read."""
+        select: list[str] = []
+        conds: list[tuple[str, str, str, str]] = []  # (cond, column, reason, raw)
+        for c in spec.columns:
+            if c.name not in cols:
+                load.notes.append(f"nullable column {c.name} absent: treated as null")
+                sql_t = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "money": "DOUBLE",
+                         "bool": "BOOLEAN", "date": "DATE", "ts": "BIGINT"}[c.type]
+                select.append(f"CAST(NULL AS {sql_t}) AS {q(c.name)}")
+                continue
+            raw_c = q(c.name)
+            if _is_text(cols[c.name]) and fmt == "parquet":
+                raw_c = f"NULLIF({q(c.name)}, '')" if c.type != "str" else raw_c
+            cast = cast_expr(c, raw_c, cols[c.name])
+            select.append(f"{cast} AS {q(c.name)}")
+            for cond, reason in checks(c, raw_c, cast, invalid_uscc_table):
+                conds.append((cond, c.name, reason, raw_c))
+        if conds:
+            rc = "CASE " + " ".join(f"WHEN {cd} THEN {lit(cn)}" for cd, cn, _, _ in conds) + " END"
+            rr = "CASE " + " ".join(f"WHEN {cd} THEN {lit(r)}" for cd, _, r, _ in conds) + " END"
+            rv = "CASE " + " ".join(f"WHEN {cd} THEN CAST({rw} AS VARCHAR)" for cd, _, _, rw in conds) + " END"
+        else:
+            rc = rr = rv = "CAST(NULL AS VARCHAR)"
+        return select, rc, rr, rv
+
+    def _build_unit(self, spec: Table, key: str, alias: str, raw: str, row_expr: str,
+                    plan: tuple[list[str], str, str, str], ts_cols: list[str]) -> dict[str, Any]:
+        """Validate RAW in one pass into the unit KEY; its counts and examples."""
+        select, rc, rr, rv = plan
+        tmp = self.cache_dir / f"{key}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)
+        self.con.execute(f"ATTACH {lit(str(tmp))} AS {alias}")
+        try:
+            dates = "".join(f", CAST(DATE '1970-01-01' + CAST(floor({q(c)} / 86400) AS INTEGER) AS DATE) "
+                            f"AS {q(c + '_date')}" for c in ts_cols)
+            names = ", ".join(q(c.name) for c in spec.columns)
+            self.con.execute(
+                f"CREATE TABLE {alias}.clean AS SELECT {names}, _src_row{dates}, _rcol, _reason, _value FROM ("
+                f"SELECT {', '.join(select)}, {row_expr} AS _src_row, {rc} AS _rcol, {rr} AS _reason, "
+                f"{rv} AS _value FROM {raw})")
+            row = self.con.execute(f"SELECT count(*), count(_rcol) FROM {alias}.clean").fetchone()
+            assert row is not None
+            meta: dict[str, Any] = {"rows_read": int(row[0]), "rows_rejected": int(row[1]),
+                                    "reject_counts": [], "examples": []}
+            self.con.execute(
+                f"CREATE TABLE {alias}.rejects AS SELECT CAST(_src_row AS BIGINT) AS row, _rcol AS \"column\", "
+                f"_value AS value, _reason AS reason FROM {alias}.clean WHERE _rcol IS NOT NULL")
+            if meta["rows_rejected"]:
+                meta["reject_counts"] = [
+                    [r[0], r[1], int(r[2])] for r in self.con.execute(
+                        f"SELECT \"column\", reason, count(*) FROM {alias}.rejects GROUP BY ALL").fetchall()]
+                meta["examples"] = [list(r) for r in self.con.execute(
+                    f"SELECT row, \"column\", value, reason FROM {alias}.rejects "
+                    f"ORDER BY row LIMIT {MAX_EXAMPLES}").fetchall()]
+                self.con.execute(f"DELETE FROM {alias}.clean WHERE _rcol IS NOT NULL")
+            for c in ("_rcol", "_reason", "_value"):
+                self.con.execute(f"ALTER TABLE {alias}.clean DROP COLUMN {c}")
+            self.con.execute(f"CHECKPOINT {alias}")
+        finally:
+            self.con.execute(f"DETACH {alias}")
+        tmp.replace(self.cache_dir / f"{key}.duckdb")
+        return meta
+
+    def _attach(self, unit: Unit) -> None:
+        self.con.execute(f"ATTACH {lit(str(unit.db))} AS {unit.alias} (READ_ONLY)")
+
+    def _csv_raw(self, spec: Table, path: Path, load: TableLoad) -> str:
+        """Read a CSV file as text into ``raw_<t>``; notes its encoding."""
         name = f"raw_{spec.name}"
-        if fmt == "parquet":
-            if not files:
-                raise _Unreadable(f"folder {spec.name}/ holds no Parquet files")
-            flist = "[" + ", ".join(lit(str(f)) for f in files) + "]"
-            sql = (f"read_parquet({flist}, filename=true, file_row_number=true, union_by_name=true)")
-            try:
-                self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {sql}")
-                self.con.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
-            except duckdb.Error as exc:
-                raise _Unreadable(str(exc).splitlines()[0]) from exc
-            return name, "filename", "file_row_number"
-        path = files[0]
         enc = detect_encoding(path)
         src = path
         if enc != "utf-8":
@@ -247,9 +375,12 @@ class Loader:
 
         def read(p: Path) -> None:
             self.con.execute("SET preserve_insertion_order = true")
-            self.con.execute(
-                f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({lit(str(p))}, all_varchar=true, "
-                f"header=true, delim=',', quote='\"', escape='\"', parallel=false)")
+            try:
+                self.con.execute(
+                    f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({lit(str(p))}, all_varchar=true, "
+                    f"header=true, delim=',', quote='\"', escape='\"', parallel=false)")
+            finally:
+                self.con.execute("SET preserve_insertion_order = false")
 
         try:
             read(src)
@@ -264,60 +395,80 @@ class Loader:
                     raise _Unreadable(str(exc2).splitlines()[0]) from exc2
             else:
                 raise _Unreadable(str(exc).splitlines()[0]) from exc
-        return name, lit(str(path)), "rowid + 2"
+        return name
 
     def load_table(self, spec: Table, invalid_uscc_table: str | None) -> TableLoad:
         found = locate(self.dataset, spec.name)
         assert found is not None
         fmt, files = found
         load = TableLoad(spec.name, [str(f) for f in files], fmt)
-        raw, file_expr, row_expr = self._raw_relation(spec, fmt, files, load)
-        cols = self._describe(raw)
-        missing = [c.name for c in spec.columns if c.name not in cols and not c.nullable]
-        if missing:
-            raise _MissingColumns(missing, load.files)
-        select: list[str] = []
-        conds: list[tuple[str, str, str]] = []  # (cond, column, raw)
-        for c in spec.columns:
-            if c.name not in cols:
-                load.notes.append(f"nullable column {c.name} absent: treated as null")
-                sql_t = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "money": "DOUBLE",
-                         "bool": "BOOLEAN", "date": "DATE", "ts": "BIGINT"}[c.type]
-                select.append(f"CAST(NULL AS {sql_t}) AS {q(c.name)}")
-                continue
-            raw_c = q(c.name)
-            if _is_text(cols[c.name]) and fmt == "parquet":
-                raw_c = f"NULLIF({q(c.name)}, '')" if c.type != "str" else raw_c
-            cast = cast_expr(c, raw_c, cols[c.name])
-            select.append(f"{cast} AS {q(c.name)}")
-            for cond, reason in checks(c, raw_c, cast, invalid_uscc_table):
-                conds.append((cond, c.name, reason, raw_c))  # type: ignore[arg-type]
-        if conds:
-            rc = "CASE " + " ".join(f"WHEN {cd} THEN {lit(cn)}" for cd, cn, _, _ in conds) + " END"
-            rr = "CASE " + " ".join(f"WHEN {cd} THEN {lit(r)}" for cd, _, r, _ in conds) + " END"
-            rv = "CASE " + " ".join(f"WHEN {cd} THEN CAST({rw} AS VARCHAR)" for cd, _, _, rw in conds) + " END"
+        ts_cols = [c.name for c in spec.columns if c.type == "ts"]
+        units: list[Unit] = []
+        if fmt == "parquet":
+            if not files:
+                raise _Unreadable(f"folder {spec.name}/ holds no Parquet files")
+            flist = "[" + ", ".join(lit(str(f)) for f in files) + "]"
+            union = f"read_parquet({flist}, filename=true, file_row_number=true, union_by_name=true)"
+            try:
+                cols = self._describe(union)
+            except duckdb.Error as exc:
+                raise _Unreadable(str(exc).splitlines()[0]) from exc
+            missing = [c.name for c in spec.columns if c.name not in cols and not c.nullable]
+            if missing:
+                raise _MissingColumns(missing, load.files)
+            plan = self._plan(spec, cols, fmt, load, invalid_uscc_table)
+            for i, f in enumerate(files):
+                key = self._key(spec, fmt, cols, f)
+                alias = f"u_{spec.name}_{i}"
+                meta = self._cached(key) if self.persistent else None
+                reused = meta is not None
+                if meta is None:
+                    raw = f"(SELECT * FROM {union} WHERE filename = {lit(str(f))})"
+                    try:
+                        meta = self._build_unit(spec, key, alias, raw, "file_row_number", plan, ts_cols)
+                    except duckdb.Error as exc:
+                        raise _Unreadable(str(exc).splitlines()[0]) from exc
+                    meta["ts_forms"] = self._ts_forms(spec, raw, cols)
+                    (self.cache_dir / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False),
+                                                                encoding="utf-8")
+                units.append(Unit(str(f), key, self.cache_dir / f"{key}.duckdb", alias, meta, reused))
         else:
-            rc = rr = rv = "CAST(NULL AS VARCHAR)"
-        stg = f"stg_{spec.name}"
-        kind = "TABLE" if (self.materialize or fmt == "csv") else "VIEW"
-        self.con.execute(
-            f"CREATE OR REPLACE {kind} {stg} AS SELECT {', '.join(select)}, "
-            f"{file_expr} AS _file, {row_expr} AS _row, {rc} AS _rcol, {rr} AS _reason, {rv} AS _value "
-            f"FROM {raw}")
-        self._note_ts_forms(spec, load, raw, cols)
-        if fmt == "csv":
-            self.con.execute(f"DROP TABLE IF EXISTS {raw}")
-        clean_cols = [q(c.name) for c in spec.columns]
-        clean_cols += ["CAST(_file AS VARCHAR) AS _src_file", "_row AS _src_row"]
-        clean_cols += [f"CAST(DATE '1970-01-01' + CAST(floor({q(c.name)} / 86400) AS INTEGER) AS DATE) "
-                       f"AS {q(c.name + '_date')}" for c in spec.columns if c.type == "ts"]
-        self.con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS SELECT {', '.join(clean_cols)} "
-                         f"FROM {stg} WHERE _rcol IS NULL")
-        self._count(spec, load, stg)
+            path = files[0]
+            key = self._key(spec, fmt, {}, path)
+            alias = f"u_{spec.name}_0"
+            meta = self._cached(key) if self.persistent else None
+            reused = meta is not None
+            if meta is None:
+                raw = self._csv_raw(spec, path, load)
+                cols = self._describe(raw)
+                missing = [c.name for c in spec.columns if c.name not in cols and not c.nullable]
+                if missing:
+                    raise _MissingColumns(missing, load.files)
+                plan = self._plan(spec, cols, fmt, TableLoad(spec.name, [], fmt), invalid_uscc_table)
+                meta = self._build_unit(spec, key, alias, raw, "rowid + 2", plan, ts_cols)
+                meta["ts_forms"] = self._ts_forms(spec, raw, cols)
+                meta["columns"], meta["encoding"], meta["notes"] = cols, load.encoding, list(load.notes)
+                self.con.execute(f"DROP TABLE IF EXISTS {raw}")
+                (self.cache_dir / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            else:
+                load.encoding, load.notes = meta["encoding"], list(meta["notes"])
+            self._plan(spec, meta["columns"], fmt, load, invalid_uscc_table)  # the notes on absent columns
+            units.append(Unit(str(path), key, self.cache_dir / f"{key}.duckdb", alias, meta, reused))
+        for u in units:
+            self._attach(u)
+        self.units[spec.name] = units
+        names = [q(c.name) for c in spec.columns]
+        dates = [q(c + "_date") for c in ts_cols]
+        parts = [f"SELECT {', '.join(names)}, CAST({lit(u.file)} AS VARCHAR) AS _src_file, _src_row"
+                 f"{''.join(', ' + d for d in dates)} FROM {u.alias}.clean" for u in units]
+        self.con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS {' UNION ALL '.join(parts)}")
+        self._note_ts_forms(load, units)
+        self._count(spec, load, units)
         return load
 
-    def _note_ts_forms(self, spec: Table, load: TableLoad, raw: str, cols: dict[str, str]) -> None:
-        """Note text timestamps that mix naive (local) values and values with an offset."""
+    def _ts_forms(self, spec: Table, raw: str, cols: dict[str, str]) -> dict[str, list[int]]:
+        """Per text ts column: how many values carry an offset and how many are naive."""
+        out: dict[str, list[int]] = {}
         for c in spec.columns:
             if c.type != "ts" or c.name not in cols or not _is_text(cols[c.name]):
                 continue
@@ -326,28 +477,39 @@ class Loader:
                 f"count_if(NOT regexp_matches(trim({q(c.name)}), '(Z|[+-]\\d{{2}}:?\\d{{2}})$')) "
                 f"FROM {raw} WHERE {q(c.name)} IS NOT NULL").fetchone()
             assert row is not None
-            with_off, naive = int(row[0] or 0), int(row[1] or 0)
+            out[c.name] = [int(row[0] or 0), int(row[1] or 0)]
+        return out
+
+    def _note_ts_forms(self, load: TableLoad, units: list[Unit]) -> None:
+        """Note text timestamps that mix naive (local) values and values with an offset."""
+        totals: dict[str, list[int]] = {}
+        for u in units:
+            for col, (w, n) in u.meta.get("ts_forms", {}).items():
+                t = totals.setdefault(col, [0, 0])
+                t[0] += w
+                t[1] += n
+        for col, (with_off, naive) in totals.items():
             if with_off and naive:
                 load.notes.append(
-                    f"{c.name}: timestamps mixed — {naive} without offset (taken as Asia/Shanghai local) and "
+                    f"{col}: timestamps mixed — {naive} without offset (taken as Asia/Shanghai local) and "
                     f"{with_off} with an explicit offset (converted to Asia/Shanghai local)")
             elif with_off:
-                load.notes.append(f"{c.name}: {with_off} timestamps with an offset converted to Asia/Shanghai")
+                load.notes.append(f"{col}: {with_off} timestamps with an offset converted to Asia/Shanghai")
 
-    def _count(self, spec: Table, load: TableLoad, stg: str) -> None:
-        row = self.con.execute(f"SELECT count(*), count(_rcol) FROM {stg}").fetchone()
-        assert row is not None
-        load.rows_read, load.rows_rejected = int(row[0]), int(row[1])
+    def _count(self, spec: Table, load: TableLoad, units: list[Unit]) -> None:
+        load.rows_read = sum(int(u.meta["rows_read"]) for u in units)
+        load.rows_rejected = sum(int(u.meta["rows_rejected"]) for u in units)
         if load.rows_read == 0:
             load.notes.append("empty table (no rows)")
         if load.rows_rejected:
-            rows = self.con.execute(
-                f"SELECT _rcol, _reason, count(*) AS n FROM {stg} WHERE _rcol IS NOT NULL "
-                f"GROUP BY ALL ORDER BY n DESC, _rcol, _reason").fetchall()
-            load.reject_counts = [{"column": r[0], "reason": r[1], "rows": int(r[2])} for r in rows]
-            ex = self.con.execute(
-                f"SELECT _file, _row, _rcol, _value, _reason FROM {stg} WHERE _rcol IS NOT NULL "
-                f"ORDER BY _file, _row LIMIT {MAX_EXAMPLES}").fetchall()
+            by: dict[tuple[str, str], int] = {}
+            for u in units:
+                for col, reason, n in u.meta["reject_counts"]:
+                    by[(col, reason)] = by.get((col, reason), 0) + int(n)
+            rows = sorted(by.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))
+            load.reject_counts = [{"column": c, "reason": r, "rows": n} for (c, r), n in rows]
+            ex = sorted(((u.file, *e) for u in units for e in u.meta["examples"]),
+                        key=lambda e: (e[0], e[1]))[:MAX_EXAMPLES]
             load.examples = [
                 {"table": spec.name, "file": e[0], ("row" if load.fmt == "parquet" else "line"): int(e[1]),
                  "column": e[2], "value": e[3], "reason": e[4]} for e in ex]
@@ -429,9 +591,10 @@ class Loader:
     def write_rejects(self, result: LoadResult, path: Path) -> int:
         """All rejected rows (table, file, row, column, value, reason) to one Parquet file."""
         parts = [
-            f"SELECT {lit(n)} AS \"table\", CAST(_file AS VARCHAR) AS file, CAST(_row AS BIGINT) AS row, "
-            f"_rcol AS \"column\", _value AS value, _reason AS reason FROM stg_{n} WHERE _rcol IS NOT NULL"
-            for n, t in result.tables.items() if t.rows_rejected
+            f"SELECT {lit(n)} AS \"table\", CAST({lit(u.file)} AS VARCHAR) AS file, row, \"column\", value, "
+            f"reason FROM {u.alias}.rejects"
+            for n, t in result.tables.items() if t.rows_rejected for u in self.units.get(n, [])
+            if u.meta["rows_rejected"]
         ]
         if not parts:
             parts = ["SELECT NULL::VARCHAR AS \"table\", NULL::VARCHAR AS file, NULL::BIGINT AS row, "
@@ -439,6 +602,13 @@ class Loader:
         self.con.execute(f"COPY ({' UNION ALL '.join(parts)} ORDER BY 1, 2, 3) TO {lit(str(path))} "
                          f"(FORMAT parquet)")
         return sum(t.rows_rejected for t in result.tables.values())
+
+    def cache_report(self) -> dict[str, Any]:
+        """Which input files were validated in this run and which were reused from the cache."""
+        units = [u for us in self.units.values() for u in us]
+        return {"persistent": self.persistent, "files": len(units),
+                "reused": sum(u.reused for u in units), "validated": sum(not u.reused for u in units),
+                "hash_s": round(self.hash_s, 3)}
 
 
 class _Unreadable(Exception):

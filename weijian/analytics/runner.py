@@ -40,6 +40,9 @@ class RunOptions:
     materialize: bool = False
     spark_session: Any = None
     keep_workdir: bool = False
+    spark_conf: dict[str, str] = field(default_factory=dict)  # extra Spark settings (--spark-conf KEY=VALUE)
+    cache: bool = True  # reuse validated input files (see io.Loader); False: validate everything again
+    cache_dir: Path | None = None  # default OUT/.cache; share one folder to reuse across output folders
 
 
 @dataclass
@@ -78,11 +81,14 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         if opts.engine == "duckdb":
             backend = eng.open_duckdb(work, opts.memory_limit)
         elif opts.engine == "spark":
-            backend = eng.open_spark(work, opts.spark_master, opts.spark_session, opts.memory_limit)
+            backend = eng.open_spark(work, opts.spark_master, opts.spark_session, opts.memory_limit,
+                                     opts.spark_conf)
         else:
             raise InputError(f"unknown engine {opts.engine!r} (duckdb or spark)")
         note("load", "reading and validating input")
-        loader = Loader(backend.load_con, Path(opts.dataset), work, materialize=opts.materialize)
+        cache_dir = (Path(opts.cache_dir) if opts.cache_dir else out / ".cache") if opts.cache else None
+        loader = Loader(backend.load_con, Path(opts.dataset), work, materialize=opts.materialize,
+                        cache_dir=cache_dir, rules_hash=ruledata.record()["hash"])
         loaded = loader.load_all()
         n_rejected = loader.write_rejects(loaded, out / "rejected.parquet")
         t_load = time.perf_counter() - t0
@@ -117,6 +123,7 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
                          "by_reason": {n: t.reject_counts for n, t in loaded.tables.items() if t.reject_counts},
                          "examples": [e for t in loaded.tables.values() for e in t.examples][:100]},
             "integrity": loaded.integrity,
+            "cache": {**loader.cache_report(), "dir": str(cache_dir) if cache_dir else None},
             "rules_data": ruledata.record(),
             "ddd": ddd_report,
             "rules_run": result["run"],
