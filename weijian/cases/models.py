@@ -62,6 +62,8 @@ class Case(models.Model):
     paid_amount = models.DecimalField(_("实缴金额（元）"), **MONEY)
     surcharge = models.DecimalField(_("加处罚款（元）"), **MONEY)
     end_reason = models.TextField(_("不予立案、撤销或移送理由"), blank=True)
+    overturned_on = models.DateField(_("决定被撤销或变更日期"), null=True, blank=True)
+    overturn_basis = models.TextField(_("撤销或变更依据"), blank=True, help_text="the reconsideration decision or judgment, and its gist")
     # The earliest running deadline (weijian.cases.selectors.case_deadlines), kept at each transition so the
     # queue filters due-soon / overdue cases in SQL: its due day and the day its warning starts.
     next_due = models.DateField(_("最近期限"), null=True, blank=True, editable=False)

@@ -4,7 +4,7 @@
 - discretion: ``weijian.cases.discretion`` (``suggest``, ``check_decision``), the surcharge
   ``weijian.cases.surcharge.late_surcharge``;
 - documents: ``weijian.documents.services.document_issue``;
-- publication: ``weijian.portal.disclosure.disclosure_publish``.
+- publication: ``weijian.portal.disclosure.disclosure_publish`` and ``disclosure_withdraw``.
 
 A part that is not installed answers "unknown" (a deadline) or is skipped (a document, a publication) and says
 so in the case's audit data; it never breaks a page. Tests replace these functions with fakes to test the
@@ -96,6 +96,19 @@ def disclosure_publish(*, actor: Any, source: models.Model, fields: dict[str, An
     made = module.disclosure_publish(actor=actor, kind="penalty", source=source, fields=fields, decided_on=decided_on,
                                      severity=severity)  # fmt: skip
     return getattr(made, "pk", None)
+
+
+def disclosure_withdraw(*, actor: Any, source: models.Model, reason: str, overturned_on: dt.date) -> int | None:
+    """Take the source's published decision down (its decision was revoked or changed); the disclosure's id, None
+    when nothing of it is published (or the portal part is not installed)."""
+    module = _module("weijian.portal.disclosure")
+    if module is None:
+        return None
+    found = module.disclosure_for(source)
+    if found is None or found.withdrawn_at is not None:
+        return None
+    module.disclosure_withdraw(actor=actor, disclosure=found, reason=reason, overturned_on=overturned_on)
+    return int(found.pk)
 
 
 def now() -> dt.datetime:

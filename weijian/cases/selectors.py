@@ -241,4 +241,14 @@ def credit_facts(since: dt.date) -> list[Any]:
                 detail={"case_number": case.number or "", "penalty_kinds": list(case.penalty_kinds or []),
                         "fine": str(case.fine) if case.fine is not None else None},
             ))  # fmt: skip
+            if case.overturned_on is not None:  # a correction, never a rewrite: the penalty record stays in history
+                facts.append(CreditFact(
+                    source_kind="correction", source_key=f"case-{case.pk}-party-{party.institution_id}-overturned",
+                    occurred_on=case.overturned_on, severity=disclosure_severity(case), category="penalty",
+                    title=_("处罚决定被撤销或变更：%(cause)s") % {"cause": case.cause}, region_code=case.region.code,
+                    department_code=case.department.code, institution_id=party.institution_id,
+                    violation_code=case.violation_code, corrects_kind="case",
+                    corrects_key=f"case-{case.pk}-party-{party.institution_id}",
+                    detail={"case_number": case.number or "", "basis": case.overturn_basis},
+                ))  # fmt: skip
     return facts

@@ -584,6 +584,35 @@ def case_close(*, actor: Any, case: Case, outcome: str = "", note: str = "") -> 
 
 
 @transaction.atomic
+def case_overturn(*, actor: Any, case: Case, overturned_on: dt.date | None, basis: str) -> Case:
+    """The decision was revoked, changed or found void (行政复议决定、判决): recorded on the case, and its publication
+    taken down within the rules' deadline (行政处罚法 art. 48 par. 2; ``publication_windows.yaml``). The case keeps its
+    state; the credit archive receives the correction from the next ``weijian credit sync``."""
+    case = _locked(actor, case)
+    if case.decided_on is None:
+        raise CaseError(_("决定被撤销或变更：案件 %(number)s 尚未作出行政处罚决定") % {"number": case.number})
+    if case.overturned_on is not None:
+        raise CaseError(_("决定被撤销或变更：已于 %(day)s 登记") % {"day": f"{case.overturned_on:%Y-%m-%d}"})
+    day = overturned_on or _today()
+    if day < case.decided_on:
+        raise CaseError(_("撤销或变更日期：不能早于决定日期 %(day)s") % {"day": f"{case.decided_on:%Y-%m-%d}"})
+    if day > _today():
+        raise CaseError(_("撤销或变更日期：不能晚于今天"))
+    case.overturn_basis = _text(basis, _("撤销或变更依据"))
+    case.overturned_on = day
+    case.save(update_fields=["overturned_on", "overturn_basis", "updated_at"])
+    from weijian.portal.disclosure import DisclosureError
+
+    try:
+        disclosure = parts.disclosure_withdraw(actor=actor, source=case, reason=case.overturn_basis[:500],
+                                               overturned_on=day)  # fmt: skip
+    except DisclosureError as exc:
+        raise CaseError(_("公示（撤下）：%(problem)s") % {"problem": exc}) from exc
+    _audit(actor, case, "overturn", overturned_on=f"{day:%Y-%m-%d}", basis=case.overturn_basis, disclosure=disclosure)
+    return case
+
+
+@transaction.atomic
 def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     case = _locked(actor, case)
     check_source("withdraw", case.state)

@@ -105,6 +105,8 @@ def _actions() -> dict[str, Callable[[HttpRequest, Any], Any]]:
         "enforce": lambda r, c: services.case_enforce(actor=r.user, case=c, note=post(r, "text")),
         "close": lambda r, c: services.case_close(actor=r.user, case=c, outcome=post(r, "outcome"), note=post(r, "text")),
         "withdraw": lambda r, c: services.case_withdraw(actor=r.user, case=c, reason=post(r, "text")),
+        "overturn": lambda r, c: services.case_overturn(actor=r.user, case=c, overturned_on=_day(post(r, "day"), _("日期")),
+                                                        basis=post(r, "text")),
         "transfer_out": lambda r, c: transfers.case_transfer_out(actor=r.user, case=c,
                                                                   department_code=post(r, "department"), note=post(r, "text")),
         "refer": lambda r, c: transfers.case_refer(actor=r.user, case=c, department_code=post(r, "department"),

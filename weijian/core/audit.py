@@ -124,6 +124,7 @@ ACTION_LABELS: dict[str, Any] = {
     "cases.case.enforce": _("申请强制执行"),
     "cases.case.close": _("结案"),
     "cases.case.withdraw": _("撤销立案"),
+    "cases.case.overturn": _("登记处罚决定被撤销或变更"),
     "cases.case.refer": _("线索移送其他部门"),
     "cases.case.transfer_out": _("移送管辖"),
     "cases.case.transfer_crime": _("涉嫌犯罪移送公安机关"),

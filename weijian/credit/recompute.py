@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from weijian.credit import grading
-from weijian.credit.models import CreditGrade, CreditRecord, LicenceCheck, PointEvent, PointStatus
+from weijian.credit.models import CreditGrade, CreditRecord, LicenceCheck, PointEvent, PointStatus, SourceKind
 from weijian.credit.points import rulesets, scoring
 from weijian.i18n import gettext as _
 from weijian.registry.models import Institution
@@ -78,6 +78,7 @@ def grades_as_of(on: dt.date, institution_ids: Iterable[int] | None = None,
     out: dict[int, Graded] = {}
     for chunk in _chunks(ids):
         rows = list(CreditRecord.objects.filter(institution_id__in=chunk, occurred_on__gt=since, occurred_on__lte=on)
+                    .exclude(source_kind=SourceKind.CORRECTION)  # a correction cancels a record; it is no act itself
                     .values_list("pk", "institution_id", "category", "severity", "occurred_on", "title"))  # fmt: skip
         corrected = set(CreditRecord.objects.filter(corrects__institution_id__in=chunk, occurred_on__lte=on)
                         .values_list("corrects_id", flat=True))  # fmt: skip

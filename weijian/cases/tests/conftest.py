@@ -153,12 +153,21 @@ def fake_parts(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) ->
     documents.document_issue = lambda **kw: issued.append(kw) or types.SimpleNamespace(number="N", sha256="0" * 64)  # type: ignore[attr-defined]
     disclosure = types.ModuleType("fake_disclosure")
     disclosure.disclosure_publish = lambda **kw: published.append(kw) or types.SimpleNamespace(pk=len(published))  # type: ignore[attr-defined]
+    withdrawn: list[dict[str, Any]] = []
+
+    def disclosure_for(source: Any) -> Any:
+        made = [n for n, kw in enumerate(published, 1) if kw["source"].pk == source.pk]
+        gone = {w["disclosure"].pk for w in withdrawn}
+        return types.SimpleNamespace(pk=made[0], withdrawn_at=dt.datetime.now() if made[0] in gone else None) if made else None
+
+    disclosure.disclosure_for = disclosure_for  # type: ignore[attr-defined]
+    disclosure.disclosure_withdraw = lambda **kw: withdrawn.append(kw)  # type: ignore[attr-defined]
     modules = {"weijian.core.deadlines": deadlines, "weijian.cases.discretion": _fake_discretion(),
                "weijian.cases.surcharge": surcharge, "weijian.documents.services": documents,
                "weijian.portal.disclosure": disclosure}  # fmt: skip
     monkeypatch.setattr(parts, "_module", lambda name: modules.get(name))
     monkeypatch.setattr(figures, "_rule", lambda key, on: FAKE_RULES.get(key))
-    return {"issued": issued, "published": published}
+    return {"issued": issued, "published": published, "withdrawn": withdrawn}
 
 
 @dataclass

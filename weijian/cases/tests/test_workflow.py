@@ -255,3 +255,58 @@ def test_clue_verification_page(world: Any) -> None:
     clue.refresh_from_db()
     assert clue.status == ClueStatus.VERIFYING
     assert client.post(reverse("cases:register", args=[world.clues["b"].pk]), {"action": "verify"}).status_code == 404
+
+
+def test_an_overturned_decision_is_recorded_and_its_publication_withdrawn(world: Any, fake_parts: dict[str, Any]) -> None:
+    from weijian.cases.selectors import credit_facts
+
+    actor = world.users["inspector_a"]
+    case = _to_notified(world)
+    with pytest.raises(services.CaseError, match="尚未作出行政处罚决定"):
+        services.case_overturn(actor=actor, case=case, overturned_on=None, basis="某复议决定书撤销")
+    case = services.case_serve(actor=actor, case=_decide(world, case))
+    with pytest.raises(services.CaseError, match="不能早于决定日期"):
+        services.case_overturn(actor=actor, case=case, overturned_on=case.decided_on - dt.timedelta(days=1),
+                               basis="某复议决定书撤销")  # fmt: skip
+    with pytest.raises(services.CaseError, match="撤销或变更依据：必须填写"):
+        services.case_overturn(actor=actor, case=case, overturned_on=None, basis=" ")
+    with pytest.raises(Exception) as refused:
+        services.case_overturn(actor=world.users["manager_b"], case=case, overturned_on=None, basis="某复议决定书撤销")
+    assert refused.value.__class__.__name__ == "OutOfScope"  # another district's case
+    assert fake_parts["withdrawn"] == []
+    day = case.decided_on + dt.timedelta(days=2)
+    with pytest.raises(services.CaseError, match="不能晚于今天"):
+        services.case_overturn(actor=actor, case=case, overturned_on=day + dt.timedelta(days=30), basis="某复议决定书")
+    world.clock.shift(dt.timedelta(days=3))
+    case = services.case_overturn(actor=actor, case=case, overturned_on=day, basis="区政府行政复议决定书撤销原决定")
+    assert case.overturned_on == day and case.state == CaseState.SERVED  # the procedure's state is kept
+    assert [(w["overturned_on"], w["reason"]) for w in fake_parts["withdrawn"]] == [(day, "区政府行政复议决定书撤销原决定")]
+    event = AuditEvent.objects.filter(action="cases.case.overturn", object_id=str(case.pk)).get()
+    assert event.data["overturned_on"] == f"{day:%Y-%m-%d}" and event.data["disclosure"] == 1
+    with pytest.raises(services.CaseError, match="已于"):
+        services.case_overturn(actor=actor, case=case, overturned_on=None, basis="再次登记")
+    facts = [f for f in credit_facts(case.decided_on) if f.detail.get("case_number") == case.number]
+    corrections = [f for f in facts if f.source_kind == "correction"]
+    assert corrections and all(f.corrects_kind == "case" and f.occurred_on == day for f in corrections)
+    assert {f.corrects_key for f in corrections} == {f.source_key for f in facts if f.source_kind == "case"}
+
+
+def test_the_case_page_records_an_overturn_and_keeps_what_was_typed_on_error(world: Any) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    actor = world.users["inspector_a"]
+    case = services.case_serve(actor=actor, case=_decide(world, _to_notified(world)))
+    client = Client()
+    client.force_login(world.users["manager_a"])
+    url = reverse("cases:detail", args=[case.pk])
+    assert "登记决定被撤销或变更" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "overturn", "day": "2026-13-01", "text": "某复议决定书"})
+    assert refused.status_code == 400 and "某复议决定书" in refused.content.decode()  # kept
+    world.clock.shift(dt.timedelta(days=1))
+    client.force_login(world.users["manager_a"])  # a day later: the idle session has ended
+    done = client.post(url, {"action": "overturn", "day": "", "text": "区人民法院判决撤销原处罚决定"})
+    assert done.status_code == 302 and done.url == url
+    case.refresh_from_db()
+    assert case.overturned_on is not None and case.overturn_basis == "区人民法院判决撤销原处罚决定"
+    assert "登记决定被撤销或变更" not in client.get(url).content.decode()  # once only

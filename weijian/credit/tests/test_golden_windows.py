@@ -1,4 +1,4 @@
-"""Golden decision table of publication dates (crt-portal style): ``golden/publication_windows.csv`` gives, for a
+"""Golden decision table of publication dates (crt-portal style): ``golden/publication/publication_windows.csv`` gives, for a
 decision date, severity, issuing department and penalty kinds, the publish-due day, the minimum and maximum periods,
 whether early removal (信用修复) is allowed, whether it is published at all, and — where a row names the day the
 decision was overturned — the withdrawal deadline. Boundary rows: the 2026-04-01 rule change, the 2023 rule's first
@@ -21,7 +21,7 @@ from weijian.portal import disclosure, windows
 from weijian.portal.models import DisclosureStatus
 from weijian.portal.tests.conftest import penalty_fields
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "publication_windows.csv"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "publication" / "publication_windows.csv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8")))
 TZ = dt.timezone(dt.timedelta(hours=8))
 
