@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from weijian.core.models import Role
+from weijian.core.tests.browser_login import sign_in
 from weijian.credit.models import Objection
 from weijian.credit.services import credit_grade_recompute, notice_send, objection_file, point_event_record
 from weijian.registry.models import Institution
@@ -19,11 +20,7 @@ PASSWORD = "correct-horse-9"
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, base, username, PASSWORD)  # password, then the authenticator's code
 
 
 @pytest.mark.browser
