@@ -22,6 +22,9 @@ S = CaseState
 WARNING_STATES = ("due_soon", "due_today", "overdue")
 
 
+SEARCH_KEYS_READ_ONCE = 2000  # matching cases kept as a list of keys (a query parameter each), not a subquery
+
+
 def case_list(user: Any, *, state: str | None = None, q: str | None = None, due: str | None = None,
               supervised: bool = False) -> QuerySet[Case]:  # fmt: skip
     """The case queue. ``due`` (soon/overdue) keeps the cases with such a deadline (computed per case, so the
@@ -31,11 +34,13 @@ def case_list(user: Any, *, state: str | None = None, q: str | None = None, due:
         qs = qs.filter(state=state)
     if q:
         text = q.strip()[:100]
-        # One subquery of matching keys (no join, no DISTINCT): the planner reads the scope's index for the rest
-        # instead of walking the whole date index hoping the text matches early.
-        own = Case.objects.filter(Q(number__contains=text) | Q(cause__contains=text)).order_by().values("pk")
-        named = CaseParty.objects.filter(name__contains=text).order_by().values("case_id")
-        qs = qs.filter(pk__in=own.union(named))
+        # The matching keys (no join, no DISTINCT), read once: the page and its count then look those rows up
+        # instead of scanning every case and party again each. A text matching very many is kept as a subquery.
+        own = Case.objects.filter(Q(number__contains=text) | Q(cause__contains=text)).order_by().values_list("pk")
+        named = CaseParty.objects.filter(name__contains=text).order_by().values_list("case_id")
+        matching = own.union(named)
+        found = [pk for (pk,) in matching[: SEARCH_KEYS_READ_ONCE + 1]]
+        qs = qs.filter(pk__in=found if len(found) <= SEARCH_KEYS_READ_ONCE else matching)
     if supervised:
         qs = qs.filter(supervisions__lifted_on__isnull=True).distinct()
     if due in ("soon", "overdue"):  # by the earliest running deadline kept on the case (next_due)

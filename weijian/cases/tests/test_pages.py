@@ -194,7 +194,11 @@ def test_bell_counts_and_notifications_page(world: Any) -> None:
     assert unread_count(handler) == 0 and unread_count(world.users["manager_b"]) == 1
 
 
-def test_the_queue_search_finds_by_number_cause_or_any_party_and_only_in_scope(world: Any) -> None:
+@pytest.mark.parametrize("read_once", [2000, 0])  # the keys read once, or (very many matches) kept as a subquery
+def test_the_queue_search_finds_by_number_cause_or_any_party_and_only_in_scope(
+    world: Any, read_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "SEARCH_KEYS_READ_ONCE", read_once)
     case = register(world)
     from weijian.cases.models import CaseParty
 
