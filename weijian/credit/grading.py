@@ -126,9 +126,11 @@ def _months_back(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def grade_for(records: Iterable[GradeInput], cycle_points: int, on: dt.date, *, points_label: str = "") -> GradeResult:
-    """The grade on ``on``: records of the look-back window (on or before ``on``) plus the cycle's points."""
-    s = scale(on)
+def grade_for(records: Iterable[GradeInput], cycle_points: int, on: dt.date, *, points_label: str = "",
+              with_scale: Scale | None = None) -> GradeResult:  # fmt: skip
+    """The grade on ``on``: records of the look-back window (on or before ``on``) plus the cycle's points.
+    ``with_scale``: the scale in force on ``on`` when the caller grades many institutions on one day."""
+    s = with_scale or scale(on)
     since = _months_back(on, s.lookback_months)
     reasons: list[GradeReason] = []
     for r in sorted(records, key=lambda r: (r.occurred_on, r.record_id or 0)):

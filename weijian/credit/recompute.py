@@ -88,7 +88,8 @@ def grades_as_of(on: dt.date, institution_ids: Iterable[int] | None = None,
         for pk in chunk:
             standing = standings[pk]
             label = _("不良执业行为记分 %(points)s 分（本周期）") % {"points": standing.period_points}
-            result = grading.grade_for(records.get(pk, []), standing.period_points, on, points_label=label)
+            result = grading.grade_for(records.get(pk, []), standing.period_points, on, points_label=label,
+                                       with_scale=scale)  # fmt: skip
             out[pk] = Graded(pk, result, standing)
     return out
 
