@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weijian.core import otp
-from weijian.core.audit import audit_record
+from weijian.core.passwords import password_change as password_change_service
 from weijian.core.passwords import password_expired, policy
 from weijian.core.sessions import sessions_end_all
 
@@ -80,9 +79,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            audit_record(actor=user, action="core.password.change", object_type="auth.user", object_id=user.pk)
+        user = password_change_service(actor=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)  # this session stays; every other one ends (its hash changed)
         messages.success(request, _("密码已修改；其他设备上的登录已失效。"))
         return redirect("account")

@@ -22,11 +22,14 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from weijian.core.audit import audit_record
 
 DEFAULT_POLICY: dict[str, int] = {"min_length": 10, "min_classes": 3, "history": 5, "max_age_days": 0}
 
@@ -131,6 +134,17 @@ def password_first_kept(sender: Any, instance: Any, created: bool = False, **kwa
         from weijian.core.models import PasswordHistory
 
         PasswordHistory.objects.create(user=instance, password=instance.password)
+
+
+def password_change(*, actor: Any, new_password: str) -> Any:
+    """The signed-in user sets a new password (already checked against the old one by the form): saved through
+    the validators (:func:`password_guard`) and the history, with its audit event, in one transaction. Every other
+    session of the user ends, because the session hash changes with the password."""
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit_record(actor=actor, action="core.password.change", object_type="auth.user", object_id=actor.pk)
+    return actor
 
 
 def password_changed_at(user: Any) -> dt.datetime | None:

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from weijian.core.audit import audit_record
 from weijian.core.models import Department, Region
 from weijian.core.scope import require_writable
-from weijian.documents import kinds, render
+from weijian.documents import kinds, render, selectors
 from weijian.documents.kinds import DocumentError
 from weijian.documents.models import DocumentSequence, IssuedDocument
 from weijian.inspections import evidence
 from weijian.rules import loader
 
-__all__ = ["DocumentError", "document_issue", "document_void"]
+__all__ = ["DocumentError", "document_download", "document_issue", "document_void"]
 
 
 def _regions_up(region: Region) -> list[Region]:
@@ -144,3 +144,14 @@ def document_void(*, actor: Any, document: IssuedDocument, reason: str) -> Issue
         data={"kind": locked.kind, "number": locked.number, "sha256": locked.sha256, "reason": locked.void_reason},
     )  # fmt: skip
     return locked
+
+
+def document_download(*, actor: Any, document: IssuedDocument) -> bytes:
+    """The stored PDF of an issued document, its copy recorded (an export: who took a copy of which document).
+
+    ``document`` comes from :func:`weijian.documents.selectors.document_get`, which already holds it to the
+    actor's scope."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="documents.document.download", object_type="documents.document",
+                     object_id=document.pk)  # fmt: skip
+    return selectors.document_pdf(document)

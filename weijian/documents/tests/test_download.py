@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from weijian.core.models import Role
+from weijian.core.models import AuditEvent, Role
 from weijian.documents import selectors
 from weijian.documents.services import document_issue
 from weijian.documents.tests.conftest import Office, decision_context
@@ -35,6 +35,8 @@ def test_download_out_of_scope_is_404_and_a_tampered_file_is_not_served(office: 
     assert _client(make_user("market_a", department="market")).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
     assert _client(office.manager_a).get(reverse("documents:download", args=[document.pk + 99])).status_code == 404
+    copies = AuditEvent.objects.filter(action="documents.document.download", object_id=str(document.pk))
+    assert copies.count() == 2  # the two copies taken, not the refused requests
     assert list(selectors.documents_of(office.manager_a, office.subject_a)) == [document]
     assert not selectors.documents_of(office.manager_b, office.subject_a).exists()
 

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from weijian.inspections.models import DrawStatus
-from weijian.inspections.planning import selectors
+from weijian.inspections.planning import selectors, services
 
 router = Router(tags=["random inspections"])
 
@@ -113,8 +113,4 @@ def draw(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get("/draws/{pk}/record", summary=gettext_lazy("抽取记录（JSON，可用 weijian draw verify 复核）"))
 def draw_record(request: HttpRequest, pk: int) -> dict[str, Any]:
-    d = _draw(request, pk)
-    record = dict(d.record or {})
-    if d.status == DrawStatus.COMMITTED:
-        record["secret"] = None
-    return record
+    return services.draw_record_export(actor=request.user, made=_draw(request, pk))

@@ -530,3 +530,16 @@ def plan_dispatch(*, actor: Any, draw: Draw) -> int:
 
 def institution_lookup(ids: Iterable[int]) -> dict[int, Institution]:
     return {i.pk: i for i in Institution.objects.filter(pk__in=list(ids)).select_related("district")}
+
+
+def draw_record_export(*, actor: Any, made: Draw) -> dict[str, Any]:
+    """The draw's public record for download, its export recorded; the secret stays out until the draw is run.
+
+    ``made`` comes from :func:`weijian.inspections.planning.selectors.draw_get`, which holds it to the actor's
+    scope."""
+    record = dict(made.record or {})
+    if made.status == DrawStatus.COMMITTED:
+        record["secret"] = None  # never before the draw
+    with transaction.atomic():
+        audit_record(actor=actor, action="inspections.draw.export", object_type="inspections.draw", object_id=made.pk)
+    return record

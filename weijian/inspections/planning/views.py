@@ -9,14 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weijian.core.audit import audit_record
 from weijian.core.selectors import regions_writable
 from weijian.inspections.models import GRADES, DrawStatus, Plan, PlanStatus
 from weijian.inspections.planning import draw, figures, selectors, services
@@ -202,11 +200,7 @@ def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def draw_record(request: HttpRequest, pk: int) -> HttpResponse:
     made = _draw_or_404(request, pk)
-    record = dict(made.record or {})
-    if made.status == DrawStatus.COMMITTED:
-        record["secret"] = None  # never before the draw
-    with transaction.atomic():
-        audit_record(actor=request.user, action="inspections.draw.export", object_type="inspections.draw", object_id=made.pk)
+    record = services.draw_record_export(actor=request.user, made=made)
     response = HttpResponse(json.dumps(record, ensure_ascii=False, indent=1), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="draw-{made.plan_id}-{made.sequence}.json"'
     return response

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from weijian.core.models import Role
+from weijian.core.models import AuditEvent, Role
 from weijian.inspections.models import Draw, Plan
 from weijian.inspections.planning import verify
 from weijian.inspections.planning.tests.conftest import City
@@ -48,6 +48,8 @@ def test_manager_makes_commits_and_draws_a_plan(city: City) -> None:
     assert "58 03 17" in page and "过期证" in page  # the expired badge is shown apart, with the reason
     record = json.loads(client.get(reverse("plans:draw_record", kwargs={"pk": made.pk})).content)
     assert verify.verify(record).ok
+    exports = AuditEvent.objects.filter(action="inspections.draw.export", object_id=str(made.pk))
+    assert exports.count() == 2 and {e.actor for e in exports} == {city.manager.get_username()}  # each copy taken is recorded
     figures = client.get(reverse("plans:figures"), {"year": "2026"}).content.decode()
     assert plan.name in figures and "计划覆盖的抽查事项" in figures
 
