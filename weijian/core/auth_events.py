@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
@@ -27,6 +28,8 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if getattr(request, "session", None) is not None:
         session_started(request.session)
     with transaction.atomic():
+        # the account's own failures end with a good login; the address's count for other accounts stays
+        AccessAttempt.objects.filter(username=user.get_username()).delete()
         audit_record(actor=user, action="core.auth.login", object_type="auth.user", object_id=user.pk,
                      data={"address": _address(request)})  # fmt: skip
 

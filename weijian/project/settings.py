@@ -215,11 +215,13 @@ WEIJIAN_SESSION_IDLE_MINUTES = _number("WEIJIAN_SESSION_IDLE_MINUTES", 30)
 WEIJIAN_SESSION_MAX_HOURS = _number("WEIJIAN_SESSION_MAX_HOURS", 8)
 
 # Login throttling (django-axes): five failures lock the account (from any address) and the address (for
-# any account, so one password tried over many accounts is stopped too) for 15 minutes.
+# any account, so one password tried over many accounts is stopped too) for 15 minutes. A successful login
+# clears that account's failures only (``weijian.core.auth_events``): axes' own reset would also clear the
+# address's count, so one account of the attacker's own would let a spray from that address go on.
 AXES_FAILURE_LIMIT = int(_number("WEIJIAN_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = _number("WEIJIAN_LOGIN_LOCK_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "core/locked.html"
 

@@ -164,6 +164,22 @@ def test_one_password_sprayed_over_many_accounts_locks_the_address(make_user: An
 
 
 @pytest.mark.django_db
+def test_a_good_login_clears_its_own_failures_not_the_address_count(make_user: Any) -> None:
+    for n in range(5):
+        make_user(f"user{n}", role=Role.INSTITUTION_USER, region=None, department=None)
+    make_user("own", role=Role.INSTITUTION_USER, region=None, department=None)
+    client = Client()
+    assert [_fail(client, "own", "10.0.3.1") for _ in range(3)] == [200, 200, 200]
+    good = Client().post("/login/", {"username": "own", "password": PASSWORD}, REMOTE_ADDR="10.0.3.1")
+    assert good.status_code == 302
+    assert [_fail(client, "own", "10.0.3.2") for _ in range(4)] == [200, 200, 200, 200]  # its three are gone
+    # a spray from one address, interleaved with good logins of an account the sprayer owns, still locks it
+    assert [_fail(client, f"user{n}", "10.0.3.9") for n in range(3)] == [200, 200, 200]
+    assert Client().post("/login/", {"username": "user4", "password": PASSWORD}, REMOTE_ADDR="10.0.3.9").status_code == 302
+    assert [_fail(client, f"user{n}", "10.0.3.9") for n in range(2)] == [200, 429]
+
+
+@pytest.mark.django_db
 def test_failures_from_many_addresses_lock_the_account(make_user: Any) -> None:
     make_user("zhou", role=Role.INSTITUTION_USER, region=None, department=None)
     client = Client()
