@@ -355,10 +355,11 @@ class AuditEventAdmin(RoleGate, admin.ModelAdmin):
                      data={"events": events.count(), "first": first})  # fmt: skip
         rows = ([e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), actor_shown(e),
                  action_label(e.action) or e.action, e.action, e.object_type, e.object_id,
-                 json.dumps(e.data, ensure_ascii=False), e.hash]
+                 json.dumps(e.data, ensure_ascii=False), e.hash, e.key_id]
                 for e in events.iterator(chunk_size=2000))  # fmt: skip
         headers = [gettext("序号"), gettext("时间"), gettext("操作人"), gettext("操作"), gettext("操作代码"),
-                   gettext("记录类型"), gettext("记录"), gettext("内容"), gettext("哈希")]  # fmt: skip
+                   gettext("记录类型"), gettext("记录"), gettext("内容"), gettext("消息认证码（MAC）"),
+                   gettext("密钥标识")]  # fmt: skip
         content = workbook_bytes(gettext("审计日志"), headers, rows)
         response = HttpResponse(content, content_type=XLSX_MIME)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''audit-{timezone.localdate():%Y%m%d}.xlsx"

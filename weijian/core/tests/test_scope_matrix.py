@@ -923,6 +923,11 @@ def test_audit_administrator_exports_and_verifies_the_log(world: World) -> None:
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == len(ids) + 1
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-2:] == ["消息认证码（MAC）", "密钥标识"]
+    row = [cell.value for cell in sheet[2]]
+    first = AuditEvent.objects.get(seq=row[0])
+    assert first.hash and row[-2:] == [first.hash, first.key_id or None]  # the MAC and the key it was made with
     assert AuditEvent.objects.filter(action="core.audit.export", actor="audit").exists()
     verified = client.post(url, {"action": "verify_chain", "_selected_action": ids[:1]}, follow=True)
     assert "哈希链完整" in verified.content.decode()
