@@ -10,7 +10,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weijian.cases.models import Case, CaseParty, Supervision, Transfer, TransferKind, TransferStatus
+from weijian.cases.models import (
+    Case,
+    CaseEvidence,
+    CaseParty,
+    Supervision,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 from weijian.cases.parts import DeadlineView, deadline_view
 from weijian.cases.states import BEFORE_DECISION, CaseOutcome, CaseState
 from weijian.clues.models import Clue, ClueStatus
@@ -67,6 +75,14 @@ def _decide_deadline(case: Case, now: dt.datetime | None) -> DeadlineView:
     extended = deadline_view("case.decide_extension", base.due, now=now)
     return DeadlineView(base.code, _("%(label)s（已批准延期）") % {"label": base.label}, extended.basis, extended.due,
                         extended.state, extended.deadline)  # fmt: skip
+
+
+def evidence_get(user: Any, pk: int) -> CaseEvidence:
+    """A file of a case, only to those whose scope holds the case."""
+    found = scoped(user, CaseEvidence.objects.filter(pk=pk)).first()
+    if found is None:
+        raise Http404(_("证据文件不存在或不在您的数据权限范围内"))
+    return found
 
 
 def case_deadlines(case: Case, now: dt.datetime | None = None) -> list[DeadlineView]:

@@ -24,6 +24,7 @@ from weijian.cases.states import TRANSITIONS, CaseOutcome, CaseState, Transition
 from weijian.clues.models import ClueStatus
 from weijian.clues.selectors import clue_get
 from weijian.clues.services import clue_set_status
+from weijian.core.access_log import access_record
 from weijian.core.lists import Column, Filter, ListSpec
 from weijian.core.models import Department, Role
 from weijian.core.scope import OutOfScope, scope_of, scoped, writable
@@ -239,13 +240,13 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    item = scoped(request.user, CaseEvidence.objects.filter(pk=pk)).first()
-    if item is None:
-        raise Http404()
+    item = selectors.evidence_get(request.user, pk)
     try:
         handle = store.open_stored(item.stored_name)
     except FileNotFoundError:
         raise Http404() from None
+    access_record(actor=request.user, action="cases.evidence.file", object_type="cases.evidence", object_id=item.pk,
+                  fields=["file"], data={"case": item.case_id, "sha256": item.sha256})  # fmt: skip
     return FileResponse(handle, content_type=item.content_type)
 
 

@@ -17,6 +17,7 @@ from weijian.complaints import codes, deadlines, public_selectors, rules, select
 from weijian.complaints.errors import ComplaintError
 from weijian.complaints.lists import COMPLAINTS
 from weijian.complaints.models import ComplaintChannel, ComplaintSource
+from weijian.core.access_log import access_record
 from weijian.core.models import Department, Region
 from weijian.core.scope import OutOfScope, scope_of, writable
 from weijian.core.selectors import districts_in_scope
@@ -155,6 +156,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         handle = evidence.open_stored(found.stored_name)
     except FileNotFoundError:
         return HttpResponse(_("照片文件缺失"), status=404, content_type="text/plain; charset=utf-8")
+    access_record(actor=request.user, action="complaints.photo.file", object_type="complaints.photo",
+                  object_id=found.pk, fields=["file"], data={"complaint": found.complaint_id, "sha256": found.sha256})  # fmt: skip
     response = FileResponse(handle, content_type=found.content_type)
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f"inline; filename={found.sha256[:16]}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weijian.clues.selectors import clues_of_source
+from weijian.core.access_log import access_record
 from weijian.core.scope import scope_of
 from weijian.inspections import evidence, publication, selectors, services
 from weijian.inspections.models import FindingOutcome, InspectionResult, InspectionStatus
@@ -168,6 +169,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
         handle = evidence.open_stored(found.stored_name)
     except OSError:
         raise Http404(_("附件文件不存在")) from None
+    access_record(actor=request.user, action="inspections.attachment.file", object_type="inspections.attachment",
+                  object_id=found.pk, fields=["file"], data={"sha256": found.sha256})  # fmt: skip
     response = FileResponse(handle, content_type=found.content_type)
     response["Content-Disposition"] = f"inline; filename=attachment-{found.pk}"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -15,7 +15,7 @@ from weijian.cases import selectors, services, transfers
 from weijian.cases.models import Case, CaseEvidence, Transfer
 from weijian.cases.states import CaseState
 from weijian.cases.tests.conftest import register
-from weijian.core.models import Notification
+from weijian.core.models import AccessEvent, Notification
 from weijian.core.notifications import unread_count
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,8 @@ def test_evidence_is_stored_by_hash_and_served_in_scope_only(world: Any) -> None
     assert item.sha256 == hashlib.sha256(png_bytes("red")).hexdigest()
     assert client.get(reverse("cases:evidence", args=[item.pk])).status_code == 200
     assert _client(world.users["manager_b"]).get(reverse("cases:evidence", args=[item.pk])).status_code == 404
+    seen = AccessEvent.objects.filter(action="cases.evidence.file", object_id=str(item.pk))  # the access log
+    assert seen.count() == 1 and seen.get().data == {"case": case.pk, "fields": ["file"], "sha256": item.sha256}
 
 
 def test_outcome_for_clue_is_one_public_line(world: Any) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from weijian.complaints import codes, services
 from weijian.complaints.models import Complaint
 from weijian.complaints.tests.conftest import Staff
+from weijian.core.models import AccessEvent
 from weijian.inspections.tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,13 @@ def test_a_complaint_with_photos_gets_a_code_shown_once_and_tracks(staff: Staff)
     page = Client().get(reverse("complaint_portal:track"), {"code": shown.lower()}).content.decode()
     assert "已答复" in page and "经查该店无医疗美容资质" in page
     assert "王小明" not in page and "13812345678" not in page and "玻尿酸" not in page  # never the filer, never the file
+    stored = complaint.photos.get()
+    officer = Client()
+    officer.force_login(staff.manager_b)
+    assert Client().get(reverse("complaints:photo", args=[stored.pk])).status_code == 302  # to the login page
+    assert officer.get(reverse("complaints:photo", args=[stored.pk])).status_code == 200
+    seen = AccessEvent.objects.get(action="complaints.photo.file", object_id=str(stored.pk))  # the access log
+    assert seen.actor == staff.manager_b.username and seen.data["complaint"] == complaint.pk
 
 
 def test_bad_input_keeps_everything_typed(staff: Staff) -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from weijian.core.models import Department
+from weijian.core.models import AccessEvent, Department
 from weijian.inspections import services
 from weijian.inspections.models import Draw, Plan
 from weijian.inspections.tests.conftest import Field, confirm_all, fill_all, png_bytes
@@ -57,6 +57,8 @@ def test_task_list_and_a_line_saved_by_the_page(field: Field) -> None:
     assert wang.get(f"/inspections/attachments/{attachment.pk}/").status_code == 200
     assert _client(field.zhao).get(f"/inspections/attachments/{attachment.pk}/").status_code == 404
     assert Client().get(f"/inspections/attachments/{attachment.pk}/").status_code == 302  # to the login page
+    seen = AccessEvent.objects.filter(action="inspections.attachment.file", object_id=str(attachment.pk))
+    assert list(seen.values_list("actor", flat=True)) == [field.wang.username]  # the access log: only the copy served
     assert _client(field.zhao).get(f"/inspections/{inspection.pk}/").status_code == 404
 
 
