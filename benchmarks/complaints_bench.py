@@ -9,7 +9,8 @@ with 2 workers on a free loopback port; locust headless from a second process. T
 - *saturated*: users without think time for half as long — the maximum sustained rate.
 
 Every accepted complaint writes its audit event (``weijian.core.audit.audit_record``) in its own transaction
-without a lock; the chain's head is locked only by the short sealing step after each commit.
+without a lock; each gunicorn worker seals the chain in its background thread (``weijian.core.audit_sealer``),
+batching the commits of 50 ms; ``WEIJIAN_AUDIT_SEAL=commit`` measures sealing in each request instead.
 Run with ``python -m benchmarks complaints`` (or ``make bench``). Only 127.0.0.1 is ever contacted.
 """
 

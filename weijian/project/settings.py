@@ -311,6 +311,10 @@ STORAGES = {
 WEIJIAN_AUDIT_DIR = os.environ.get("WEIJIAN_AUDIT_DIR") or str(DATA_DIR / "audit")
 WEIJIAN_AUDIT_MAC = os.environ.get("WEIJIAN_AUDIT_MAC", "hmac-sha256")
 WEIJIAN_AUDIT_ANCHOR_EVERY = int(_number("WEIJIAN_AUDIT_ANCHOR_EVERY", 1000))
+# Under the server (weijian.project.wsgi) each process seals both chains in a background thread, batching the
+# commits of WEIJIAN_AUDIT_SEAL_BATCH_MS; WEIJIAN_AUDIT_SEAL=commit seals in the request instead (weijian.core.audit_sealer).
+WEIJIAN_AUDIT_SEAL = os.environ.get("WEIJIAN_AUDIT_SEAL", "background")
+WEIJIAN_AUDIT_SEAL_BATCH_MS = int(_number("WEIJIAN_AUDIT_SEAL_BATCH_MS", 50))
 
 # The city whose districts a user without a region sees (region data ships for more than one city).
 WEIJIAN_CITY = os.environ.get("WEIJIAN_CITY", "310000")

@@ -129,3 +129,51 @@ def test_concurrent_writers_do_not_wait_for_one_another_and_the_chain_holds() ->
     audit_seal()
     assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3, 4]
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_server_process_seals_in_its_background_thread_not_in_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the server (``weijian.project.wsgi`` starts the sealer), a commit only wakes the sealer thread: the
+    seal of the audit and access chains runs there, once for the commits of a batch, and the chain holds."""
+    import threading
+
+    from django.db import transaction
+
+    from weijian.core import audit_sealer
+    from weijian.core.access_log import access_record, access_seal
+    from weijian.core.models import AccessEvent
+
+    monkeypatch.delenv("WEIJIAN_AUDIT_SEAL", raising=False)
+    made = audit_sealer.start()
+    assert made is not None and audit_sealer.active() is made
+    audit_sealer.stop()
+    monkeypatch.setenv("WEIJIAN_AUDIT_SEAL", "commit")  # the operator's choice: seal in the request after all
+    assert audit_sealer.start() is None and audit_sealer.active() is None
+
+    sealed_in: list[str] = []
+    gate = threading.Event()  # the sealer waits until the writes are done (in-memory SQLite has no busy wait)
+
+    def sealing(seal: object) -> object:
+        def run() -> int:
+            gate.wait(30)
+            sealed_in.append(threading.current_thread().name)
+            return seal(wait=True)  # type: ignore[operator]
+        return run
+
+    sealer = audit_sealer.Sealer([sealing(audit_seal), sealing(access_seal)], batch_s=0.01)
+    monkeypatch.setattr(audit_sealer, "_sealer", sealer)
+    try:
+        for n in range(3):
+            with transaction.atomic():
+                audit_record(actor="tester", action="test.event", object_id=n)
+                access_record(actor="tester", action="test.view", object_type="t", object_id=n, fields=["name"])
+        assert not sealed_in and AuditEvent.objects.filter(seq__isnull=True).count() == 3  # the requests did not seal
+        gate.set()
+        assert sealer.flush(30)
+    finally:
+        gate.set()
+        audit_sealer.stop()
+    assert audit_sealer.active() is None
+    assert set(sealed_in) == {"weijian-audit-sealer"}
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3] and audit_verify().ok
+    assert not AccessEvent.objects.filter(seq__isnull=True).exists()
