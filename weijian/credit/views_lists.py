@@ -43,7 +43,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     qs = lists.entry_list(request.user, list_kind=values["list_kind"], view=values["view"] or "active",
                           q=values["q"] or "")  # fmt: skip
     listing = state.page(qs)
-    _attach(listing.rows, lambda e: reverse("credit_lists:entry", args=[e.pk]), lambda e: e.subject_name)
+    _attach(listing.rows, lambda e: reverse("credit:entry", args=[e.pk]), lambda e: e.subject_name)
     return render(request, "credit_lists/entries.html", {
         "listing": listing, "can_propose": scope_of(request.user).role == Role.CITY_ADMIN,
     })  # fmt: skip
@@ -75,7 +75,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("已告知当事人，待陈述申辩"))
-            return redirect("credit_lists:entry", pk=entry.pk)
+            return redirect("credit:entry", pk=entry.pk)
     today = timezone.localdate()
     rules = {kind: lists.entry_rules(kind, today) for kind in ListKind.values}
     return render(request, "credit_lists/entry_new.html", {"rules": rules, "error": error, "posted": request.POST},
@@ -106,7 +106,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 error = str(exc)
             else:
                 messages.success(request, _("已保存"))
-                return redirect("credit_lists:entry", pk=pk)
+                return redirect("credit:entry", pk=pk)
     return render(request, "credit_lists/entry.html", {
         "entry": found, "active": lists.is_active(found), "error": error, "tasks": list(found.tasks.select_related("department")),
         "records": list(found.records.all()), "decidable_from": lists.decidable_from(found),
@@ -118,7 +118,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     state = TASKS.read(request)
     listing = state.page(lists.task_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda t: reverse("credit_lists:entry", args=[t.entry_id]), lambda t: t.entry.subject_name)
+    _attach(listing.rows, lambda t: reverse("credit:entry", args=[t.entry_id]), lambda t: t.entry.subject_name)
     return render(request, "credit_lists/tasks.html", {"listing": listing})
 
 
@@ -134,14 +134,14 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已记录落实情况"))
-    return redirect("credit_lists:tasks")
+    return redirect("credit:tasks")
 
 
 @login_required
 def repairs(request: HttpRequest) -> HttpResponse:
     state = REPAIRS.read(request)
     listing = state.page(repair.request_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda r: reverse("credit_lists:repair", args=[r.pk]),
+    _attach(listing.rows, lambda r: reverse("credit:repair", args=[r.pk]),
             lambda r: f"{r.disclosure.decision_number} {r.disclosure.party_name}")  # fmt: skip
     today = timezone.localdate()
     own = []
@@ -168,7 +168,7 @@ def repair_new(request: HttpRequest, disclosure_pk: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("信用修复申请已提交"))
-            return redirect("credit_lists:repair", pk=made.pk)
+            return redirect("credit:repair", pk=made.pk)
     return render(request, "credit_lists/repair_new.html", {
         "disclosure": target, "from": first, "reason": reason, "error": error, "posted": request.POST,
     }, status=400 if error else 200)  # fmt: skip
@@ -190,7 +190,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 error = str(exc)
             else:
                 messages.success(request, _("已作出决定并生成告知书"))
-                return redirect("credit_lists:repair", pk=pk)
+                return redirect("credit:repair", pk=pk)
     return render(request, "credit_lists/repair.html", {
         "request_": found, "error": error, "can_review": scope_of(request.user).role in repair.REVIEWERS,
     }, status=400 if error else 200)  # fmt: skip
@@ -200,7 +200,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     state = REVIEWS.read(request)
     listing = state.page(crossregion.review_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda r: reverse("credit_lists:review", args=[r.pk]), lambda r: r.subject_label)
+    _attach(listing.rows, lambda r: reverse("credit:review", args=[r.pk]), lambda r: r.subject_label)
     return render(request, "credit_lists/reviews.html", {"listing": listing})
 
 
@@ -216,7 +216,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("已保存审查意见"))
-            return redirect("credit_lists:review", pk=pk)
+            return redirect("credit:review", pk=pk)
     return render(request, "credit_lists/review.html", {"review": found, "error": error},
                   status=400 if error else 200)  # fmt: skip
 

@@ -212,20 +212,6 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "portal:penalties": OTHER,  # public, published and in-window penalties only: weijian/portal/tests
     "portal:penalty": OTHER,
     "portal:penalty_office": Listing(None),  # staff, scoped (weijian/portal/tests/test_pages.py)
-    "credit_lists:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
-    "credit_lists:entry_new": OTHER,  # the city office's form, no record of its own
-    "credit_lists:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
-    "credit_lists:tasks": Listing(None),  # by department: weijian/credit/tests/test_lists.py
-    "credit_lists:task_done": OTHER,  # POST only (weijian/credit/tests)
-    "credit_lists:repairs": Listing(None),
-    "credit_lists:repair_new": OTHER,  # an institution files for its own penalty (by party code): weijian/credit/tests
-    "credit_lists:repair": Detail(apps.get_model("credit", "RepairRequest"), "pk", "pk", ("repair_a", "repair_b")),
-    "credit_lists:reviews": Listing(None),
-    "credit_lists:review": Detail(apps.get_model("credit", "CrossRegionReview"), "pk", "pk", ("review_a", "review_b")),
-    "credit_lists:export_penalties": OTHER,  # scoped exports: weijian/credit/tests/test_exchange.py
-    "credit_lists:export_lists": OTHER,
-    "credit_lists:import": OTHER,  # an upload form; rows guarded by the registry importer (weijian/credit/tests)
-    "credit_lists:api_records": OTHER,  # POST with a department key (weijian/credit/tests/test_exchange.py)
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,
@@ -265,6 +251,20 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "credit:objection_file": Detail(apps.get_model("credit", "PointNotice"), "pk", "pk", ("notice_a", "notice_b")),
     "credit:objection_decide": Detail(apps.get_model("credit", "Objection"), "pk", "pk", ("objection_a", "objection_b")),
     "credit:practitioner": Detail(Practitioner, "pk", "pk", (ZHANG, LI)),
+    "credit:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
+    "credit:entry_new": OTHER,  # the city office's form, no record of its own
+    "credit:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
+    "credit:tasks": Listing(None),  # by department: weijian/credit/tests/test_lists.py
+    "credit:task_done": OTHER,  # POST only (weijian/credit/tests)
+    "credit:repairs": Listing(None),
+    "credit:repair_new": OTHER,  # an institution files for its own penalty (by party code): weijian/credit/tests
+    "credit:repair": Detail(apps.get_model("credit", "RepairRequest"), "pk", "pk", ("repair_a", "repair_b")),
+    "credit:reviews": Listing(None),
+    "credit:review": Detail(apps.get_model("credit", "CrossRegionReview"), "pk", "pk", ("review_a", "review_b")),
+    "credit:export_penalties": OTHER,  # scoped exports: weijian/credit/tests/test_exchange.py
+    "credit:export_lists": OTHER,
+    "credit:import": OTHER,  # an upload form; rows guarded by the registry importer (weijian/credit/tests)
+    "credit:api_records": OTHER,  # POST with a department key (weijian/credit/tests/test_exchange.py)
 }
 
 
