@@ -63,26 +63,49 @@ def configured_rule_set() -> str:
     return str(getattr(settings, "CREDIT_POINT_RULE_SET", "shanghai_2007"))
 
 
+def _not_after_today(day: dt.date, field: str) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise CreditError(_("%(field)s：不能晚于今天 %(day)s") % {"field": field, "day": today.isoformat()})
+
+
+def _regrade(institution_id: int) -> dict[str, Any]:
+    """Grade one institution as of today inside the caller's transaction (a new CreditGrade row only where the
+    grade or score changed); what the caller's audit event records about it."""
+    from weijian.credit.recompute import grades_as_of, write_changes
+
+    on = timezone.localdate()
+    results = grades_as_of(on, [institution_id])
+    changed = write_changes(results, on)
+    result = results[institution_id].result
+    return {"on": on.isoformat(), "grade": result.grade, "score": result.score, "changed": bool(changed)}
+
+
 def licence_check_record(*, actor: Any, institution: Institution, checked_on: dt.date, passed: bool = True,
                          note: str = "") -> LicenceCheck:  # fmt: skip
-    """Record one 校验 (a passed one starts a new point cycle on its date)."""
-    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=note[:300],
+    """Record one 校验 (a passed one starts a new point cycle on its date) and regrade the institution."""
+    _not_after_today(checked_on, _("校验日期"))
+    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=(note or "").strip()[:300],
                          recorded_by=_user(actor))  # fmt: skip
     _guard(actor, check)
     with transaction.atomic():
         check.save()
+        grade = _regrade(institution.pk)
         audit_record(actor=actor, action="credit.licence_check.record", object_type="credit.licencecheck",
                      object_id=check.pk, data={"institution": institution.pk, "checked_on": checked_on.isoformat(),
-                                               "passed": passed})  # fmt: skip
+                                               "passed": passed, "grade": grade})  # fmt: skip
     return check
 
 
 def point_event_record(*, actor: Any, institution: Institution, item_code: str, occurred_on: dt.date,
                        confirmed_on: dt.date | None = None, count: int = 1, note: str = "",
                        record: CreditRecord | None = None, rule_set_code: str | None = None) -> PointEvent:  # fmt: skip
-    """Score one behaviour under the office's rule set and open its notice (due within the working days of
-    ``deadlines.yaml`` credit.points_notice from the day the behaviour was confirmed)."""
+    """Score one behaviour under the office's rule set, open its notice (due within the working days of
+    ``deadlines.yaml`` credit.points_notice from the day the behaviour was confirmed) and regrade the institution,
+    all in one transaction with one audit event."""
     confirmed_on = confirmed_on or occurred_on
+    _not_after_today(occurred_on, _("行为日期"))
+    _not_after_today(confirmed_on, _("确认日期"))
     if confirmed_on < occurred_on:
         raise CreditError(_("确认日期：不能早于行为日期 %(day)s") % {"day": occurred_on.isoformat()})
     if count < 1:
@@ -110,10 +133,11 @@ def point_event_record(*, actor: Any, institution: Institution, item_code: str, 
         event.save()
         notice = PointNotice.objects.create(event=event, due_on=notice_deadline.due_date(),
                                             rules={"deadline": "credit.points_notice", "basis": notice_deadline.basis})
+        grade = _regrade(institution.pk)
         audit_record(actor=actor, action="credit.points.record", object_type="credit.pointevent", object_id=event.pk,
                      data={"institution": institution.pk, "rule_set": chosen.code, "item": item.code,
                            "points": event.points, "occurred_on": occurred_on.isoformat(),
-                           "notice_due": notice.due_on.isoformat()})  # fmt: skip
+                           "notice_due": notice.due_on.isoformat(), "grade": grade})  # fmt: skip
     return event
 
 
@@ -167,7 +191,8 @@ def objection_file(*, actor: Any, notice: PointNotice, filed_on: dt.date, ground
 
 def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons: str,
                      decided_on: dt.date) -> Objection:  # fmt: skip
-    """Decide the 申辩 with reasons: upheld cancels the points (kept, marked), rejected keeps them."""
+    """Decide the 申辩 with reasons: upheld cancels the points (kept, marked), rejected keeps them; the institution
+    is regraded in the same transaction."""
     reasons = (reasons or "").strip()
     if objection.decision:
         raise CreditError(_("决定：该申辩已于 %(day)s 作出决定") % {"day": objection.decided_on})
@@ -186,9 +211,10 @@ def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons
         if decision == ObjectionDecision.UPHELD:
             event.status = PointStatus.CANCELLED
             event.save(update_fields=["status"])
+        grade = _regrade(event.institution_id)
         audit_record(actor=actor, action="credit.objection.decide", object_type="credit.objection",
                      object_id=objection.pk, data={"decision": decision, "decided_on": decided_on.isoformat(),
-                                                   "late": objection.decided_late})  # fmt: skip
+                                                   "late": objection.decided_late, "grade": grade})  # fmt: skip
     return objection
 
 

@@ -73,9 +73,9 @@ def _items(archive: selectors.Archive) -> list[dict[str, Any]]:
             for i in archive.rule_set.items.values()]  # fmt: skip
 
 
-@login_required
-def institution_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.institution_get(request.user, pk)
+def _archive_page(request: HttpRequest, institution: Any, *, form: str = "", form_pk: int | None = None,
+                  error: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
+    """The 一户一档 page; after a refused form, with the form's error (naming the field) and what was typed."""
     archive = selectors.institution_archive(request.user, institution)
     role = scope_of(request.user).role
     officer = role in OFFICERS and writable(request.user, institution)
@@ -89,29 +89,36 @@ def institution_archive(request: HttpRequest, pk: int) -> HttpResponse:
         "archive": archive, "institution": institution, "rows": rows, "measures": _measures(archive),
         "items": _items(archive), "officer": officer, "own": role == Role.INSTITUTION_USER,
         "rule_set_label": in_language(archive.rule_set.label, archive.rule_set.label_en) if archive.rule_set else "",
-        "today": timezone.localdate(),
-    })  # fmt: skip
+        "today": timezone.localdate(), "form": form, "form_pk": form_pk, "error": error, "posted": request.POST if error else {},
+    }, status=status)  # fmt: skip
 
 
-def _regrade(actor: Any, institution_id: int) -> None:
-    services.credit_grade_recompute(actor=actor, institution_ids=[institution_id])
+@login_required
+def institution_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _archive_page(request, selectors.institution_get(request.user, pk))
+
+
+def _count(value: str | None) -> int:
+    try:
+        return int((value or "1").strip())
+    except ValueError:
+        raise services.CreditError(_("人数或科目数：应为整数")) from None
 
 
 @login_required
 @require_POST
 def points_record(request: HttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get(request.user, pk)
+    post = request.POST
     try:
-        occurred = _day(request.POST.get("occurred_on"), _("行为日期"))
-        confirmed = _day(request.POST.get("confirmed_on") or request.POST.get("occurred_on"), _("确认日期"))
-        count = int(request.POST.get("count") or 1)
+        occurred = _day(post.get("occurred_on"), _("行为日期"))
+        confirmed = _day(post.get("confirmed_on"), _("确认日期")) if (post.get("confirmed_on") or "").strip() else None
         services.point_event_record(actor=request.user, institution=institution, occurred_on=occurred,
-                                    confirmed_on=confirmed, item_code=(request.POST.get("item") or "").strip(),
-                                    count=count, note=request.POST.get("note") or "")  # fmt: skip
-        _regrade(request.user, institution.pk)
-        messages.success(request, _("已记分，记分通知书待送达"))
-    except ValueError as exc:
-        messages.error(request, str(exc) if isinstance(exc, services.CreditError) else _("人数或科目数：应为整数"))
+                                    confirmed_on=confirmed, item_code=(post.get("item") or "").strip(),
+                                    count=_count(post.get("count")), note=post.get("note") or "")  # fmt: skip
+    except services.CreditError as exc:
+        return _archive_page(request, institution, form="points", error=str(exc), status=400)
+    messages.success(request, _("已记分，记分通知书待送达"))
     return redirect("credit:archive", pk=institution.pk)
 
 
@@ -121,9 +128,10 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(request.user, pk)
     try:
         services.notice_send(actor=request.user, notice=notice, sent_on=_day(request.POST.get("sent_on"), _("送达日期")))
-        messages.success(request, _("已登记送达"))
     except services.CreditError as exc:
-        messages.error(request, str(exc))
+        return _archive_page(request, notice.event.institution, form="notice", form_pk=notice.pk,
+                             error=str(exc), status=400)  # fmt: skip
+    messages.success(request, _("已登记送达"))
     return redirect("credit:archive", pk=notice.event.institution_id)
 
 
@@ -131,16 +139,19 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(request.user, pk)
     view = selectors.notice_views([notice])[0]
+    error = ""
     if request.method == "POST":
         try:
             services.objection_file(actor=request.user, notice=notice, grounds=request.POST.get("grounds") or "",
                                     filed_on=_day(request.POST.get("filed_on"), _("提出日期")))  # fmt: skip
+        except services.CreditError as exc:
+            error = str(exc)
+        else:
             messages.success(request, _("申辩已提出"))
             return redirect("credit:archive", pk=notice.event.institution_id)
-        except services.CreditError as exc:
-            messages.error(request, str(exc))
     return render(request, "credit/objection_file.html", {"notice": notice, "view": view, "posted": request.POST,
-                                                           "today": timezone.localdate()})  # fmt: skip
+                                                           "error": error, "today": timezone.localdate()},
+                  status=400 if error else 200)  # fmt: skip
 
 
 @login_required
@@ -148,20 +159,21 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     objection = selectors.objection_get(request.user, pk)
     event = objection.notice.event
     can_decide = scope_of(request.user).role in OFFICERS and writable(request.user, event) and not objection.decision
+    error = ""
     if request.method == "POST" and can_decide:
         try:
             services.objection_decide(actor=request.user, objection=objection, decision=request.POST.get("decision") or "",
                                       reasons=request.POST.get("reasons") or "",
                                       decided_on=_day(request.POST.get("decided_on"), _("决定日期")))  # fmt: skip
-            _regrade(request.user, event.institution_id)
+        except services.CreditError as exc:
+            error = str(exc)
+        else:
             messages.success(request, _("已作出申辩决定"))
             return redirect("credit:archive", pk=event.institution_id)
-        except services.CreditError as exc:
-            messages.error(request, str(exc))
     return render(request, "credit/objection_decide.html", {
         "objection": objection, "event": event, "can_decide": can_decide, "decisions": ObjectionDecision.choices,
-        "posted": request.POST, "today": timezone.localdate(),
-    })  # fmt: skip
+        "posted": request.POST, "error": error, "today": timezone.localdate(),
+    }, status=400 if error else 200)  # fmt: skip
 
 
 @login_required
