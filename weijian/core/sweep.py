@@ -86,10 +86,12 @@ SHAPES: dict[str, Shape] = {
     # Credit: every institution with a credit record or grade is an archive; a sample of the others.
     "credit:archive": Shape("registry.Institution", "pk", sample=100),
     "credit:points_record": Shape("registry.Institution", "pk", sample=2),  # POST only: a GET answers 405
+    "credit:licence_check_record": Shape("registry.Institution", "pk", sample=2),  # POST only
     "credit:notice_send": Shape("credit.PointNotice", "pk", sample=2),  # POST only
     "credit:objection_file": Shape("credit.PointNotice", "pk", sample=20),
     "credit:objection_decide": Shape("credit.Objection", "pk", sample=20),
     "credit:practitioner": Shape("registry.Practitioner", "pk", sample=50),
+    "credit:insurance_points_record": Shape("registry.Practitioner", "pk", sample=2),  # POST only
     "credit:entry": Shape("credit.CreditListEntry", "pk", sample=20),
     "credit:repair": Shape("credit.RepairRequest", "pk", sample=20),
     "credit:repair_new": Shape("portal.Disclosure", "disclosure_pk", sample=10),

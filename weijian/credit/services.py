@@ -35,10 +35,15 @@ from weijian.credit.points import rulesets
 from weijian.registry.models import Institution, Practitioner
 
 OFFICERS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR})
+NOTE_MAX = 300  # the max_length of LicenceCheck.note and InsurancePointEvent.reason
 
 
 class CreditError(ValueError):
     """A credit write that cannot be done; the message names the field and the reason (Chinese)."""
+
+
+class CreditForbidden(CreditError):
+    """The writer's role may not do this write at all (pages answer 403)."""
 
 
 def _is_user(actor: Any) -> bool:
@@ -54,7 +59,7 @@ def _guard(actor: Any, obj: Any, *, officers_only: bool = True, linked: tuple[An
     if not _is_user(actor):
         return
     if officers_only and scope_of(actor).role not in OFFICERS:
-        raise CreditError(_("权限：只有卫生监督人员可以办理"))
+        raise CreditForbidden(_("权限：只有卫生监督人员可以办理"))
     require_writable(actor, obj, linked=linked)
 
 
@@ -85,7 +90,10 @@ def licence_check_record(*, actor: Any, institution: Institution, checked_on: dt
                          note: str = "") -> LicenceCheck:  # fmt: skip
     """Record one 校验 (a passed one starts a new point cycle on its date) and regrade the institution."""
     _not_after_today(checked_on, _("校验日期"))
-    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=(note or "").strip()[:300],
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise CreditError(_("说明：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=note,
                          recorded_by=_user(actor))  # fmt: skip
     _guard(actor, check)
     with transaction.atomic():
@@ -218,33 +226,56 @@ def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons
     return objection
 
 
+def insurance_recorders(on: dt.date) -> frozenset[str]:
+    """The departments whose officers record 医保 points (``insurance_points.yaml`` rules ``recorded_by``)."""
+    return frozenset(str(code) for code in insurance.rules(on).get("recorded_by", ()))
+
+
+def may_record_insurance_points(actor: Any, on: dt.date | None = None) -> bool:
+    """Users record 医保 points only as officers of a department the rules name; the system records freely."""
+    if not _is_user(actor):
+        return True
+    scope = scope_of(actor)
+    return scope.role == Role.PARTNER_OFFICER and scope.department_code in insurance_recorders(
+        on or timezone.localdate())  # fmt: skip
+
+
 def insurance_point_record(*, actor: Any, practitioner: Practitioner, band: str, points: int, occurred_on: dt.date,
                            reason: str, institution: Institution | None = None,
                            record: CreditRecord | None = None) -> InsurancePointEvent:  # fmt: skip
-    """Score a practitioner's 医保 points (the band's range, 医保发〔2024〕23号)."""
+    """Score a practitioner's 医保 points (the band's range, 医保发〔2024〕23号), entered by the departments the rules
+    name (``recorded_by``); the institution the act happened at must be one the practitioner is registered at."""
+    if not may_record_insurance_points(actor, occurred_on):
+        raise CreditForbidden(_("权限：医保支付资格记分由医保部门录入，卫生健康部门查阅"))
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise CreditError(_("记分事由：必须填写"))
+    if len(reason) > NOTE_MAX:
+        raise CreditError(_("记分事由：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    _not_after_today(occurred_on, _("行为日期"))
     try:
         insurance.check_points(band, points, occurred_on)
     except insurance.InsurancePointsError as exc:
         raise CreditError(str(exc)) from exc
+    registrations = practitioner.registrations.select_related("institution__district")
+    if institution is not None and not registrations.filter(institution=institution).exists():
+        raise CreditError(_("发生机构：该执业人员未在 %(name)s 执业注册") % {"name": institution.name})
     region = institution.district if institution is not None else None
     if region is None:
-        registration = practitioner.registrations.select_related("institution__district").order_by(
-            "-is_primary", "-pk").first()  # fmt: skip
+        registration = registrations.order_by("-is_primary", "-pk").first()
         if registration is None:
             raise CreditError(_("发生机构：该执业人员没有执业注册，请指明发生机构"))
         region = registration.institution.district
     event = InsurancePointEvent(practitioner=practitioner, institution=institution, region=region, band=band,
-                                points=points, occurred_on=occurred_on, reason=reason[:300], record=record,
+                                points=points, occurred_on=occurred_on, reason=reason, record=record,
                                 rules={"file": "insurance_points.yaml"}, created_by=_user(actor))  # fmt: skip
-    _guard(actor, event)
+    _guard(actor, event, officers_only=False)
     with transaction.atomic():
         event.save()
         audit_record(actor=actor, action="credit.insurance_points.record", object_type="credit.insurancepointevent",
                      object_id=event.pk, data={"practitioner": practitioner.pk, "band": band, "points": points,
-                                               "occurred_on": occurred_on.isoformat()})  # fmt: skip
+                                               "occurred_on": occurred_on.isoformat(),
+                                               "institution": institution.pk if institution else None})  # fmt: skip
     return event
 
 

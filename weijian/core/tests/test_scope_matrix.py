@@ -247,10 +247,12 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "credit:list": Listing(None),  # graded institutions through scoped(): weijian/credit/tests/test_pages.py
     "credit:archive": Detail(Institution, "pk", "pk", ("a1", "a2", "b1", "b2")),
     "credit:points_record": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
+    "credit:licence_check_record": OTHER,  # POST only (weijian/credit/tests/test_pages_entries.py)
     "credit:notice_send": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
     "credit:objection_file": Detail(apps.get_model("credit", "PointNotice"), "pk", "pk", ("notice_a", "notice_b")),
     "credit:objection_decide": Detail(apps.get_model("credit", "Objection"), "pk", "pk", ("objection_a", "objection_b")),
     "credit:practitioner": Detail(Practitioner, "pk", "pk", (ZHANG, LI)),
+    "credit:insurance_points_record": OTHER,  # POST only, 医保 officers (weijian/credit/tests/test_pages_entries.py)
     "credit:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
     "credit:entry_new": OTHER,  # the city office's form, no record of its own
     "credit:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
