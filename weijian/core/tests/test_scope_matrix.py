@@ -739,7 +739,10 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "complaints.apikey": {"city", "security", "superuser"},
     **{f"cases.{m}": {"city", "manager_a"} for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer",
                                                      "supervision", "jointteammember")},
-    "credit.creditrecord": {"city", "manager_a"},
+    **{f"credit.{m}": {"city", "manager_a"} for m in ("creditrecord", "licencecheck", "pointevent", "pointnotice",
+                                                      "objection", "insurancepointevent", "creditgrade",
+                                                      "creditlistentry", "jointmeasuretask", "repairrequest",
+                                                      "crossregionreview")},
 }
 
 
