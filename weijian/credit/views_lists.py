@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 from weijian.core.models import Role
 from weijian.core.scope import OutOfScope, scope_of, scoped
 from weijian.core.xlsx import XLSX_MIME
-from weijian.credit import lists, repair
+from weijian.credit import list_notice, lists, repair
 from weijian.credit.exchange import crossregion, export, imports
 from weijian.credit.lists_pages import ENTRIES, REPAIRS, REVIEWS, TASKS
 from weijian.credit.models_lists import ListKind
+from weijian.documents.selectors import documents_of
 from weijian.registry.imports.readers import ImportFileError
 from weijian.registry.models import Institution, Practitioner
 
@@ -88,6 +89,7 @@ def _entry_actions() -> dict[str, Callable[[HttpRequest, Any], Any]]:
         "enter": lambda r, e: lists.list_entry_decide(actor=r.user, entry=e, enter=True, reasons=r.POST.get("reasons", "")),
         "drop": lambda r, e: lists.list_entry_decide(actor=r.user, entry=e, enter=False, reasons=r.POST.get("reasons", "")),
         "exit": lambda r, e: lists.list_entry_exit(actor=r.user, entry=e, reason=r.POST.get("reason", "")),
+        "notice": lambda r, e: list_notice.list_notice_issue(actor=r.user, entry=e),
     }  # fmt: skip
 
 
@@ -105,12 +107,15 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             except ERRORS as exc:
                 error = str(exc)
             else:
-                messages.success(request, _("已保存"))
+                notice = request.POST.get("action") == "notice"
+                messages.success(request, _("已出具列入告知书") if notice else _("已保存"))
                 return redirect("credit:entry", pk=pk)
+    is_city = scope_of(request.user).role == Role.CITY_ADMIN
     return render(request, "credit_lists/entry.html", {
         "entry": found, "active": lists.is_active(found), "error": error, "tasks": list(found.tasks.select_related("department")),
-        "records": list(found.records.all()), "decidable_from": lists.decidable_from(found),
-        "is_city": scope_of(request.user).role == Role.CITY_ADMIN,
+        "records": list(found.records.all()), "decidable_from": lists.decidable_from(found), "is_city": is_city,
+        "notices": list(documents_of(request.user, found).filter(kind=list_notice.KIND)),
+        "posted": request.POST if error else {},
     }, status=400 if error else 200)  # fmt: skip
 
 
