@@ -21,6 +21,7 @@ from weijian.core.lists import Column, Filter, ListSpec
 from weijian.core.models import Role
 from weijian.core.scope import scope_of, writable
 from weijian.credit import grading, insurance, selectors, services
+from weijian.credit.exchange import partner_windows
 from weijian.credit.models import Category, InsuranceBand, ObjectionDecision, SourceKind
 from weijian.i18n import in_language
 from weijian.portal.models import Severity
@@ -75,6 +76,16 @@ def _items(archive: selectors.Archive) -> list[dict[str, Any]]:
             for i in archive.rule_set.items.values()]  # fmt: skip
 
 
+def _window(record: Any, repairs: dict[int, Any]) -> dict[str, Any] | None:
+    """The record's publication window: its disclosure's, or — pushed by a partner — computed now, with the note
+    that the issuing department repairs it (谁认定、谁修复)."""
+    found = partner_windows.partner_window(record, repairs.get(record.pk))
+    if found is None:
+        return selectors.publication_window(record)
+    return {"status": found.status, "min_until": found.min_until, "max_until": found.max_until,
+            "repaired_by": found.issuer or _("作出处罚决定的部门")}  # fmt: skip
+
+
 def _archive_page(request: HttpRequest, institution: Any, *, form: str = "", form_pk: int | None = None,
                   error: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
     """The 一户一档 page; after a refused form, with the form's error (naming the field) and what was typed."""
@@ -84,7 +95,8 @@ def _archive_page(request: HttpRequest, institution: Any, *, form: str = "", for
     # Choice labels resolved once per page, not once per row (get_FOO_display translates on every call).
     labels = {field: {k: str(v) for k, v in choices} for field, choices in (
         ("source", SourceKind.choices), ("category", Category.choices), ("severity", Severity.choices))}  # fmt: skip
-    rows = [{"record": r, "window": selectors.publication_window(r), "source": labels["source"].get(r.source_kind, ""),
+    repairs = partner_windows.corrections_by_record(archive.records)
+    rows = [{"record": r, "window": _window(r, repairs), "source": labels["source"].get(r.source_kind, ""),
              "category": labels["category"].get(r.category, ""), "severity": labels["severity"].get(r.severity, "")}
             for r in archive.records]  # fmt: skip
     return render(request, "credit/archive.html", {

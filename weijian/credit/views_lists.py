@@ -22,6 +22,7 @@ from weijian.core.scope import OutOfScope, scope_of, scoped
 from weijian.core.xlsx import XLSX_MIME
 from weijian.credit import list_notice, lists, repair
 from weijian.credit.exchange import crossregion, export, imports
+from weijian.credit.exchange import repairs as repair_results
 from weijian.credit.lists_pages import ENTRIES, REPAIRS, REVIEWS, TASKS
 from weijian.credit.models_lists import ListKind
 from weijian.documents.selectors import documents_of
@@ -252,6 +253,7 @@ def export_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_records(request: HttpRequest) -> HttpResponse:
     result, error = None, ""
+    content = "repairs" if request.POST.get("content") == "repairs" else "records"
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -259,10 +261,12 @@ def import_records(request: HttpRequest) -> HttpResponse:
         elif upload.size and upload.size > MAX_UPLOAD:
             error = _("文件：超过 %(n)d 字节") % {"n": MAX_UPLOAD}
         else:
+            run = repair_results.import_repairs if content == "repairs" else imports.import_records
             try:
-                result = imports.import_records(data=upload.read(), filename=upload.name or "upload", actor=request.user)
+                result = run(data=upload.read(), filename=upload.name or "upload", actor=request.user)
             except ImportFileError as exc:
                 error = str(exc)
     return render(request, "credit_lists/import.html", {
-        "result": result, "error": error, "columns": imports.SPEC.columns, "today": dt.date.today(),
+        "result": result, "error": error, "columns": imports.SPEC.columns, "repair_columns": repair_results.SPEC.columns,
+        "content": content, "today": dt.date.today(),
     }, status=400 if error else 200)  # fmt: skip
