@@ -16,7 +16,10 @@ _REGISTRY = ("institution", "institutiondept", "practitioner", "practitionerscop
 _ALL = ("view", "add", "change", "delete")
 _PLANNING = ("inspections.view_plan", "inspections.view_draw")
 _ANALYTICS = ("alerts.view_workitem", "alerts.view_alert", "alerts.view_indicator", "risk.view_analyticsscore",
-              "clues.view_clue", "complaints.view_complaint", "credit.view_creditrecord",
+              "clues.view_clue", "complaints.view_complaint",
+              *(f"credit.view_{m}" for m in ("creditrecord", "licencecheck", "pointevent", "pointnotice", "objection",
+                                             "insurancepointevent", "creditgrade", "creditlistentry", "jointmeasuretask",
+                                             "repairrequest", "crossregionreview")),
               *(f"cases.view_{m}" for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer", "supervision",
                                             "jointteammember")))
 

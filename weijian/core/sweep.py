@@ -86,19 +86,21 @@ SHAPES: dict[str, Shape] = {
     # Credit: every institution with a credit record or grade is an archive; a sample of the others.
     "credit:archive": Shape("registry.Institution", "pk", sample=100),
     "credit:points_record": Shape("registry.Institution", "pk", sample=2),  # POST only: a GET answers 405
+    "credit:licence_check_record": Shape("registry.Institution", "pk", sample=2),  # POST only
     "credit:notice_send": Shape("credit.PointNotice", "pk", sample=2),  # POST only
     "credit:objection_file": Shape("credit.PointNotice", "pk", sample=20),
     "credit:objection_decide": Shape("credit.Objection", "pk", sample=20),
     "credit:practitioner": Shape("registry.Practitioner", "pk", sample=50),
+    "credit:insurance_points_record": Shape("registry.Practitioner", "pk", sample=2),  # POST only
+    "credit:entry": Shape("credit.CreditListEntry", "pk", sample=20),
+    "credit:repair": Shape("credit.RepairRequest", "pk", sample=20),
+    "credit:repair_new": Shape("portal.Disclosure", "disclosure_pk", sample=10),
+    "credit:review": Shape("credit.CrossRegionReview", "pk", sample=20),
+    "credit:task_done": Shape("credit.JointMeasureTask", "pk", sample=5),
     # The portal is public: the records are sampled from what the role's scope holds (published or not).
     "portal:plan": Shape("inspections.Plan", "pk", sample=20),
     "portal:result": Shape("inspections.Inspection", "pk", sample=50),
     "portal:penalty": Shape("portal.Disclosure", "pk", sample=20),
-    "credit_lists:entry": Shape("credit.CreditListEntry", "pk", sample=20),
-    "credit_lists:repair": Shape("credit.RepairRequest", "pk", sample=20),
-    "credit_lists:repair_new": Shape("portal.Disclosure", "disclosure_pk", sample=10),
-    "credit_lists:review": Shape("credit.CrossRegionReview", "pk", sample=20),
-    "credit_lists:task_done": Shape("credit.JointMeasureTask", "pk", sample=5),
     # The API's detail answers come from the same selectors as the pages: a smaller sample suffices.
     "api:institution": Shape("registry.Institution", "uscc", "uscc", sample=50),
     "api:practitioner": Shape("registry.Practitioner", "cert_no", "cert_no", sample=50),
@@ -190,13 +192,13 @@ LIST_QUERIES: dict[str, list[dict[str, str]]] = {
                          {"district": "x", "year": "20x6", "page": "9999"}],
     "portal:penalty_office": [{}, *({"view": v} for v in ("late", "overdue", "withdrawn", "exempt", "all")),
                               {"view": "x", "page": "2"}],
-    "credit_lists:entries": [{}, *({"view": v} for v in ("pending", "ended", "all")), {"list_kind": "focus"},
-                             {"q": "诊所"}, {"sort": "-listed_until"}, {"view": "x", "page": "9999"}],  # i18n: data
-    "credit_lists:tasks": [{}, {"status": "done"}, {"page": "2"}],
-    "credit_lists:repairs": [{}, {"status": "filed"}, {"status": "x"}],
-    "credit_lists:reviews": [{}, {"status": "referred"}],
-    "credit_lists:export_penalties": [{}, {"format": "xlsx"}],
-    "credit_lists:export_lists": [{}, {"format": "xlsx"}],
+    "credit:entries": [{}, *({"view": v} for v in ("pending", "ended", "all")), {"list_kind": "focus"},
+                      {"q": "诊所"}, {"sort": "-listed_until"}, {"view": "x", "page": "9999"}],  # i18n: data
+    "credit:tasks": [{}, {"status": "done"}, {"page": "2"}],
+    "credit:repairs": [{}, {"status": "filed"}, {"status": "x"}],
+    "credit:reviews": [{}, {"status": "referred"}],
+    "credit:export_penalties": [{}, {"format": "xlsx"}],
+    "credit:export_lists": [{}, {"format": "xlsx"}],
     "api:institutions": [{}, {"offset": "50"}, {"q": "诊所"}],  # i18n: data (search terms)
     "api:practitioners": [{}, {"kind": "nurse"}],
     "api:inspectors": [{}],

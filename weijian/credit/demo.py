@@ -70,7 +70,7 @@ def demo_credit_setup() -> list[str]:
                     .select_related("practitioner", "institution").order_by("pk").first())  # fmt: skip
     if registration is not None and not registration.practitioner.insurance_points.exists():
         for band, points, back, reason in (("general", 5, 50, _("串换药品收费")), ("general", 4, 20, _("超医保限定支付范围用药"))):
-            insurance_point_record(actor=manager, practitioner=registration.practitioner, band=band, points=points,
+            insurance_point_record(actor="demo", practitioner=registration.practitioner, band=band, points=points,
                                    occurred_on=_day(today, back), reason=reason, institution=registration.institution)
         lines.append(_("一医一档：%(name)s 本年度医保支付资格记分9分（拟暂停）") % {"name": registration.practitioner.name})
     counts = credit_grade_recompute(actor="demo", on=today)

@@ -50,7 +50,7 @@ from weijian.rules import loader
 
 FILE, MEASURES_FILE = "credit_lists", "joint_punishment"
 RULE_FIELDS = frozenset({"label", "label_en", "subjects", "severities", "kinds_any", "count", "within_months",
-                         "police_measures"})  # fmt: skip
+                         "police_measures", "legal_basis"})  # fmt: skip
 MEASURE_FIELDS = frozenset({"code", "department", "subjects", "label", "label_en"})
 POLICE_MEASURES = ("detention", "criminal")  # 行政拘留 / 追究刑事责任 (the 1399号 memorandum's threshold)
 MAX_TEXT = 2000

@@ -213,3 +213,20 @@ def notice_get(user: Any, pk: int) -> PointNotice:
     if found is None:
         raise Http404(_("记分通知不存在或不在您的数据权限范围内"))
     return found
+
+
+def point_cycle(institution: Institution, on: dt.date | None = None) -> scoring.Cycle | None:
+    """The point cycle ``on`` (today) falls in for the institution (None when the office's rule set is not in force)."""
+    from weijian.credit.services import configured_rule_set
+
+    on = on or timezone.localdate()
+    try:
+        return standings_as_of(on, [institution.pk], configured_rule_set())[institution.pk].cycle
+    except rulesets.RuleSetError:
+        return None
+
+
+def practitioner_institutions(practitioner: Practitioner) -> list[Institution]:
+    """The institutions the practitioner is registered at (where a 医保 act can have happened), primary first."""
+    return [r.institution for r in practitioner.registrations.select_related("institution__district")
+            .order_by("-is_primary", "institution__name_sort", "pk")]  # fmt: skip

@@ -35,10 +35,15 @@ from weijian.credit.points import rulesets
 from weijian.registry.models import Institution, Practitioner
 
 OFFICERS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR})
+NOTE_MAX = 300  # the max_length of LicenceCheck.note and InsurancePointEvent.reason
 
 
 class CreditError(ValueError):
     """A credit write that cannot be done; the message names the field and the reason (Chinese)."""
+
+
+class CreditForbidden(CreditError):
+    """The writer's role may not do this write at all (pages answer 403)."""
 
 
 def _is_user(actor: Any) -> bool:
@@ -54,7 +59,7 @@ def _guard(actor: Any, obj: Any, *, officers_only: bool = True, linked: tuple[An
     if not _is_user(actor):
         return
     if officers_only and scope_of(actor).role not in OFFICERS:
-        raise CreditError(_("权限：只有卫生监督人员可以办理"))
+        raise CreditForbidden(_("权限：只有卫生监督人员可以办理"))
     require_writable(actor, obj, linked=linked)
 
 
@@ -63,26 +68,52 @@ def configured_rule_set() -> str:
     return str(getattr(settings, "CREDIT_POINT_RULE_SET", "shanghai_2007"))
 
 
+def _not_after_today(day: dt.date, field: str) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise CreditError(_("%(field)s：不能晚于今天 %(day)s") % {"field": field, "day": today.isoformat()})
+
+
+def _regrade(institution_id: int) -> dict[str, Any]:
+    """Grade one institution as of today inside the caller's transaction (a new CreditGrade row only where the
+    grade or score changed); what the caller's audit event records about it."""
+    from weijian.credit.recompute import grades_as_of, write_changes
+
+    on = timezone.localdate()
+    results = grades_as_of(on, [institution_id])
+    changed = write_changes(results, on)
+    result = results[institution_id].result
+    return {"on": on.isoformat(), "grade": result.grade, "score": result.score, "changed": bool(changed)}
+
+
 def licence_check_record(*, actor: Any, institution: Institution, checked_on: dt.date, passed: bool = True,
                          note: str = "") -> LicenceCheck:  # fmt: skip
-    """Record one 校验 (a passed one starts a new point cycle on its date)."""
-    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=note[:300],
+    """Record one 校验 (a passed one starts a new point cycle on its date) and regrade the institution."""
+    _not_after_today(checked_on, _("校验日期"))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise CreditError(_("说明：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=note,
                          recorded_by=_user(actor))  # fmt: skip
     _guard(actor, check)
     with transaction.atomic():
         check.save()
+        grade = _regrade(institution.pk)
         audit_record(actor=actor, action="credit.licence_check.record", object_type="credit.licencecheck",
                      object_id=check.pk, data={"institution": institution.pk, "checked_on": checked_on.isoformat(),
-                                               "passed": passed})  # fmt: skip
+                                               "passed": passed, "grade": grade})  # fmt: skip
     return check
 
 
 def point_event_record(*, actor: Any, institution: Institution, item_code: str, occurred_on: dt.date,
                        confirmed_on: dt.date | None = None, count: int = 1, note: str = "",
                        record: CreditRecord | None = None, rule_set_code: str | None = None) -> PointEvent:  # fmt: skip
-    """Score one behaviour under the office's rule set and open its notice (due within the working days of
-    ``deadlines.yaml`` credit.points_notice from the day the behaviour was confirmed)."""
+    """Score one behaviour under the office's rule set, open its notice (due within the working days of
+    ``deadlines.yaml`` credit.points_notice from the day the behaviour was confirmed) and regrade the institution,
+    all in one transaction with one audit event."""
     confirmed_on = confirmed_on or occurred_on
+    _not_after_today(occurred_on, _("行为日期"))
+    _not_after_today(confirmed_on, _("确认日期"))
     if confirmed_on < occurred_on:
         raise CreditError(_("确认日期：不能早于行为日期 %(day)s") % {"day": occurred_on.isoformat()})
     if count < 1:
@@ -110,10 +141,11 @@ def point_event_record(*, actor: Any, institution: Institution, item_code: str, 
         event.save()
         notice = PointNotice.objects.create(event=event, due_on=notice_deadline.due_date(),
                                             rules={"deadline": "credit.points_notice", "basis": notice_deadline.basis})
+        grade = _regrade(institution.pk)
         audit_record(actor=actor, action="credit.points.record", object_type="credit.pointevent", object_id=event.pk,
                      data={"institution": institution.pk, "rule_set": chosen.code, "item": item.code,
                            "points": event.points, "occurred_on": occurred_on.isoformat(),
-                           "notice_due": notice.due_on.isoformat()})  # fmt: skip
+                           "notice_due": notice.due_on.isoformat(), "grade": grade})  # fmt: skip
     return event
 
 
@@ -167,7 +199,8 @@ def objection_file(*, actor: Any, notice: PointNotice, filed_on: dt.date, ground
 
 def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons: str,
                      decided_on: dt.date) -> Objection:  # fmt: skip
-    """Decide the 申辩 with reasons: upheld cancels the points (kept, marked), rejected keeps them."""
+    """Decide the 申辩 with reasons: upheld cancels the points (kept, marked), rejected keeps them; the institution
+    is regraded in the same transaction."""
     reasons = (reasons or "").strip()
     if objection.decision:
         raise CreditError(_("决定：该申辩已于 %(day)s 作出决定") % {"day": objection.decided_on})
@@ -186,39 +219,63 @@ def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons
         if decision == ObjectionDecision.UPHELD:
             event.status = PointStatus.CANCELLED
             event.save(update_fields=["status"])
+        grade = _regrade(event.institution_id)
         audit_record(actor=actor, action="credit.objection.decide", object_type="credit.objection",
                      object_id=objection.pk, data={"decision": decision, "decided_on": decided_on.isoformat(),
-                                                   "late": objection.decided_late})  # fmt: skip
+                                                   "late": objection.decided_late, "grade": grade})  # fmt: skip
     return objection
+
+
+def insurance_recorders(on: dt.date) -> frozenset[str]:
+    """The departments whose officers record 医保 points (``insurance_points.yaml`` rules ``recorded_by``)."""
+    return frozenset(str(code) for code in insurance.rules(on).get("recorded_by", ()))
+
+
+def may_record_insurance_points(actor: Any, on: dt.date | None = None) -> bool:
+    """Users record 医保 points only as officers of a department the rules name; the system records freely."""
+    if not _is_user(actor):
+        return True
+    scope = scope_of(actor)
+    return scope.role == Role.PARTNER_OFFICER and scope.department_code in insurance_recorders(
+        on or timezone.localdate())  # fmt: skip
 
 
 def insurance_point_record(*, actor: Any, practitioner: Practitioner, band: str, points: int, occurred_on: dt.date,
                            reason: str, institution: Institution | None = None,
                            record: CreditRecord | None = None) -> InsurancePointEvent:  # fmt: skip
-    """Score a practitioner's 医保 points (the band's range, 医保发〔2024〕23号)."""
+    """Score a practitioner's 医保 points (the band's range, 医保发〔2024〕23号), entered by the departments the rules
+    name (``recorded_by``); the institution the act happened at must be one the practitioner is registered at."""
+    if not may_record_insurance_points(actor, occurred_on):
+        raise CreditForbidden(_("权限：医保支付资格记分由医保部门录入，卫生健康部门查阅"))
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise CreditError(_("记分事由：必须填写"))
+    if len(reason) > NOTE_MAX:
+        raise CreditError(_("记分事由：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    _not_after_today(occurred_on, _("行为日期"))
     try:
         insurance.check_points(band, points, occurred_on)
     except insurance.InsurancePointsError as exc:
         raise CreditError(str(exc)) from exc
+    registrations = practitioner.registrations.select_related("institution__district")
+    if institution is not None and not registrations.filter(institution=institution).exists():
+        raise CreditError(_("发生机构：该执业人员未在 %(name)s 执业注册") % {"name": institution.name})
     region = institution.district if institution is not None else None
     if region is None:
-        registration = practitioner.registrations.select_related("institution__district").order_by(
-            "-is_primary", "-pk").first()  # fmt: skip
+        registration = registrations.order_by("-is_primary", "-pk").first()
         if registration is None:
             raise CreditError(_("发生机构：该执业人员没有执业注册，请指明发生机构"))
         region = registration.institution.district
     event = InsurancePointEvent(practitioner=practitioner, institution=institution, region=region, band=band,
-                                points=points, occurred_on=occurred_on, reason=reason[:300], record=record,
+                                points=points, occurred_on=occurred_on, reason=reason, record=record,
                                 rules={"file": "insurance_points.yaml"}, created_by=_user(actor))  # fmt: skip
-    _guard(actor, event)
+    _guard(actor, event, officers_only=False)
     with transaction.atomic():
         event.save()
         audit_record(actor=actor, action="credit.insurance_points.record", object_type="credit.insurancepointevent",
                      object_id=event.pk, data={"practitioner": practitioner.pk, "band": band, "points": points,
-                                               "occurred_on": occurred_on.isoformat()})  # fmt: skip
+                                               "occurred_on": occurred_on.isoformat(),
+                                               "institution": institution.pk if institution else None})  # fmt: skip
     return event
 
 

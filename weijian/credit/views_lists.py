@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 from weijian.core.models import Role
 from weijian.core.scope import OutOfScope, scope_of, scoped
 from weijian.core.xlsx import XLSX_MIME
-from weijian.credit import lists, repair
+from weijian.credit import list_notice, lists, repair
 from weijian.credit.exchange import crossregion, export, imports
+from weijian.credit.exchange import repairs as repair_results
 from weijian.credit.lists_pages import ENTRIES, REPAIRS, REVIEWS, TASKS
 from weijian.credit.models_lists import ListKind
+from weijian.documents.selectors import documents_of
 from weijian.registry.imports.readers import ImportFileError
 from weijian.registry.models import Institution, Practitioner
 
@@ -43,7 +45,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     qs = lists.entry_list(request.user, list_kind=values["list_kind"], view=values["view"] or "active",
                           q=values["q"] or "")  # fmt: skip
     listing = state.page(qs)
-    _attach(listing.rows, lambda e: reverse("credit_lists:entry", args=[e.pk]), lambda e: e.subject_name)
+    _attach(listing.rows, lambda e: reverse("credit:entry", args=[e.pk]), lambda e: e.subject_name)
     return render(request, "credit_lists/entries.html", {
         "listing": listing, "can_propose": scope_of(request.user).role == Role.CITY_ADMIN,
     })  # fmt: skip
@@ -75,7 +77,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("已告知当事人，待陈述申辩"))
-            return redirect("credit_lists:entry", pk=entry.pk)
+            return redirect("credit:entry", pk=entry.pk)
     today = timezone.localdate()
     rules = {kind: lists.entry_rules(kind, today) for kind in ListKind.values}
     return render(request, "credit_lists/entry_new.html", {"rules": rules, "error": error, "posted": request.POST},
@@ -88,6 +90,7 @@ def _entry_actions() -> dict[str, Callable[[HttpRequest, Any], Any]]:
         "enter": lambda r, e: lists.list_entry_decide(actor=r.user, entry=e, enter=True, reasons=r.POST.get("reasons", "")),
         "drop": lambda r, e: lists.list_entry_decide(actor=r.user, entry=e, enter=False, reasons=r.POST.get("reasons", "")),
         "exit": lambda r, e: lists.list_entry_exit(actor=r.user, entry=e, reason=r.POST.get("reason", "")),
+        "notice": lambda r, e: list_notice.list_notice_issue(actor=r.user, entry=e),
     }  # fmt: skip
 
 
@@ -105,12 +108,15 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             except ERRORS as exc:
                 error = str(exc)
             else:
-                messages.success(request, _("已保存"))
-                return redirect("credit_lists:entry", pk=pk)
+                notice = request.POST.get("action") == "notice"
+                messages.success(request, _("已出具列入告知书") if notice else _("已保存"))
+                return redirect("credit:entry", pk=pk)
+    is_city = scope_of(request.user).role == Role.CITY_ADMIN
     return render(request, "credit_lists/entry.html", {
         "entry": found, "active": lists.is_active(found), "error": error, "tasks": list(found.tasks.select_related("department")),
-        "records": list(found.records.all()), "decidable_from": lists.decidable_from(found),
-        "is_city": scope_of(request.user).role == Role.CITY_ADMIN,
+        "records": list(found.records.all()), "decidable_from": lists.decidable_from(found), "is_city": is_city,
+        "notices": list(documents_of(request.user, found).filter(kind=list_notice.KIND)),
+        "posted": request.POST if error else {},
     }, status=400 if error else 200)  # fmt: skip
 
 
@@ -118,7 +124,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     state = TASKS.read(request)
     listing = state.page(lists.task_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda t: reverse("credit_lists:entry", args=[t.entry_id]), lambda t: t.entry.subject_name)
+    _attach(listing.rows, lambda t: reverse("credit:entry", args=[t.entry_id]), lambda t: t.entry.subject_name)
     return render(request, "credit_lists/tasks.html", {"listing": listing})
 
 
@@ -134,14 +140,14 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已记录落实情况"))
-    return redirect("credit_lists:tasks")
+    return redirect("credit:tasks")
 
 
 @login_required
 def repairs(request: HttpRequest) -> HttpResponse:
     state = REPAIRS.read(request)
     listing = state.page(repair.request_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda r: reverse("credit_lists:repair", args=[r.pk]),
+    _attach(listing.rows, lambda r: reverse("credit:repair", args=[r.pk]),
             lambda r: f"{r.disclosure.decision_number} {r.disclosure.party_name}")  # fmt: skip
     today = timezone.localdate()
     own = []
@@ -168,7 +174,7 @@ def repair_new(request: HttpRequest, disclosure_pk: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("信用修复申请已提交"))
-            return redirect("credit_lists:repair", pk=made.pk)
+            return redirect("credit:repair", pk=made.pk)
     return render(request, "credit_lists/repair_new.html", {
         "disclosure": target, "from": first, "reason": reason, "error": error, "posted": request.POST,
     }, status=400 if error else 200)  # fmt: skip
@@ -190,7 +196,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 error = str(exc)
             else:
                 messages.success(request, _("已作出决定并生成告知书"))
-                return redirect("credit_lists:repair", pk=pk)
+                return redirect("credit:repair", pk=pk)
     return render(request, "credit_lists/repair.html", {
         "request_": found, "error": error, "can_review": scope_of(request.user).role in repair.REVIEWERS,
     }, status=400 if error else 200)  # fmt: skip
@@ -200,7 +206,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     state = REVIEWS.read(request)
     listing = state.page(crossregion.review_list(request.user, status=state.values["status"]))
-    _attach(listing.rows, lambda r: reverse("credit_lists:review", args=[r.pk]), lambda r: r.subject_label)
+    _attach(listing.rows, lambda r: reverse("credit:review", args=[r.pk]), lambda r: r.subject_label)
     return render(request, "credit_lists/reviews.html", {"listing": listing})
 
 
@@ -216,7 +222,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("已保存审查意见"))
-            return redirect("credit_lists:review", pk=pk)
+            return redirect("credit:review", pk=pk)
     return render(request, "credit_lists/review.html", {"review": found, "error": error},
                   status=400 if error else 200)  # fmt: skip
 
@@ -247,6 +253,7 @@ def export_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_records(request: HttpRequest) -> HttpResponse:
     result, error = None, ""
+    content = "repairs" if request.POST.get("content") == "repairs" else "records"
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -254,10 +261,12 @@ def import_records(request: HttpRequest) -> HttpResponse:
         elif upload.size and upload.size > MAX_UPLOAD:
             error = _("文件：超过 %(n)d 字节") % {"n": MAX_UPLOAD}
         else:
+            run = repair_results.import_repairs if content == "repairs" else imports.import_records
             try:
-                result = imports.import_records(data=upload.read(), filename=upload.name or "upload", actor=request.user)
+                result = run(data=upload.read(), filename=upload.name or "upload", actor=request.user)
             except ImportFileError as exc:
                 error = str(exc)
     return render(request, "credit_lists/import.html", {
-        "result": result, "error": error, "columns": imports.SPEC.columns, "today": dt.date.today(),
+        "result": result, "error": error, "columns": imports.SPEC.columns, "repair_columns": repair_results.SPEC.columns,
+        "content": content, "today": dt.date.today(),
     }, status=400 if error else 200)  # fmt: skip

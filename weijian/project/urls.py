@@ -23,7 +23,6 @@ urlpatterns = [
     path("cases/", include("weijian.cases.urls")),
     path("portal/", include("weijian.portal.urls")),
     path("credit/", include("weijian.credit.urls")),
-    path("credit/", include("weijian.credit.urls_lists")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -212,20 +212,6 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "portal:penalties": OTHER,  # public, published and in-window penalties only: weijian/portal/tests
     "portal:penalty": OTHER,
     "portal:penalty_office": Listing(None),  # staff, scoped (weijian/portal/tests/test_pages.py)
-    "credit_lists:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
-    "credit_lists:entry_new": OTHER,  # the city office's form, no record of its own
-    "credit_lists:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
-    "credit_lists:tasks": Listing(None),  # by department: weijian/credit/tests/test_lists.py
-    "credit_lists:task_done": OTHER,  # POST only (weijian/credit/tests)
-    "credit_lists:repairs": Listing(None),
-    "credit_lists:repair_new": OTHER,  # an institution files for its own penalty (by party code): weijian/credit/tests
-    "credit_lists:repair": Detail(apps.get_model("credit", "RepairRequest"), "pk", "pk", ("repair_a", "repair_b")),
-    "credit_lists:reviews": Listing(None),
-    "credit_lists:review": Detail(apps.get_model("credit", "CrossRegionReview"), "pk", "pk", ("review_a", "review_b")),
-    "credit_lists:export_penalties": OTHER,  # scoped exports: weijian/credit/tests/test_exchange.py
-    "credit_lists:export_lists": OTHER,
-    "credit_lists:import": OTHER,  # an upload form; rows guarded by the registry importer (weijian/credit/tests)
-    "credit_lists:api_records": OTHER,  # POST with a department key (weijian/credit/tests/test_exchange.py)
     "api:openapi-json": OTHER,
     "api:openapi-view": OTHER,
     "api:api-root": OTHER,
@@ -261,10 +247,26 @@ URL_CASES: dict[str, Detail | Listing | str] = {
     "credit:list": Listing(None),  # graded institutions through scoped(): weijian/credit/tests/test_pages.py
     "credit:archive": Detail(Institution, "pk", "pk", ("a1", "a2", "b1", "b2")),
     "credit:points_record": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
+    "credit:licence_check_record": OTHER,  # POST only (weijian/credit/tests/test_pages_entries.py)
     "credit:notice_send": OTHER,  # POST only (weijian/credit/tests/test_pages.py)
     "credit:objection_file": Detail(apps.get_model("credit", "PointNotice"), "pk", "pk", ("notice_a", "notice_b")),
     "credit:objection_decide": Detail(apps.get_model("credit", "Objection"), "pk", "pk", ("objection_a", "objection_b")),
     "credit:practitioner": Detail(Practitioner, "pk", "pk", (ZHANG, LI)),
+    "credit:insurance_points_record": OTHER,  # POST only, 医保 officers (weijian/credit/tests/test_pages_entries.py)
+    "credit:entries": Listing(None),  # scoped by region and institution: weijian/credit/tests
+    "credit:entry_new": OTHER,  # the city office's form, no record of its own
+    "credit:entry": Detail(apps.get_model("credit", "CreditListEntry"), "pk", "pk", ("entry_a", "entry_b")),
+    "credit:tasks": Listing(None),  # by department: weijian/credit/tests/test_lists.py
+    "credit:task_done": OTHER,  # POST only (weijian/credit/tests)
+    "credit:repairs": Listing(None),
+    "credit:repair_new": OTHER,  # an institution files for its own penalty (by party code): weijian/credit/tests
+    "credit:repair": Detail(apps.get_model("credit", "RepairRequest"), "pk", "pk", ("repair_a", "repair_b")),
+    "credit:reviews": Listing(None),
+    "credit:review": Detail(apps.get_model("credit", "CrossRegionReview"), "pk", "pk", ("review_a", "review_b")),
+    "credit:export_penalties": OTHER,  # scoped exports: weijian/credit/tests/test_exchange.py
+    "credit:export_lists": OTHER,
+    "credit:import": OTHER,  # an upload form; rows guarded by the registry importer (weijian/credit/tests)
+    "credit:api_records": OTHER,  # POST with a department key (weijian/credit/tests/test_exchange.py)
 }
 
 
@@ -737,7 +739,10 @@ ADMIN_ACCESS: dict[str, set[str]] = {
     "complaints.apikey": {"city", "security", "superuser"},
     **{f"cases.{m}": {"city", "manager_a"} for m in ("case", "caseparty", "casehandler", "caseevidence", "transfer",
                                                      "supervision", "jointteammember")},
-    "credit.creditrecord": {"city", "manager_a"},
+    **{f"credit.{m}": {"city", "manager_a"} for m in ("creditrecord", "licencecheck", "pointevent", "pointnotice",
+                                                      "objection", "insurancepointevent", "creditgrade",
+                                                      "creditlistentry", "jointmeasuretask", "repairrequest",
+                                                      "crossregionreview")},
 }
 
 

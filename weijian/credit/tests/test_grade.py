@@ -7,33 +7,40 @@ from typing import Any
 
 import pytest
 
-from weijian.core.models import Department, Role
+from weijian.core.models import AuditEvent, Department, Role
 from weijian.credit import grading
 from weijian.credit.facts import credit_record_ingest
 from weijian.credit.models import CreditGrade
 from weijian.credit.services import credit_grade_recompute, point_event_record
-from weijian.credit.tests.conftest import penalty
+from weijian.credit.tests.conftest import move, penalty
 from weijian.registry.models import Institution
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def fourteen_points(clinic: Institution) -> None:
+def fourteen_points(clinic: Institution, clock: Any | None = None) -> None:
     for item, day in (("L07", D(2026, 3, 2)), ("L08", D(2026, 3, 9)), ("L03", D(2026, 4, 1))):
+        if clock is not None:
+            move(clock, day)
         point_event_record(actor="test", institution=clinic, item_code=item, occurred_on=day)
 
 
-def test_grade_moves_b_to_c_with_reasons_and_history(penalised: Institution) -> None:
+def test_grade_moves_b_to_c_with_reasons_and_history(penalised: Institution, clock: Any) -> None:
+    move(clock, D(2026, 2, 10))
     assert credit_grade_recompute(actor="test", on=D(2026, 2, 10)) == {"graded": 1, "changed": 1}
-    fourteen_points(penalised)
-    assert credit_grade_recompute(actor="test", on=D(2026, 5, 1)) == {"graded": 1, "changed": 1}
-    assert credit_grade_recompute(actor="test", on=D(2026, 5, 2))["changed"] == 0, "a row per change only"
+    fourteen_points(penalised, clock)  # each record regrades the clinic on its day, in the same transaction
+    move(clock, D(2026, 5, 1))
+    assert credit_grade_recompute(actor="test", on=D(2026, 5, 1))["changed"] == 0, "a row per change only"
     history = list(CreditGrade.objects.filter(institution=penalised).order_by("computed_on"))
-    assert [(g.grade, g.score) for g in history] == [("B", 10.0), ("C", 38.0)]
+    assert [(g.grade, g.score, g.computed_on) for g in history] == [
+        ("B", 10.0, D(2026, 2, 10)), ("B", 22.0, D(2026, 3, 2)), ("C", 34.0, D(2026, 3, 9)), ("C", 38.0, D(2026, 4, 1))]
     reasons = history[-1].reasons
     assert [r["kind"] for r in reasons] == ["record", "points"] and reasons[1]["points"] == 28.0
     assert reasons[0]["record"] is not None and "14" in reasons[1]["label"]
+    events = AuditEvent.objects.filter(action="credit.points.record").order_by("pk")
+    assert [e.data["grade"]["grade"] for e in events] == ["B", "C", "C"], "one audit event per point, with its grade"
+    assert AuditEvent.objects.filter(action="credit.grade.recompute").count() == 2, "only the two full recomputes"
 
 
 @pytest.mark.parametrize(
@@ -60,7 +67,7 @@ def test_an_office_file_with_a_gap_is_refused(tmp_path: Any, monkeypatch: pytest
         grading.grade_for([], 0, D(2026, 3, 1))
 
 
-def test_a_credit_grade_change_raises_the_next_draws_ratio(penalised: Institution, make_user: Any) -> None:
+def test_a_credit_grade_change_raises_the_next_draws_ratio(penalised: Institution, make_user: Any, clock: Any) -> None:
     from weijian.alerts.models import AnalyticsRun
     from weijian.inspections.models import Plan
     from weijian.inspections.planning.selectors import plan_population
@@ -80,11 +87,12 @@ def test_a_credit_grade_change_raises_the_next_draws_ratio(penalised: Institutio
         member = plan_population(manager, plan).by_id()[penalised.pk]
         return str(plan.ratios[member.stratum])
 
+    move(clock, D(2026, 2, 10))
     credit_grade_recompute(actor="test", on=D(2026, 2, 10))  # B: 25 + 0.3 × 30 = 34 → platform B
     assert ratio() == "20"
-    fourteen_points(penalised)
-    credit_grade_recompute(actor="test", on=D(2026, 5, 1))  # C: 25 + 0.3 × 60 = 43 → platform C
-    assert ratio() == "50"
+    fourteen_points(penalised, clock)  # the points regrade the clinic as they are recorded: C
+    move(clock, D(2026, 5, 1))
+    assert ratio() == "50"  # C: 25 + 0.3 × 60 = 43 → platform C
 
 
 def test_a_corrected_record_counts_no_more(penalised: Institution) -> None:

@@ -15,11 +15,12 @@ from weijian.documents.tests.conftest import Office, decision_context
 pytestmark = pytest.mark.django_db
 KINDS = {"case_acceptance": "案件受理记录", "case_filing": "立案报告", "site_record": "现场笔录", "inquiry_record": "询问笔录",
          "supervision_opinion": "卫生监督意见书", "penalty_notice": "行政处罚事先告知书", "hearing_notice": "听证告知书",
-         "penalty_decision": "行政处罚决定书", "delivery_receipt": "送达回执", "closing_report": "结案报告"}  # fmt: skip
+         "penalty_decision": "行政处罚决定书", "delivery_receipt": "送达回执", "closing_report": "结案报告",
+         "credit_list_notice": "信用名单列入告知书"}  # fmt: skip
 SAMPLE = {"text": "样例文字", "date": "2026-03-02", "list": ["第一项", "第二项"], "period": {"amount": 5, "unit": "working_days"}}
 
 
-def test_the_rules_file_has_the_ten_kinds_each_with_a_template() -> None:
+def test_the_rules_file_has_the_eleven_kinds_each_with_a_template() -> None:
     found = kinds.kinds(timezone.localdate())
     assert {code: k.name for code, k in found.items()} == KINDS
     for kind in found.values():
