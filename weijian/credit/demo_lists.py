@@ -129,9 +129,11 @@ def focus_entry(city: Any, manager: Any, today: dt.date) -> str:
         return ""
     entry = lists.list_entry_propose(actor=city, list_kind="focus", rule_code="repeated_general",
                                      institution=institution, on=_day(today, 40))  # fmt: skip
-    assert entry.defence_due is not None
+    earliest = lists.decidable_from(entry)  # None while the calendar of the defence period is not published
+    if earliest is None or earliest > today:
+        return _("信用名单：已告知 %(name)s 拟列入重点关注名单，待申辩期满") % {"name": institution.name}
     entry = lists.list_entry_decide(actor=city, entry=entry, enter=True, reasons=TEXT["focus_reasons"],
-                                    on=max(lists.decidable_from(entry) or today, _day(today, 20)))  # fmt: skip
+                                    on=max(earliest, _day(today, 20)))  # fmt: skip
     return _("信用名单：%(name)s 列入重点关注名单至 %(until)s，联合惩戒任务 %(n)s 项") % {
         "name": institution.name, "until": entry.listed_until, "n": entry.tasks.count()}  # fmt: skip
 
