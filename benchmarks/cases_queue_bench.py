@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks.registry_bench import RESULT_TAG, ROOT, WEIJIAN
+from benchmarks.registry_bench import RESULT_TAG, child_result, print_page_timings
 
 P95_TARGET_MS = 150.0
 
@@ -121,36 +116,11 @@ def _child() -> None:
           flush=True)  # fmt: skip
 
 
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     print("== case queue benchmark ==", flush=True)
-    keep = os.environ.get("WEIJIAN_BENCH_KEEP")
-    data_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="weijian-bench-cases-"))
-    env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
-    try:
-        if not (data_dir / "weijian.sqlite3").exists():
-            for step in (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
-                done = subprocess.run([*WEIJIAN, *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-                if done.returncode:
-                    raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
-        child = subprocess.run([sys.executable, "-m", "benchmarks.cases_queue_bench", "--child"], cwd=ROOT, env=env,
-                               capture_output=True, text=True, check=False, timeout=3600)  # fmt: skip
-        line = next((x for x in child.stdout.splitlines() if x.startswith(RESULT_TAG)), None)
-        if line is None:
-            raise RuntimeError(f"the timing run failed:\n{(child.stdout + child.stderr)[-3000:]}")
-        result = json.loads(line[len(RESULT_TAG) :])
-        print(f"  loaded: {result['counts']['cases']:,} cases ({result['counts']['setup_s']} s)")
-        for label, samples in result["timings"].items():
-            p95 = _p95(samples)
-            print(f"  {label:<42} n={len(samples)}  p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms  "
-                  f"(target p95 < {P95_TARGET_MS:.0f} ms) {'OK' if p95 < P95_TARGET_MS else 'SLOW'}")  # fmt: skip
-    finally:
-        if not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
+    result = child_result("benchmarks.cases_queue_bench", "weijian-bench-cases-")
+    print(f"  loaded: {result['counts']['cases']:,} cases ({result['counts']['setup_s']} s)")
+    print_page_timings(result["timings"], P95_TARGET_MS)
 
 
 if __name__ == "__main__":

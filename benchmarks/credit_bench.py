@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks.registry_bench import RESULT_TAG, ROOT, WEIJIAN
+from benchmarks.registry_bench import RESULT_TAG, child_result, print_page_timings
 
 RECOMPUTE_TARGET_S = 10.0
 P95_TARGET_MS = 100.0
@@ -175,41 +170,16 @@ def _child() -> None:
     print(RESULT_TAG + json.dumps(result), flush=True)
 
 
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     print("== credit benchmark ==", flush=True)
-    keep = os.environ.get("WEIJIAN_BENCH_KEEP")
-    data_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="weijian-bench-credit-"))
-    env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
-    try:
-        if not (data_dir / "weijian.sqlite3").exists():
-            for step in (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
-                done = subprocess.run([*WEIJIAN, *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-                if done.returncode:
-                    raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
-        child = subprocess.run([sys.executable, "-m", "benchmarks.credit_bench", "--child"], cwd=ROOT, env=env,
-                               capture_output=True, text=True, check=False, timeout=3600)  # fmt: skip
-        line = next((x for x in child.stdout.splitlines() if x.startswith(RESULT_TAG)), None)
-        if line is None:
-            raise RuntimeError(f"the timing run failed:\n{(child.stdout + child.stderr)[-3000:]}")
-        result = json.loads(line[len(RESULT_TAG) :])
-        print(f"  loaded: {json.dumps(result['counts'])}")
-        r = result["recompute"]
-        total = r["grades_s"] + r["insurance_s"]
-        print(f"  recompute: grades {r['grades_s']} s ({r['graded']:,} graded, {r['changed']:,} changed), 医保 "
-              f"{r['insurance_s']} s ({r['practitioners_with_points']:,} practitioners, {r['with_measure']:,} with a measure)"
-              f"  total {total:.2f} s (target < {RECOMPUTE_TARGET_S:.0f} s) {'OK' if total < RECOMPUTE_TARGET_S else 'SLOW'}")  # fmt: skip
-        for label, samples in result["timings"].items():
-            p95 = _p95(samples)
-            print(f"  {label:<42} n={len(samples)}  p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms  "
-                  f"(target p95 < {P95_TARGET_MS:.0f} ms) {'OK' if p95 < P95_TARGET_MS else 'SLOW'}")  # fmt: skip
-    finally:
-        if not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
+    result = child_result("benchmarks.credit_bench", "weijian-bench-credit-")
+    print(f"  loaded: {json.dumps(result['counts'])}")
+    r = result["recompute"]
+    total = r["grades_s"] + r["insurance_s"]
+    print(f"  recompute: grades {r['grades_s']} s ({r['graded']:,} graded, {r['changed']:,} changed), 医保 "
+          f"{r['insurance_s']} s ({r['practitioners_with_points']:,} practitioners, {r['with_measure']:,} with a measure)"
+          f"  total {total:.2f} s (target < {RECOMPUTE_TARGET_S:.0f} s) {'OK' if total < RECOMPUTE_TARGET_S else 'SLOW'}")  # fmt: skip
+    print_page_timings(result["timings"], P95_TARGET_MS)
 
 
 if __name__ == "__main__":

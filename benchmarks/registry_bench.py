@@ -24,6 +24,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
@@ -55,6 +57,48 @@ def _env_int(name: str, default: int) -> int:
 
 def _say(text: str) -> None:
     print(text, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# the driver the in-process page benchmarks share (cases_queue_bench, credit_bench)
+
+
+def child_result(module: str, prefix: str) -> dict[str, Any]:
+    """Run ``python -m <module> --child`` in a SQLite data folder (migrated, with the demo accounts) and return the
+    JSON of its ``RESULT_TAG`` line. The folder is fresh (``prefix``) and removed afterwards, or kept and reused
+    where ``WEIJIAN_BENCH_KEEP=DIR`` names it."""
+    keep = os.environ.get("WEIJIAN_BENCH_KEEP")
+    data_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=prefix))
+    env = {**os.environ, "WEIJIAN_DATA": str(data_dir), "DATABASE_URL": "", "WEIJIAN_DEBUG": "0"}
+    try:
+        if not (data_dir / "weijian.sqlite3").exists():
+            for step in (["migrate", "--no-input", "-v", "0"], ["demo", "setup"]):
+                done = subprocess.run([*WEIJIAN, *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+                if done.returncode:
+                    raise RuntimeError(f"weijian {' '.join(step)} failed:\n{done.stderr[-2000:]}")
+        child = subprocess.run([sys.executable, "-m", module, "--child"], cwd=ROOT, env=env, capture_output=True,
+                               text=True, check=False, timeout=3600)  # fmt: skip
+        line = next((x for x in child.stdout.splitlines() if x.startswith(RESULT_TAG)), None)
+        if line is None:
+            raise RuntimeError(f"the timing run failed:\n{(child.stdout + child.stderr)[-3000:]}")
+        result: dict[str, Any] = json.loads(line[len(RESULT_TAG) :])
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def p95(samples: Sequence[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def print_page_timings(timings: dict[str, list[float]], target_ms: float) -> None:
+    """One line per page: n, p50, p95 and the verdict against ``target_ms`` (p95)."""
+    for label, samples in timings.items():
+        high = p95(samples)
+        print(f"  {label:<42} n={len(samples)}  p50 {statistics.median(samples):6.1f} ms  p95 {high:6.1f} ms  "
+              f"(target p95 < {target_ms:.0f} ms) {'OK' if high < target_ms else 'SLOW'}", flush=True)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------

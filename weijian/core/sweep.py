@@ -84,13 +84,14 @@ SHAPES: dict[str, Shape] = {
     "cases:transfer": Shape("cases.Transfer", "pk"),
     "cases:supervision_act": Shape("cases.Supervision", "pk", sample=2),  # POST only
     # Credit: every institution with a credit record or grade is an archive; a sample of the others.
-    "credit:archive": Shape("registry.Institution", "pk", sample=100),
+    "credit:archive": Shape("registry.Institution", "pk", every=True, every_where=(("credit_records__isnull", False),)),
     "credit:points_record": Shape("registry.Institution", "pk", sample=2),  # POST only: a GET answers 405
     "credit:licence_check_record": Shape("registry.Institution", "pk", sample=2),  # POST only
     "credit:notice_send": Shape("credit.PointNotice", "pk", sample=2),  # POST only
     "credit:objection_file": Shape("credit.PointNotice", "pk", sample=20),
     "credit:objection_decide": Shape("credit.Objection", "pk", sample=20),
-    "credit:practitioner": Shape("registry.Practitioner", "pk", sample=50),
+    "credit:practitioner": Shape("registry.Practitioner", "pk", every=True,  # every one with 医保 points
+                                 every_where=(("insurance_points__isnull", False),)),
     "credit:insurance_points_record": Shape("registry.Practitioner", "pk", sample=2),  # POST only
     "credit:entry": Shape("credit.CreditListEntry", "pk", sample=20),
     "credit:repair": Shape("credit.RepairRequest", "pk", sample=20),
@@ -263,7 +264,7 @@ def _urls_for_role(user: Any, sample: int) -> Iterator[tuple[str, str]]:
             qs = _scoped_or_all(user, _model(shape.model))
             if shape.every and shape.every_where:
                 where = dict(shape.every_where)
-                records = [*qs.filter(**where).order_by("pk"), *_sample(qs.exclude(**where), sample)]
+                records = [*qs.filter(**where).distinct().order_by("pk"), *_sample(qs.exclude(**where), sample)]
             else:
                 records = qs.order_by("pk") if shape.every else _sample(qs, min(sample, shape.sample or sample))
             for record in records:

@@ -1,6 +1,7 @@
 """The credit part of the demo city: records pulled from the demo's inspections, cases and complaints (the sync),
 plus the story of issue 10 — a clinic at 14 bad-practice points under the Shanghai rule set, notified, objection
-filed and decided, grade B → C; a physician at 9 医保 points. Idempotent: a second run changes nothing."""
+filed and decided, grade B → C; a physician at 9 医保 points; then the lists, the repair, the cross-region review
+and a physician at 12 points (:mod:`weijian.credit.demo_lists`). Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from weijian.core import workdays
 from weijian.core.models import Role
+from weijian.credit.demo_lists import demo_lists_setup
 from weijian.credit.facts import CreditFact, credit_record_ingest
 from weijian.credit.models import CreditRecord, ObjectionDecision
 from weijian.credit.services import (
@@ -73,6 +75,7 @@ def demo_credit_setup() -> list[str]:
             insurance_point_record(actor="demo", practitioner=registration.practitioner, band=band, points=points,
                                    occurred_on=_day(today, back), reason=reason, institution=registration.institution)
         lines.append(_("一医一档：%(name)s 本年度医保支付资格记分9分（拟暂停）") % {"name": registration.practitioner.name})
+    lines += demo_lists_setup(manager, clinic)
     counts = credit_grade_recompute(actor="demo", on=today)
     lines.append(_("信用等级：评定 %(graded)s 家，变化 %(changed)s 家") % counts)
     return lines
