@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weijian.core.models import Role
-from weijian.core.scope import OutOfScope, scope_of, scoped
+from weijian.core.scope import OutOfScope, scope_of, scoped, writable
 from weijian.core.xlsx import XLSX_MIME
 from weijian.credit import list_notice, lists, repair
 from weijian.credit.exchange import crossregion, export, imports
@@ -125,6 +125,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
     state = TASKS.read(request)
     listing = state.page(lists.task_list(request.user, status=state.values["status"]))
     _attach(listing.rows, lambda t: reverse("credit:entry", args=[t.entry_id]), lambda t: t.entry.subject_name)
+    for task in listing.rows:  # the button only where the user's department may record it (the guard decides)
+        task.can_mark = writable(request.user, task)
     return render(request, "credit_lists/tasks.html", {"listing": listing})
 
 

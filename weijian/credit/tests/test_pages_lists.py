@@ -10,7 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from weijian.credit.models_lists import CreditListEntry, EntryStatus, RepairRequest, RepairStatus
+from weijian.credit.models_lists import (
+    CreditListEntry,
+    EntryStatus,
+    JointMeasureTask,
+    RepairRequest,
+    RepairStatus,
+)
 from weijian.credit.tests.conftest import move, publish, record
 from weijian.portal.models import DisclosureStatus
 
@@ -54,6 +60,14 @@ def test_list_flow_through_the_pages(crew: dict[str, Any], clock: Any) -> None:
     assert CreditListEntry.objects.get().status == EntryStatus.LISTED
     tasks = _client(crew["insurance"]).get(reverse("credit:tasks")).content.decode()
     assert "医保定点协议管理中从严审查" in tasks and "取消参加评先评优资格" not in tasks
+    assert tasks.count('action="/credit/tasks/') == 1  # its own measure, with the button to record it
+    tasks_all = set(JointMeasureTask.objects.values_list("pk", flat=True))
+    overview = _client(crew["city"]).get(reverse("credit:tasks")).content.decode()
+    assert all(f'action="/credit/tasks/{pk}/done/"' in overview for pk in tasks_all)  # the city office: every one
+    district = _client(crew["manager_a"]).get(reverse("credit:tasks")).content.decode()
+    health = set(JointMeasureTask.objects.filter(department__code="health").values_list("pk", flat=True))
+    shown = {pk for pk in tasks_all if f'action="/credit/tasks/{pk}/done/"' in district}
+    assert health and health != tasks_all and shown == health  # a district office: its own department's tasks only
 
 
 def test_repair_flow_through_the_pages(crew: dict[str, Any], clock: Any) -> None:
