@@ -623,7 +623,10 @@ class Loader:
         return "_invalid_uscc"
 
     def _integrity(self, result: LoadResult) -> None:
-        """Lines pointing to unknown visits, visits of unknown institutions (reported, kept)."""
+        """Lines pointing to unknown visits, visits of unknown institutions (reported, kept).
+
+        One hash anti-join per (child, parent). With a persistent cache its result is kept under a key made
+        of both sides' unit keys: a re-run over the same files does not join them again."""
         have = result.available()
         checks_: list[tuple[str, str, str, str, str]] = [
             ("prescriptions", "visit_id", "visits", "visit_id", "line_id"),
@@ -633,12 +636,23 @@ class Loader:
         for child, ccol, parent, pcol, key in checks_:
             if child not in have or parent not in have:
                 continue
+            name = f"{child}.{ccol}_unknown_in_{parent}"
+            units = [u.key for u in self.units.get(child, [])] + ["|"] + [u.key for u in self.units.get(parent, [])]
+            cached = self.cache_dir / ("fk-" + hashlib.sha256("\n".join([name, *units]).encode()).hexdigest()[:40]
+                                       + ".json")
+            if self.persistent and cached.is_file():
+                try:
+                    result.integrity[name] = json.loads(cached.read_text(encoding="utf-8"))
+                    continue
+                except (OSError, ValueError):
+                    pass
             row = self.con.execute(
                 f"SELECT count(*), min({q(key)}) FROM {q(child)} c WHERE NOT EXISTS "
                 f"(SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.{q(ccol)})").fetchone()
             assert row is not None
-            result.integrity[f"{child}.{ccol}_unknown_in_{parent}"] = {"rows": int(row[0]),
-                                                                       "example": row[1]}
+            result.integrity[name] = {"rows": int(row[0]), "example": row[1]}
+            if self.persistent:
+                cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
 
     def write_rejects(self, result: LoadResult, path: Path) -> int:
         """All rejected rows (table, file, row, column, value, reason) to one Parquet file."""

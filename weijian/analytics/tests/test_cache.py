@@ -95,7 +95,8 @@ def test_no_cache_keeps_nothing(ds: Dataset, tmp_path: Path) -> None:
 def _kinds(cache_dir: Path) -> list[str]:
     import json
 
-    return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in cache_dir.glob("*.json"))
+    return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in cache_dir.glob("*.json")
+                  if not p.name.startswith("fk-"))
 
 
 def test_a_clean_typed_file_is_read_in_place_and_a_file_with_rejects_is_copied(ds: Dataset, tmp_path: Path) -> None:
@@ -118,3 +119,18 @@ def test_a_clean_typed_file_is_read_in_place_and_a_file_with_rejects_is_copied(d
     reused = _run(folder, tmp_path / "out3", tmp_path / "cache2")  # the copied unit is reused, rejects and all
     assert _cache(reused)["validated"] == 0
     assert pq.read_table(tmp_path / "out3" / "rejected.parquet").to_pylist() == rej
+
+
+def test_the_foreign_key_checks_are_kept_with_the_units_and_redone_when_a_side_changes(ds: Dataset,
+                                                                                     tmp_path: Path) -> None:
+    ds.charge("NO_SUCH_VISIT", D(2025, 3, 2))
+    folder = _dataset(ds).write(tmp_path / "ds")
+    first = _run(folder, tmp_path / "out1", tmp_path / "cache")
+    assert first.report["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 1
+    assert len(list((tmp_path / "cache").glob("fk-*.json"))) == 3
+    again = _run(folder, tmp_path / "out2", tmp_path / "cache")
+    assert again.report["integrity"] == first.report["integrity"]
+    ds.visit(D(2025, 3, 2), visit_id="NO_SUCH_VISIT")  # the parent side changes: the check runs again
+    folder = ds.write(tmp_path / "ds")
+    third = _run(folder, tmp_path / "out3", tmp_path / "cache")
+    assert third.report["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 0
