@@ -3,7 +3,7 @@
 ``python -m benchmarks.profile_analytics DATASET START END [MEMORY_LIMIT] [RULE,…] [CACHE_DIR]`` loads
 and validates the dataset as ``weijian analytics run`` does (in a scratch folder; with CACHE_DIR reusing
 the validated files found there), times validation and the foreign-key checks, then runs each rule's
-query under ``EXPLAIN ANALYZE`` and prints its wall time, the process's CPU time (all DuckDB threads:
+query under ``EXPLAIN (ANALYZE, FORMAT json)`` and prints its wall time, the process's CPU time (all DuckDB threads:
 steadier than wall time on a shared machine) and its most expensive operators (DuckDB's own
 per-operator timings). Not a test; figures vary with load.
 """
@@ -11,11 +11,12 @@ per-operator timings). Not a test; figures vary with load.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from weijian.analytics import engine as eng
 from weijian.analytics import indicators as ind
@@ -25,19 +26,24 @@ from weijian.analytics.params import schedules
 from weijian.analytics.registry import RULES
 from weijian.analytics.rules.base import Context
 
-OP = re.compile(r"│\s*([A-Z_]+(?: [A-Z_]+)*)\s*│")
-TIME = re.compile(r"\(([0-9.]+)s\)")
 
-
-def top_operators(plan: str, n: int = 4) -> list[tuple[str, float]]:
-    """(operator, seconds) of the N slowest operators of an EXPLAIN ANALYZE text plan."""
+def top_operators(plan_json: str, n: int = 4) -> list[tuple[str, float]]:
+    """(operator, seconds) of the N slowest operators of an ``EXPLAIN (ANALYZE, FORMAT json)`` plan."""
     found: list[tuple[str, float]] = []
-    blocks = plan.split("┌")
-    for b in blocks:
-        op, secs = OP.search(b), TIME.search(b)
-        if op and secs:
-            found.append((op.group(1), float(secs.group(1))))
+
+    def walk(node: dict[str, Any]) -> None:
+        if node.get("name") and node.get("timing"):
+            found.append((str(node["name"]), float(node["timing"])))
+        for child in node.get("children", []):
+            walk(child)
+
+    for op in json.loads(plan_json).get("operator", []):
+        walk(op)
     return sorted(found, key=lambda x: -x[1])[:n]
+
+
+def explain(con: Any, sql: str) -> list[tuple[str, float]]:
+    return top_operators(str(con.execute(f"EXPLAIN (ANALYZE, FORMAT json) {sql}").fetchall()[0][-1]))
 
 
 def main(argv: list[str]) -> int:
@@ -50,7 +56,7 @@ def main(argv: list[str]) -> int:
         backend = eng.open_duckdb(work, memory)
         con = backend.load_con
         t, c = time.perf_counter(), time.process_time()
-        loader = Loader(con, dataset, work, cache_dir=cache)
+        loader = Loader(con, dataset, work, cache_dir=cache, rules_hash=ruledata.record()["hash"])
         loaded = loader.load_all()
         print(f"load + validate + FK checks: {time.perf_counter() - t:.1f} s wall, {time.process_time() - c:.1f} s CPU"
               f"   {loader.cache_report()}")
@@ -69,15 +75,13 @@ def main(argv: list[str]) -> int:
             ctx = Context(start, end, tables, {**base.params, **schedules(rule.params, start, end)}, months, base.ddd)
             sql = backend.ibis_con.compile(rule.build(ctx))
             t, c = time.perf_counter(), time.process_time()
-            plan = "\n".join(str(r[-1]) for r in con.execute(f"EXPLAIN ANALYZE {sql}").fetchall())
-            ops = ", ".join(f"{o} {s:.1f}s" for o, s in top_operators(plan))
+            ops = ", ".join(f"{o} {s:.1f}s" for o, s in explain(con, sql))
             print(f"{rid:<26} {time.perf_counter() - t:6.1f} s {time.process_time() - c:6.1f} CPU   {ops}", flush=True)
         if only is None or "indicators" in only:
             for name, expr in ind.build(base).items():
                 sql = backend.ibis_con.compile(expr)
                 t, c = time.perf_counter(), time.process_time()
-                plan = "\n".join(str(r[-1]) for r in con.execute(f"EXPLAIN ANALYZE {sql}").fetchall())
-                ops = ", ".join(f"{o} {s:.1f}s" for o, s in top_operators(plan))
+                ops = ", ".join(f"{o} {s:.1f}s" for o, s in explain(con, sql))
                 print(f"indicator {name:<16} {time.perf_counter() - t:6.1f} s {time.process_time() - c:6.1f} CPU   {ops}",
                       flush=True)
         ruledata.record()

@@ -28,7 +28,7 @@ from weijian.analytics.measures import (
     intensity,
 )
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context
+from weijian.analytics.rules.base import Context, in_month
 
 PARAMS: dict[str, Param] = {"counted_atc_groups": GROUPS}
 
@@ -43,7 +43,7 @@ def _visits_by_month(ctx: Context, kind: str | None = None) -> ir.Table:
     if kind:
         v = v.filter(v.kind == kind)
     m = ctx.months
-    return v.join(m, v.start_date.between(m.m_start, m.m_end))
+    return v.join(m, in_month(v.start_date, m))
 
 
 def outpatient_rate(ctx: Context) -> ir.Table:
@@ -81,7 +81,7 @@ def build(ctx: Context) -> dict[str, ir.Table]:
     out["visits"] = _shape(vc, "visits", vc.n)
     c = ctx.t("charges")
     m = ctx.months
-    cm = c.join(m, c.date.between(m.m_start, m.m_end))
+    cm = c.join(m, in_month(c.date, m))
     cs = cm.group_by([cm.institution_id.name("c_inst"), cm.month.name("c_month")]).aggregate(
         amount=cm.amount.sum())
     cv = vc.left_join(cs, [vc.institution_id == cs.c_inst, vc.month == cs.c_month])

@@ -23,7 +23,7 @@ import ibis
 import ibis.expr.types as ir
 
 from weijian.analytics.params import Param, Schedule
-from weijian.analytics.rules.base import Context, days_between
+from weijian.analytics.rules.base import Context, days_between, in_month
 
 GROUPS = Param("antimicrobials", "counted_atc_groups", "atc_groups")
 
@@ -82,7 +82,7 @@ def groups_in_force(s: Schedule, first_day: ir.DateValue) -> ir.BooleanValue | N
 def with_month_and_ddd(ctx: Context, p: ir.Table) -> ir.Table:
     """Prescription lines with their month of the period, their DDD and ``usable``/``ddds``/``left_out``."""
     m = ctx.months
-    p = p.join(m, p.date.between(m.m_start, m.m_end))
+    p = p.join(m, in_month(p.date, m))
     return ctx.ddd.attach(p)
 
 

@@ -81,6 +81,13 @@ def dept1(code: ir.StringValue) -> ir.StringValue:
     return code.substr(0, 2)
 
 
+def in_month(d: ir.DateValue, months: ir.Table) -> list[ir.BooleanValue]:
+    """Join predicates placing date D in its month of the period (``Context.months``): an equality on the
+    month's first day, which the engines run as a hash join, then the clip to the month's days inside the
+    period (a range condition alone makes a nested-loop or range join over every line)."""
+    return [d.truncate("M") == months.m_first, d.between(months.m_start, months.m_end)]
+
+
 def valid_on(valid_from: ir.DateValue, valid_to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:
     """"Valid on day d": valid_from ≤ d and (valid_to is null or d ≤ valid_to)."""
     return (valid_from <= d) & (valid_to.isnull() | (d <= valid_to))

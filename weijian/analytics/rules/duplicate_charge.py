@@ -5,13 +5,14 @@ Legal basis: 医疗保障基金使用监督管理条例 第十五条（不得重
 
 Fires on a charge line (date in the period) when another line of the same visit has the same
 date, item_code, quantity and unit_price and a smaller line_id (string order): every later
-copy fires, the first does not. Done as an aggregate (group → min line_id, count) joined back,
-which scales better than a window over every line. At city scale (≈ 136 M lines a month) that
-five-column aggregate dominates the run, so it is preceded by a cheap pass over one integer: a
-hash of the five keys (XOR of the per-column hashes), counted per value; only lines whose hash
-occurs more than once can have a copy, and the exact aggregate runs on those candidates alone.
-Hash collisions only add candidates, which the exact aggregate then rejects: the answer is
-unchanged.
+copy fires, the first does not.
+
+Plan (it used to be the costliest rule: a five-key aggregate over every line and a join back):
+a cheap pass over one integer first, a hash of the five keys (one ``hash`` of a struct), counted
+per value; only lines whose hash occurs more than once can have a copy (about 0.4 % of the
+generated lines). On those candidates alone, windows over the five keys give each line its
+group's first line_id and size directly: no exact aggregate over all lines and no join back.
+Hash collisions only add candidates, whose own group then has one line: the answer is unchanged.
 """
 
 from __future__ import annotations
@@ -26,17 +27,13 @@ KEYS = ["visit_id", "date", "item_code", "quantity", "unit_price"]
 def build(ctx: Context) -> ibis.Table:
     c = ctx.t("charges")
     c = c.filter(ctx.in_period(c.date))
-    h = c.visit_id.hash()
-    for k in KEYS[1:]:
-        h = h ^ c[k].hash()
-    c = c.mutate(_key_hash=h)
-    seen = c.group_by("_key_hash").aggregate(n=c.count())
+    hashed = c.select(_key_hash=ibis.struct({k: c[k] for k in KEYS}).hash())
+    seen = hashed.group_by("_key_hash").aggregate(n=hashed.count())
     seen = seen.filter(seen.n > 1).select(dup_hash="_key_hash")
-    c = c.semi_join(seen, c._key_hash == seen.dup_hash)
-    g = c.group_by(KEYS).aggregate(first_line=c.line_id.min(), copies=c.count())
-    g = g.filter(g.copies > 1).rename({f"g_{k}": k for k in KEYS})
-    j = c.join(g, [c[k] == g[f"g_{k}"] for k in KEYS])
-    fired = j.filter(j.line_id > j.first_line)
+    c = c.filter(ibis.struct({k: c[k] for k in KEYS}).hash().isin(seen.dup_hash))
+    w = ibis.window(group_by=[c[k] for k in KEYS])
+    c = c.mutate(first_line=c.line_id.min().over(w), copies=c.line_id.count().over(w))
+    fired = c.filter((c.copies > 1) & (c.line_id > c.first_line))
     return alert_frame(fired, fired.line_id, fired.institution_id, fired.amount, None,
                        line_id=fired.line_id, first_line_id=fired.first_line, visit_id=fired.visit_id,
                        date=fired.date, item_code=fired.item_code, quantity=fired.quantity,

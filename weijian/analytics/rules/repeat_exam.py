@@ -11,6 +11,8 @@ before the period). Evidence names the closest such K (ties: smallest line_id) a
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 
 from weijian.analytics.params import Param
@@ -21,8 +23,11 @@ def build(ctx: Context) -> ibis.Table:
     n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
     c = ctx.t("charges")
     lines = c.filter(c.item_kind.isin(["exam", "lab"]) & ctx.in_period(c.date))
-    k = ctx.t("charges").select(k_line="line_id", k_visit="visit_id", k_pat="patient_id", k_item="item_code",
-                                k_date="date", k_inst="institution_id")
+    # the earlier side pruned to what the join can match: dates [start − n, end], the item codes of exam/lab lines
+    k = c.filter(c.date.between(ibis.date(ctx.start - dt.timedelta(days=n)), ibis.date(ctx.end))
+                 & c.item_code.isin(lines.item_code))
+    k = k.select(k_line="line_id", k_visit="visit_id", k_pat="patient_id", k_item="item_code",
+                 k_date="date", k_inst="institution_id")
     j = lines.join(k, [lines.patient_id == k.k_pat, lines.item_code == k.k_item, lines.visit_id != k.k_visit,
                        k.k_date < lines.date, k.k_date >= lines.date - ibis.interval(days=n)])
     j = j.mutate(days=days_between(j.date, j.k_date), max_days=ctx.param("max_days").at(j.date))

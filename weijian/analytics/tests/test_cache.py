@@ -90,3 +90,47 @@ def test_no_cache_keeps_nothing(ds: Dataset, tmp_path: Path) -> None:
     res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", rules=RULES, cache=False))
     assert _cache(res)["persistent"] is False and _cache(res)["reused"] == 0
     assert not (tmp_path / "out" / ".cache").exists() and not (tmp_path / "out" / ".work").exists()
+
+
+def _kinds(cache_dir: Path) -> list[str]:
+    import json
+
+    return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in cache_dir.glob("*.json")
+                  if not p.name.startswith("fk-"))
+
+
+def test_a_clean_typed_file_is_read_in_place_and_a_file_with_rejects_is_copied(ds: Dataset, tmp_path: Path) -> None:
+    folder = _dataset(ds).write(tmp_path / "ds")
+    first = _run(folder, tmp_path / "out1", tmp_path / "cache")
+    assert set(_kinds(tmp_path / "cache")) == {"input"}  # typed, no rejects: nothing copied
+    assert not list((tmp_path / "cache").glob("*.parquet"))
+    v = ds.visit(D(2025, 3, 3), patient="P3")
+    bad = ds.charge(v, D(2025, 3, 3), item_code="X2", quantity=-1)  # rejected: the charges file is copied
+    ds.charge(v, D(2025, 3, 3), item_code="X2", quantity=-1)
+    folder = ds.write(tmp_path / "ds2")
+    again = _run(folder, tmp_path / "out2", tmp_path / "cache2")
+    assert _kinds(tmp_path / "cache2").count("parquet") == 1
+    assert len(list((tmp_path / "cache2").glob("*.parquet"))) == 1
+    assert again.report["tables"]["charges"]["rows_rejected"] == 2
+    assert fired(again, "duplicate_charge") == fired(first, "duplicate_charge")  # the rejected copies do not fire
+    rej = pq.read_table(tmp_path / "out2" / "rejected.parquet").to_pylist()
+    assert [(r["table"], r["column"]) for r in rej] == [("charges", "quantity")] * 2
+    assert bad not in fired(again, "duplicate_charge")
+    reused = _run(folder, tmp_path / "out3", tmp_path / "cache2")  # the copied unit is reused, rejects and all
+    assert _cache(reused)["validated"] == 0
+    assert pq.read_table(tmp_path / "out3" / "rejected.parquet").to_pylist() == rej
+
+
+def test_the_foreign_key_checks_are_kept_with_the_units_and_redone_when_a_side_changes(ds: Dataset,
+                                                                                     tmp_path: Path) -> None:
+    ds.charge("NO_SUCH_VISIT", D(2025, 3, 2))
+    folder = _dataset(ds).write(tmp_path / "ds")
+    first = _run(folder, tmp_path / "out1", tmp_path / "cache")
+    assert first.report["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 1
+    assert len(list((tmp_path / "cache").glob("fk-*.json"))) == 3
+    again = _run(folder, tmp_path / "out2", tmp_path / "cache")
+    assert again.report["integrity"] == first.report["integrity"]
+    ds.visit(D(2025, 3, 2), visit_id="NO_SUCH_VISIT")  # the parent side changes: the check runs again
+    folder = ds.write(tmp_path / "ds")
+    third = _run(folder, tmp_path / "out3", tmp_path / "cache")
+    assert third.report["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 0
