@@ -51,3 +51,18 @@ def test_office_can_add_a_year_through_the_rules_folder(tmp_path: Path, monkeypa
         monkeypatch.delenv("WEIJIAN_RULES_DIR")
         loader.clear_cache()
         workdays.clear_cache()
+
+
+def test_the_check_warns_while_the_coming_months_fall_in_an_unknown_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weijian.core.checks import calendar_years_known
+
+    last = max(workdays._package_years())  # the last year the calendar package knows
+    monkeypatch.setattr(workdays, "_extra_years", lambda: {})
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(last, 12, 1))
+    warned = calendar_years_known()
+    assert [w.id for w in warned] == ["weijian.W002"] and str(last + 1) in warned[0].msg
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(last, 6, 1))  # 120 days stay in the year
+    assert calendar_years_known() == []
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(last, 12, 1))
+    monkeypatch.setattr(workdays, "_extra_years", lambda: {last + 1: (frozenset(), frozenset())})  # an office added it
+    assert calendar_years_known() == []
