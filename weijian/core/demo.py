@@ -46,6 +46,7 @@ def demo_accounts_setup() -> list[DemoAccount]:
     city = district_a.parent
     health = Department.objects.get(code="health")
     market = Department.objects.get(code="market")
+    insurance = Department.objects.filter(code="insurance").first()
     institution = Institution.objects.filter(district=district_a, kind="clinic").order_by("uscc").first()
     city_name = city.name if city else gettext("全市")
     institution_name = institution.name if institution else gettext("未绑定")
@@ -57,6 +58,8 @@ def demo_accounts_setup() -> list[DemoAccount]:
         ("inspector_a", Role.INSPECTOR, health, district_a, None, gettext("%(district)s监督员") % {"district": district_a.name}),
         ("inspector_b", Role.INSPECTOR, health, district_b, None, gettext("%(district)s监督员") % {"district": district_b.name}),
         ("partner_market", Role.PARTNER_OFFICER, market, city, None, gettext("市场监管部门工作人员")),
+        *([("partner_insurance", Role.PARTNER_OFFICER, insurance, city, None,
+            gettext("医保部门工作人员（录入医保支付资格记分）"))] if insurance else []),
         ("institution_user", Role.INSTITUTION_USER, None, None, institution,
          gettext("医疗机构用户（%(institution)s）") % {"institution": institution_name}),
         ("public_user", Role.PUBLIC, None, None, None, gettext("公众")),
@@ -66,7 +69,7 @@ def demo_accounts_setup() -> list[DemoAccount]:
     ]  # fmt: skip
     # The demo people's names are synthetic data (pages show people by name), not messages.
     names = {"city_admin": "陈建国", "district_manager": "周敏", "inspector_a": "王强", "inspector_b": "赵磊",  # i18n: data
-             "partner_market": "钱芳", "institution_user": "孙丽", "system_admin": "吴刚", "security_admin": "郑洁",  # i18n: data
+             "partner_market": "钱芳", "partner_insurance": "何静", "institution_user": "孙丽", "system_admin": "吴刚", "security_admin": "郑洁",  # i18n: data
              "audit_admin": "冯涛"}  # i18n: data
     groups = role_groups_sync()
     accounts = []
