@@ -95,8 +95,8 @@ def list_notice_issue(*, actor: Any, entry: CreditListEntry) -> IssuedDocument:
     from weijian.documents.services import document_issue
 
     lists._require_city(actor)
-    locked = CreditListEntry.objects.select_for_update().select_related("institution", "practitioner", "region").get(
-        pk=entry.pk)  # fmt: skip
+    locked = CreditListEntry.objects.select_for_update(of=("self",)).select_related(
+        "institution", "practitioner", "region").get(pk=entry.pk)  # fmt: skip
     if locked.status != EntryStatus.NOTIFIED:
         raise lists.ListError(_("列入告知书：该条目已%(status)s，不再出具告知书") % {"status": locked.get_status_display()})
     issued = [d for d in list_notices(locked) if not d.is_void]
