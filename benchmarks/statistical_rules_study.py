@@ -53,11 +53,14 @@ class Data:
         return f"s{self.seed}-r{self.rate:g}"
 
 
-# T: the eight datasets looked at while revising prescribing_outlier (2026-12); H: generated only afterwards
+# T: looked at while revising the two rules (2026-12: the eight first for prescribing_outlier, then five more
+# for ghost_registration); H: generated only after the last revision
 DATASETS = [Data(7, 0.01, "T"), Data(11, 0.02, "T"), Data(13, 0.005, "T"), Data(17, 0.01, "T"),
             Data(19, 0.02, "T"), Data(23, 0.05, "T"), Data(29, 0.05, "T"), Data(31, 0.005, "T"),
-            Data(37, 0.005, "H"), Data(41, 0.01, "H"), Data(43, 0.02, "H"), Data(47, 0.05, "H"),
-            Data(53, 0.03, "H")]
+            Data(37, 0.005, "T"), Data(41, 0.01, "T"), Data(43, 0.02, "T"), Data(47, 0.05, "T"),
+            Data(53, 0.03, "T"),
+            Data(59, 0.005, "H"), Data(61, 0.01, "H"), Data(67, 0.02, "H"), Data(71, 0.03, "H"),
+            Data(73, 0.05, "H")]
 GRID = {"prescribing_outlier": [0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0],
         "ghost_registration": [0.0, 1.0, 2.0, 3.0, 5.0, 10.0]}
 

@@ -28,6 +28,17 @@ def test_ghost_registration(ds: Dataset, run_ds) -> None:
     assert got == {f"{DOC}|{H2}", f"{DOC}|{C1}"}
 
 
+def test_ghost_registration_leaves_out_institutions_without_a_valid_licence(ds: Dataset, run_ds) -> None:
+    for i in range(20):
+        ds.visit(D(2025, 3, 1 + i), inst=H1, doc=DOC)
+    lapsed = {H2: {"licence_valid_to": D(2025, 3, 15)}, C1: {"status": "closed", "status_since": D(2025, 3, 20)}}
+    for row in ds.rows["institutions"]:
+        row.update(lapsed.get(row["institution_id"], {}))
+    assert fired(run_ds(ds, ["ghost_registration"]), "ghost_registration") == set()
+    ds.rows["institutions"][1]["licence_valid_to"] = D(2025, 3, 31)  # H2 licensed to the period's last day
+    assert fired(run_ds(ds, ["ghost_registration"]), "ghost_registration") == {f"{DOC}|{H2}"}
+
+
 def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
     docs = [f"11000000000010{i}" for i in range(8)]
     for d in docs:
