@@ -1,7 +1,7 @@
 """``python -m benchmarks [NAME]``: run every benchmark module's ``main()`` in turn.
 
-Modules: ``registry_bench`` first, then ``analytics_*``, ``cases_*``, ``complaints_*``, ``draw_*``, ``inspections_*``
-and ``sim_*`` in name order. ``NAME``
+Modules: ``registry_bench`` first, then ``analytics_*``, ``cases_*``, ``complaints_*``, ``draw_*``, ``inspections_*``,
+``sim_*`` and ``statistical_*`` in name order. ``NAME``
 keeps only the modules whose name contains it (``python -m benchmarks registry``).
 """
 
@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_", "inspections_", "complaints_", "cases_", "credit_")
+PATTERNS = ("registry_bench", "analytics_", "sim_", "draw_", "inspections_", "complaints_", "cases_", "credit_",
+            "statistical_")
 
 
 def modules(name_filter: str | None = None) -> list[str]:

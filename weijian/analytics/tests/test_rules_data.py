@@ -133,7 +133,7 @@ def test_a_statistical_post_step_uses_each_months_values(
                   doc=d)
     res = run_ds(ds, ["prescribing_outlier"], start=D(2025, 3, 1), end=D(2025, 4, 30))
     assert fired(res, "prescribing_outlier") == {f"{docs[0]}|J01CA04|2025-03"}
-    assert res.alerts.column("threshold").to_pylist() == [2.5]
+    assert res.alerts.column("threshold").to_pylist() == [1.5]
 
 
 def test_prescribing_outlier_monitors_the_counted_groups(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,6 +28,17 @@ def test_ghost_registration(ds: Dataset, run_ds) -> None:
     assert got == {f"{DOC}|{H2}", f"{DOC}|{C1}"}
 
 
+def test_ghost_registration_leaves_out_institutions_without_a_valid_licence(ds: Dataset, run_ds) -> None:
+    for i in range(20):
+        ds.visit(D(2025, 3, 1 + i), inst=H1, doc=DOC)
+    lapsed = {H2: {"licence_valid_to": D(2025, 3, 15)}, C1: {"status": "closed", "status_since": D(2025, 3, 20)}}
+    for row in ds.rows["institutions"]:
+        row.update(lapsed.get(row["institution_id"], {}))
+    assert fired(run_ds(ds, ["ghost_registration"]), "ghost_registration") == set()
+    ds.rows["institutions"][1]["licence_valid_to"] = D(2025, 3, 31)  # H2 licensed to the period's last day
+    assert fired(run_ds(ds, ["ghost_registration"]), "ghost_registration") == {f"{DOC}|{H2}"}
+
+
 def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
     docs = [f"11000000000010{i}" for i in range(8)]
     for d in docs:
@@ -38,6 +50,26 @@ def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
         ds.rx(v, D(2025, 3, 3), atc="J01CA04", route="O", strength=0.75, quantity=q, doc=d)
     res = run_ds(ds, ["prescribing_outlier"])
     assert fired(res, "prescribing_outlier") == {f"{docs[0]}|J01CA04|2025-03"}
+
+
+def test_prescribing_outlier_is_a_rise_above_ones_own_usual_use(ds: Dataset, run_ds) -> None:
+    docs = [f"11000000000010{i}" for i in range(8)]
+    for d in docs:
+        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
+               status_since=D(2020, 1, 1), licence_valid_to=None)
+    for month in (1, 2, 3):
+        for i, d in enumerate(docs):
+            v = ds.visit(D(2025, month, 3), doc=d)
+            # docs[0]: 200 DDD every month (a habit); docs[1]: 200 DDD in March only (a rise); peers ≈ 6 DDD
+            q = 400 if i == 0 or (i == 1 and month == 3) else 10 + i
+            ds.rx(v, D(2025, month, 3), atc="J01CA04", route="O", strength=0.75, quantity=q, doc=d)
+    three = run_ds(ds, ["prescribing_outlier"], start=D(2025, 1, 1), end=D(2025, 3, 31))
+    assert fired(three, "prescribing_outlier") == {f"{docs[1]}|J01CA04|2025-03"}
+    own = {r["subject_id"]: json.loads(r["evidence"])["own_median"] for r in three.alerts.to_pylist()}
+    assert own == {f"{docs[1]}|J01CA04|2025-03": 5.5}  # median of 5.5, 5.5 and 200 DDD (11 × 0.75 g / 1.5 g)
+    # a run of one month has no history to compare with: both are judged against peers only
+    march = run_ds(ds, ["prescribing_outlier"], start=D(2025, 3, 1), end=D(2025, 3, 31))
+    assert fired(march, "prescribing_outlier") == {f"{d}|J01CA04|2025-03" for d in docs[:2]}
 
 
 def test_risk_grades_from_rules_data() -> None:
