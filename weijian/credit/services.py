@@ -35,7 +35,6 @@ from weijian.credit.points import rulesets
 from weijian.registry.models import Institution, Practitioner
 
 OFFICERS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_MANAGER, Role.INSPECTOR})
-NOTE_MAX = 300  # the max_length of LicenceCheck.note and InsurancePointEvent.reason
 
 
 class CreditError(ValueError):
@@ -91,8 +90,9 @@ def licence_check_record(*, actor: Any, institution: Institution, checked_on: dt
     """Record one 校验 (a passed one starts a new point cycle on its date) and regrade the institution."""
     _not_after_today(checked_on, _("校验日期"))
     note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise CreditError(_("说明：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    limit = LicenceCheck._meta.get_field("note").max_length or 0
+    if len(note) > limit:
+        raise CreditError(_("说明：不能超过 %(n)s 个字") % {"n": limit})
     check = LicenceCheck(institution=institution, checked_on=checked_on, passed=passed, note=note,
                          recorded_by=_user(actor))  # fmt: skip
     _guard(actor, check)
@@ -250,8 +250,9 @@ def insurance_point_record(*, actor: Any, practitioner: Practitioner, band: str,
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise CreditError(_("记分事由：必须填写"))
-    if len(reason) > NOTE_MAX:
-        raise CreditError(_("记分事由：不能超过 %(n)s 个字") % {"n": NOTE_MAX})
+    limit = InsurancePointEvent._meta.get_field("reason").max_length or 0
+    if len(reason) > limit:
+        raise CreditError(_("记分事由：不能超过 %(n)s 个字") % {"n": limit})
     _not_after_today(occurred_on, _("行为日期"))
     try:
         insurance.check_points(band, points, occurred_on)
