@@ -19,7 +19,7 @@ import os
 import sys
 import time
 
-from benchmarks.registry_bench import RESULT_TAG, child_result, print_page_timings
+from benchmarks.registry_bench import RESULT_TAG, child_result, page_samples, print_page_timings
 
 P95_TARGET_MS = 150.0
 
@@ -83,17 +83,7 @@ def _time(requests: int) -> dict[str, list[float]]:
         client.force_login(get_user_model().objects.get(username=username))
         otp.mark_client_verified(client)  # signed in with the second factor, as an official is
         for label, query in pages.items():
-            url = f"/cases/{query}"
-            for _warm in range(2):
-                client.get(url)
-            samples = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                response = client.get(url)
-                samples.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{url} answered {response.status_code} for {username}")
-            out[f"{username} · {label}"] = samples
+            out[f"{username} · {label}"] = page_samples(client, f"/cases/{query}", requests, who=username)
     return out
 
 

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.registry_bench import RESULT_TAG, ROOT, WEIJIAN, city_folder
+from benchmarks.registry_bench import RESULT_TAG, ROOT, WEIJIAN, city_folder, page_samples
 
 P95_TARGET_MS = 100.0
 
@@ -134,16 +134,7 @@ def _time_pages(requests: int) -> dict[str, list[float]]:
         pages[f"/inspections/{one.pk}/"] = "checklist of one inspection"
     timings: dict[str, list[float]] = {}
     for url, label in pages.items():
-        for _warm in range(3):  # first requests fill caches (templates, rules files)
-            client.get(url)
-        samples = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-        timings[label] = samples
+        timings[label] = page_samples(client, url, requests, warm=3)
     return timings
 
 

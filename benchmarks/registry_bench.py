@@ -93,6 +93,21 @@ def p95(samples: Sequence[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def page_samples(client: Any, url: str, requests: int, *, warm: int = 2, who: str = "") -> list[float]:
+    """``requests`` timed GETs of ``url`` (ms) after ``warm`` untimed ones (templates, rules files, caches);
+    a non-200 answer stops the benchmark."""
+    for _warm in range(warm):
+        client.get(url)
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}" + (f" for {who}" if who else ""))
+    return samples
+
+
 def print_page_timings(timings: dict[str, list[float]], target_ms: float) -> None:
     """One line per page: n, p50, p95 and the verdict against ``target_ms`` (p95)."""
     for label, samples in timings.items():
