@@ -179,12 +179,16 @@ def import_records(*, data: bytes, filename: str, actor: Any, scope: Scope | Non
         return _run(sheet, filename, hashlib.sha256(data).hexdigest(), actor, scope)
 
 
-def import_rows(*, rows: list[dict[str, Any]], name: str, actor: Any, scope: Scope) -> ImportResult:
-    """Import records given as JSON objects (the partner API): each object a row, its keys the column names."""
+def json_sheet(rows: list[dict[str, Any]]) -> tuple[Sheet, str]:
+    """JSON objects as an import sheet (each object a row, its keys the column names) and its content digest."""
     headers: list[str] = list(dict.fromkeys(k for r in rows if isinstance(r, dict) for k in r))
     values = [(n, [r.get(h) if isinstance(r, dict) else None for h in headers]) for n, r in enumerate(rows, start=1)]
-    sheet = Sheet(headers=headers, rows=iter(values), format="json")
-    digest = hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+    return Sheet(headers=headers, rows=iter(values), format="json"), hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+
+
+def import_rows(*, rows: list[dict[str, Any]], name: str, actor: Any, scope: Scope) -> ImportResult:
+    """Import records given as JSON objects (the partner API): each object a row, its keys the column names."""
+    sheet, digest = json_sheet(rows)
     return _run(sheet, name, digest, actor, scope)
 
 

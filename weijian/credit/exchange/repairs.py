@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from weijian.core.models import Role
 from weijian.core.scope import Scope, department_writable
+from weijian.credit.exchange.imports import json_sheet
 from weijian.credit.facts import CreditFact, credit_record_ingest
 from weijian.credit.models import Category, CreditRecord, SourceKind
 from weijian.registry.imports import cells
@@ -132,10 +133,8 @@ def import_repairs(*, data: bytes, filename: str, actor: Any, scope: Scope | Non
 
 def import_repair_rows(*, rows: list[dict[str, Any]], name: str, actor: Any, scope: Scope) -> ImportResult:
     """Import repair results given as JSON objects (the partner API's ``repairs``)."""
-    headers: list[str] = list(dict.fromkeys(k for r in rows if isinstance(r, dict) for k in r))
-    values = [(n, [r.get(h) if isinstance(r, dict) else None for h in headers]) for n, r in enumerate(rows, start=1)]
-    sheet = Sheet(headers=headers, rows=iter(values), format="json")
-    return _run(sheet, name, hashlib.sha256(repr(values).encode("utf-8")).hexdigest(), actor, scope)
+    sheet, digest = json_sheet(rows)
+    return _run(sheet, name, digest, actor, scope)
 
 
 def _run(sheet: Sheet, filename: str, sha256: str, actor: Any, scope: Scope | None) -> ImportResult:
