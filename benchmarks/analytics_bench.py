@@ -146,7 +146,8 @@ def analytics(dataset: Path, start: dt.date, end: dt.date, out: Path, engine: st
     _check(c, f"analytics run ({engine}) on {dataset.name}")
     report = json.loads((out / "report.json").read_text())
     if report["rules_failed"]:
-        raise RuntimeError(f"rules failed on {dataset.name}: {report['rules_failed']}")
+        raise RuntimeError(f"rules failed on {dataset.name} after {c.wall_s:,.0f} s (peak RSS "
+                           f"{c.peak_rss_mb:,.0f} MB; timings {report.get('timings_s')}): {report['rules_failed']}")
     return c, report
 
 
@@ -443,8 +444,13 @@ def part_year(results: dict[str, Any]) -> None:
     floor = floor_pass(data)
     tim = rep["timings_s"]
     results["y"] = {"dataset": str(data), "rows": rows, "wall_s": round(c.wall_s, 3),
-                    "peak_rss_mb": round(c.peak_rss_mb), "timings_s": tim, "floor_s": round(floor, 3)}
+                    "peak_rss_mb": round(c.peak_rss_mb), "cpu_s": round(c.cpu_s, 3), "timings_s": tim,
+                    "floor_s": round(floor, 3)}
+    for k, v in tim.items():
+        if k != "total":
+            fig("y", f"{k} (s)", f"{v:,.1f}")
     fig("y", "engine total, report.json (s)", f"{tim['total']:,.1f}")
+    fig("y", "child process CPU, user + system (s)", f"{c.cpu_s:,.1f}")
     fig("y", "child peak RSS (MB)", f"{c.peak_rss_mb:,.0f}")
     fig("y", "floor (s)", f"{floor:,.1f}")
     fig("y", "full run / floor", f"{tim['total'] / floor:.1f}×")

@@ -41,7 +41,7 @@ def run_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", default=None, help="comma-separated rule ids (default: all)")
     p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 12GB")
     p.add_argument("--materialize", action="store_true",
-                   help="accepted for compatibility: validated tables are always DuckDB tables")
+                   help="accepted for compatibility; does nothing (validated files are read in place or from the cache)")
     p.add_argument("--cache-dir", type=Path, default=None,
                    help="folder of validated input files reused by later runs (default OUT/.cache)")
     p.add_argument("--no-cache", action="store_true", help="validate every input file again, keep nothing")

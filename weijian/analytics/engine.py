@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from weijian.analytics import ddd
 from weijian.analytics.io import lit, q
+from weijian.analytics.rules.base import month_spans
 
 
 def default_memory_limit() -> str:
@@ -96,12 +97,7 @@ def register_tables(backend: Backend, names: list[str], workdir: Path) -> dict[s
 
 def months_table(start: dt.date, end: dt.date) -> pa.Table:
     """Each month overlapping [start, end]: its first day, and the first and last of its days inside the period."""
-    rows: list[tuple[str, dt.date, dt.date, dt.date]] = []
-    m = dt.date(start.year, start.month, 1)
-    while m <= end:
-        nxt = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-        rows.append((m.strftime("%Y-%m"), m, max(m, start), min(nxt - dt.timedelta(days=1), end)))
-        m = nxt
+    rows = month_spans(start, end)
     return pa.table({"month": [r[0] for r in rows], "m_first": [r[1] for r in rows],
                      "m_start": [r[2] for r in rows], "m_end": [r[3] for r in rows]})
 

@@ -635,14 +635,16 @@ class Loader:
     def _integrity(self, result: LoadResult) -> None:
         """Lines pointing to unknown visits, visits of unknown institutions (reported, kept).
 
-        One hash anti-join per (child, parent). With a persistent cache its result is kept under a key made
-        of both sides' unit keys: a re-run over the same files does not join them again."""
+        One hash anti-join per parent: the children of one parent (prescription and charge lines → visits)
+        probe one build of its keys together. With a persistent cache each check's result is kept under a key
+        made of both sides' unit keys: a re-run over the same files does not join them again."""
         have = result.available()
         checks_: list[tuple[str, str, str, str, str]] = [
             ("prescriptions", "visit_id", "visits", "visit_id", "line_id"),
             ("charges", "visit_id", "visits", "visit_id", "line_id"),
             ("visits", "institution_id", "institutions", "institution_id", "visit_id"),
         ]
+        todo: dict[tuple[str, str], list[tuple[str, str, Path]]] = {}
         for child, ccol, parent, pcol, key in checks_:
             if child not in have or parent not in have:
                 continue
@@ -656,13 +658,18 @@ class Loader:
                     continue
                 except (OSError, ValueError):
                     pass
-            row = self.con.execute(
-                f"SELECT count(*), min({q(key)}) FROM {q(child)} c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.{q(ccol)})").fetchone()
-            assert row is not None
-            result.integrity[name] = {"rows": int(row[0]), "example": row[1]}
-            if self.persistent:
-                cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
+            probe = f"SELECT {lit(name)} AS chk, {q(ccol)} AS ref, CAST({q(key)} AS VARCHAR) AS k FROM {q(child)}"
+            todo.setdefault((parent, pcol), []).append((name, probe, cached))
+        for (parent, pcol), found in todo.items():
+            probe = " UNION ALL ".join(f[1] for f in found)
+            rows = {r[0]: (int(r[1]), r[2]) for r in self.con.execute(
+                f"SELECT chk, count(*), min(k) FROM ({probe}) c WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref) GROUP BY chk").fetchall()}
+            for name, _sql, cached in found:
+                n, example = rows.get(name, (0, None))
+                result.integrity[name] = {"rows": n, "example": example}
+                if self.persistent:
+                    cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
 
     def write_rejects(self, result: LoadResult, path: Path) -> int:
         """All rejected rows (table, file, row, column, value, reason) to one Parquet file."""

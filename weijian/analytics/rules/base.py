@@ -76,6 +76,17 @@ class Rule:
                 "tables": list(self.tables), "statistical": self.statistical}
 
 
+def month_spans(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date, dt.date]]:
+    """Each month overlapping [start, end]: 'YYYY-MM', its first day, and its first and last days inside it."""
+    rows: list[tuple[str, dt.date, dt.date, dt.date]] = []
+    m = dt.date(start.year, start.month, 1)
+    while m <= end:
+        nxt = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+        rows.append((m.strftime("%Y-%m"), m, max(m, start), min(nxt - dt.timedelta(days=1), end)))
+        m = nxt
+    return rows
+
+
 def dept1(code: ir.StringValue) -> ir.StringValue:
     """一级诊疗科目 of a dept code (``03.01`` → ``03``). substr, never split: Spark's split is a regex."""
     return code.substr(0, 2)

@@ -44,7 +44,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
-from weijian.analytics.measures import GROUPS, counted, with_month_and_ddd
+from weijian.analytics.measures import GROUPS, all_groups, any_prefix, counted, with_month_and_ddd
 from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context, Rule, dept1
 
@@ -52,11 +52,19 @@ FILE = "statistical_rules"
 
 
 def build(ctx: Context) -> ibis.Table:
+    groups = ctx.param("counted_atc_groups")
+    ddd_only = not any(ctx.param("include_amounts").values())
     p = ctx.t("prescriptions")
     p = p.filter(p.atc_code.notnull() & ctx.in_period(p.date))
+    if ddd_only:
+        # no version of the window monitors amounts: only lines measured in DDDs can fire or be a peer (a peer
+        # group, the own median and the subject's pick are per measure), so the others are not joined at all
+        p = p.filter(any_prefix(p.atc_code, all_groups(groups)))
     v = ctx.t("visits").select(v_id="visit_id", v_dept="dept_code")
     p = with_month_and_ddd(ctx, p.join(v, p.visit_id == v.v_id))
-    by_ddd = p.usable & counted(ctx.param("counted_atc_groups"), p.atc_code, p.m_first)
+    by_ddd = p.usable & counted(groups, p.atc_code, p.m_first)
+    if ddd_only:
+        p = p.filter(by_ddd)
     p = p.mutate(measure=ibis.ifelse(by_ddd, "ddd", "amount"), qty=ibis.ifelse(by_ddd, p.ddds, p.amount),
                  dept=dept1(p.v_dept))
     g = p.group_by([p.practitioner_id, p.atc_code, p.month, p.measure]).aggregate(

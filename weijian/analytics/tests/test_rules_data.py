@@ -151,6 +151,29 @@ def test_prescribing_outlier_monitors_the_counted_groups(
     assert fired(run_ds(ds, ["prescribing_outlier"]), "prescribing_outlier") == {f"{docs[0]}|J02AC01|2025-03"}
 
 
+def test_prescribing_outlier_by_amount_only_where_the_rules_monitor_amounts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ds: Dataset, run_ds: Any) -> None:
+    docs = [f"11000000000010{i}" for i in range(8)]
+    for d in docs:
+        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
+               status_since=D(2020, 1, 1), licence_valid_to=None)
+    for i, d in enumerate(docs):
+        v = ds.visit(D(2025, 3, 3), doc=d)
+        ds.rx(v, D(2025, 3, 3), atc="J01CA04", route="O", strength=0.75, quantity=400 if i == 0 else 10 + i, doc=d)
+        # a drug measured by amount (no DDD counted: not an antimicrobial), far above peers for the second doctor
+        ds.rx(v, D(2025, 3, 3), atc="C09AA05", route="O", strength=0.005, quantity=1,
+              amount=50_000.0 if i == 1 else 100.0 + i, doc=d)
+    ddd_alert = f"{docs[0]}|J01CA04|2025-03"
+    assert fired(run_ds(ds, ["prescribing_outlier"]), "prescribing_outlier") == {ddd_alert}
+    office(monkeypatch, tmp_path / "rules", "statistical_rules", bundled("statistical_rules").replace(
+        "  include_amounts:  # 0: only the counted antimicrobials (antimicrobials.yaml), in DDDs; 1: also every "
+        "other drug, by amount\n    2012-08-01:\n      value: 0",
+        "  include_amounts:\n    2012-08-01:\n      value: 1"))
+    # the DDD-measured alert is the same whether or not the lines measured by amount are computed
+    assert fired(run_ds(ds, ["prescribing_outlier"]), "prescribing_outlier") == {ddd_alert,
+                                                                                 f"{docs[1]}|C09AA05|2025-03"}
+
+
 def test_report_records_the_rules_data(ds: Dataset, run_ds: Any) -> None:
     ds.visit(D(2025, 3, 2))
     res = run_ds(ds, ["institution_licence", "waste_overdue_storage"])

@@ -61,6 +61,9 @@ def test_duplicate_charge(ds: Dataset, run_ds) -> None:
     got = fired(run_ds(ds, ["duplicate_charge"]), "duplicate_charge")
     assert got == {dup, dup2}
     assert {first, other_price, other_qty, other_day, other_visit, out_dup}.isdisjoint(got)
+    # two months: each is counted on its own, and the answer is both months' copies
+    both = fired(run_ds(ds, ["duplicate_charge"], start=D(2025, 3, 1), end=D(2025, 4, 30)), "duplicate_charge")
+    assert both == {dup, dup2, out_dup}
 
 
 def test_post_death_charge(ds: Dataset, run_ds) -> None:
