@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -79,6 +80,27 @@ def test_parquet_defects(ds: Dataset, tmp_path: Path) -> None:
     assert all("row" in e for e in rep["rejected"]["examples"])
     assert rep["integrity"]["charges.visit_id_unknown_in_visits"]["rows"] == 1
     assert not rep["rules_failed"]
+
+
+def test_typed_parquet_with_nulls_is_rejected_with_or_without_statistics(ds: Dataset, tmp_path: Path) -> None:
+    """A file already of the contract's types skips the null checks its statistics settle, and only those."""
+    v = ds.visit(D(2025, 3, 2))
+    ds.charge(v, D(2025, 3, 2), line_id="L1")
+    ds.charge(v, D(2025, 3, 2), line_id="L2")
+    folder = ds.write(tmp_path / "ds")
+    t = pq.read_table(folder / "charges.parquet")
+    ids = t.column("patient_id").to_pylist()
+    t = t.set_column(t.column_names.index("patient_id"), "patient_id", pa.array([None, *ids[1:]], pa.string()))
+    (folder / "charges.parquet").unlink()
+    (folder / "charges").mkdir()
+    pq.write_table(t, folder / "charges" / "with-stats.parquet")
+    pq.write_table(t, folder / "charges" / "no-stats.parquet", write_statistics=False)
+    rep = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out")).report
+    assert rep["tables"]["charges"]["rows_read"] == 4 and rep["tables"]["charges"]["rows_rejected"] == 2
+    nulls = [e for e in rep["rejected"]["examples"] if e["table"] == "charges"]
+    assert {(e["file"].rsplit("/", 1)[-1], e["row"], e["column"], e["reason"]) for e in nulls} == {
+        ("with-stats.parquet", 0, "patient_id", "null in non-nullable column"),
+        ("no-stats.parquet", 0, "patient_id", "null in non-nullable column")}
 
 
 def test_missing_required_column_stops(ds: Dataset, tmp_path: Path) -> None:
