@@ -665,7 +665,7 @@ class Loader:
             ("charges", "visit_id", "visits", "visit_id", "line_id"),
             ("visits", "institution_id", "institutions", "institution_id", "visit_id"),
         ]
-        todo: dict[tuple[str, str], list[tuple[str, str, Path]]] = {}
+        todo: dict[tuple[str, str], list[tuple[str, str, str, str, Path]]] = {}
         for child, ccol, parent, pcol, key in checks_:
             if child not in have or parent not in have:
                 continue
@@ -679,15 +679,19 @@ class Loader:
                     continue
                 except (OSError, ValueError):
                     pass
-            probe = f"SELECT {lit(name)} AS chk, {q(ccol)} AS ref, CAST({q(key)} AS VARCHAR) AS k FROM {q(child)}"
-            todo.setdefault((parent, pcol), []).append((name, probe, cached))
+            todo.setdefault((parent, pcol), []).append((name, child, ccol, key, cached))
         for (parent, pcol), found in todo.items():
-            probe = " UNION ALL ".join(f[1] for f in found)
-            rows = {r[0]: (int(r[1]), r[2]) for r in self.con.execute(
-                f"SELECT chk, count(*), min(k) FROM ({probe}) c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref) GROUP BY chk").fetchall()}
-            for name, _sql, cached in found:
-                n, example = rows.get(name, (0, None))
+            unknown = f"NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref)"
+            probe = " UNION ALL ".join(f"SELECT {lit(name)} AS chk, {q(ccol)} AS ref FROM {q(child)}"
+                                       for name, child, ccol, _, _ in found)
+            counts = dict(self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c WHERE {unknown} "
+                                           f"GROUP BY chk").fetchall())
+            for name, child, ccol, key, cached in found:
+                n, example = int(counts.get(name, 0)), None
+                if n:  # the example only where there is one: reading the keys of every line costs a fifth more
+                    row = self.con.execute(f"SELECT min({q(key)}) FROM (SELECT *, {q(ccol)} AS ref FROM "
+                                           f"{q(child)}) c WHERE {unknown}").fetchone()
+                    example = row[0] if row else None
                 result.integrity[name] = {"rows": n, "example": example}
                 if self.persistent:
                     cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
