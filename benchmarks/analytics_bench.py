@@ -15,12 +15,14 @@
     over the raw Parquet files) against the engine's full run and the floor, on ≈ 5 M visits: the
     ``small`` registry (seed 20261123) with 3 months of ``district`` activity (seed 20261123, from
     2025-01); prints engine / plain SQL and engine / floor, and checks the alert counts agree;
+(s) how the full run scales with DuckDB's threads (``--threads``: 1, 2, 4 … up to the cores), cold, on (e)'s
+    dataset (the city month with ``WEIJIAN_BENCH_SCALING_CITY=1``);
 (y) ``make bench-year`` only (``WEIJIAN_BENCH_PARTS=y``): twelve months of ``city`` activity, the
     full run over 2025, its time and peak RSS next to the floor.
 
 Every analytics run, the pandas rules and the data generation run in child processes, so each
 peak RSS is that process's own. Environment: ``WEIJIAN_BENCH_CACHE`` (default ``.bench-cache``
-at the repository root), ``WEIJIAN_BENCH_PARTS`` (default ``a,b,c,d``; ``b`` needs (a)'s data
+at the repository root), ``WEIJIAN_BENCH_PARTS`` (default ``a,b,c,d,e,s``; ``b`` needs (a)'s data
 only), ``WEIJIAN_BENCH_SPARK=0`` to skip (d), ``WEIJIAN_BENCH_MEMORY_LIMIT`` (DuckDB
 memory_limit of the runs; default the engine's own). Figures also go to
 ``.bench-cache/analytics-bench.json``. ``WEIJIAN_BENCH_REFERENCE_CITY=1`` runs the plain-SQL
@@ -133,11 +135,14 @@ def period(months: int) -> tuple[dt.date, dt.date]:
 
 
 def analytics(dataset: Path, start: dt.date, end: dt.date, out: Path, engine: str = "duckdb",
-              rules: list[str] | None = None, cache_dir: Path | None = None) -> tuple[Child, dict[str, Any]]:
+              rules: list[str] | None = None, cache_dir: Path | None = None,
+              threads: int | None = None) -> tuple[Child, dict[str, Any]]:
     """One run, cold (``--no-cache``) unless CACHE_DIR is given (then it reuses what that folder holds)."""
     args = ["analytics", "run", str(dataset), "--start", start.isoformat(), "--end", end.isoformat(),
             "--out", str(out), "--engine", engine]
     args += ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
+    if threads:
+        args += ["--threads", str(threads)]
     if rules:
         args += ["--rules", ",".join(rules)]
     if limit := os.environ.get("WEIJIAN_BENCH_MEMORY_LIMIT"):
@@ -436,6 +441,24 @@ def part_e(results: dict[str, Any]) -> None:
     fig("e", "alert counts plain SQL = engine", "yes" if not mismatch else f"NO: {mismatch}")
 
 
+def part_scaling(results: dict[str, Any]) -> None:
+    """The full run, cold, with 1, 2, 4 … DuckDB threads up to the machine's cores (part (e)'s dataset, or the
+    city month with ``WEIJIAN_BENCH_SCALING_CITY=1``)."""
+    city = os.environ.get("WEIJIAN_BENCH_SCALING_CITY") == "1"
+    data, (start, end) = (activity("city", "city", 1), JAN) if city else (activity("small", "district", 3), period(3))
+    cores = os.cpu_count() or 1
+    counts = sorted({1, cores, *(2 ** k for k in range(1, 8) if 2 ** k < cores)})
+    print(f"(s) threads {counts} on {data.name}", flush=True)
+    runs: dict[int, dict[str, float]] = {}
+    for n in counts:
+        c, rep = analytics(data, start, end, CACHE / f"out-threads-{n}", threads=n)
+        runs[n] = {"total_s": rep["timings_s"]["total"], "cpu_s": round(c.cpu_s, 3), "peak_rss_mb": round(c.peak_rss_mb)}
+        fig("s", f"{n} thread(s): total (s)", f"{runs[n]['total_s']:,.1f}   speed-up "
+                                              f"{runs[1]['total_s'] / runs[n]['total_s']:.2f}×   CPU "
+                                              f"{runs[n]['cpu_s']:,.1f} s   peak RSS {runs[n]['peak_rss_mb']:,} MB")
+    results["s"] = {"dataset": str(data), "runs": runs}
+
+
 def part_year(results: dict[str, Any]) -> None:
     data = activity("city", "city", 12)
     rows = rows_of(data)
@@ -465,7 +488,7 @@ def pandas_child(argv: list[str]) -> int:
 
 def main() -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
-    parts = [p.strip() for p in os.environ.get("WEIJIAN_BENCH_PARTS", "a,b,c,d,e").split(",") if p.strip()]
+    parts = [p.strip() for p in os.environ.get("WEIJIAN_BENCH_PARTS", "a,b,c,d,e,s").split(",") if p.strip()]
     if os.environ.get("WEIJIAN_BENCH_SPARK", "1") == "0" and "d" in parts:
         parts.remove("d")
     results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, "
@@ -478,7 +501,8 @@ def main() -> int:
     for p in parts:
         started = time.perf_counter()
         try:
-            {"a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "y": part_year}[p](results)
+            {"a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "s": part_scaling,
+             "y": part_year}[p](results)
         except Exception as exc:  # report and go on with the other parts
             failed.append(p)
             results.setdefault("failed", {})[p] = f"{type(exc).__name__}: {exc}"

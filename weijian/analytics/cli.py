@@ -23,6 +23,16 @@ def _date(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date: {s!r}") from exc
 
 
+def _threads(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {s!r}") from exc
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 thread: {s!r}")
+    return n
+
+
 def run_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="weijian analytics run",
@@ -40,6 +50,8 @@ def run_parser() -> argparse.ArgumentParser:
                    help="a Spark setting, e.g. spark.executor.memory=8g (repeatable)")
     p.add_argument("--rules", default=None, help="comma-separated rule ids (default: all)")
     p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 12GB")
+    p.add_argument("--threads", type=_threads, default=None,
+                   help="DuckDB threads for validation and the DuckDB engine (default: every core)")
     p.add_argument("--materialize", action="store_true",
                    help="accepted for compatibility; does nothing (validated files are read in place or from the cache)")
     p.add_argument("--cache-dir", type=Path, default=None,
@@ -79,7 +91,8 @@ def run_main(argv: list[str]) -> int:
         conf[key.strip()] = value.strip()
     opts = RunOptions(args.dataset, args.start, args.end, args.out, args.engine, args.spark_master,
                       [r.strip() for r in args.rules.split(",") if r.strip()] if args.rules else None,
-                      args.memory_limit, args.materialize, spark_conf=conf, cache=not args.no_cache, cache_dir=args.cache_dir)
+                      args.memory_limit, args.materialize, spark_conf=conf, cache=not args.no_cache,
+                      cache_dir=args.cache_dir, threads=args.threads)
     n = len(opts.rules or RULES) + 2
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:

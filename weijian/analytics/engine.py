@@ -72,12 +72,13 @@ def spark_session(master: str = "local[2]", shuffle_partitions: int = 8,
 
 
 def open_spark(workdir: Path, master: str = "local[2]", session: Any = None,
-               memory_limit: str | None = None, conf: dict[str, str] | None = None) -> Backend:
+               memory_limit: str | None = None, conf: dict[str, str] | None = None,
+               threads: int | None = None) -> Backend:
     import pyspark
 
     spark = session or spark_session(master, conf=conf)
     con = ibis.pyspark.connect(spark)
-    load = duckdb.connect(str(workdir / "load.duckdb"), config=duckdb_config(workdir, memory_limit, None))
+    load = duckdb.connect(str(workdir / "load.duckdb"), config=duckdb_config(workdir, memory_limit, threads))
     return Backend("spark", f"pyspark {pyspark.__version__}", con, load, spark, workdir)
 
 

@@ -43,6 +43,7 @@ class RunOptions:
     spark_conf: dict[str, str] = field(default_factory=dict)  # extra Spark settings (--spark-conf KEY=VALUE)
     cache: bool = True  # reuse validated input files (see io.Loader); False: validate everything again
     cache_dir: Path | None = None  # default OUT/.cache; share one folder to reuse across output folders
+    threads: int | None = None  # DuckDB threads (validation, and the rules on DuckDB); default every core
 
 
 @dataclass
@@ -79,10 +80,10 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
     t0 = time.perf_counter()
     try:
         if opts.engine == "duckdb":
-            backend = eng.open_duckdb(work, opts.memory_limit)
+            backend = eng.open_duckdb(work, opts.memory_limit, opts.threads)
         elif opts.engine == "spark":
             backend = eng.open_spark(work, opts.spark_master, opts.spark_session, opts.memory_limit,
-                                     opts.spark_conf)
+                                     opts.spark_conf, opts.threads)
         else:
             raise InputError(f"unknown engine {opts.engine!r} (duckdb or spark)")
         note("load", "reading and validating input")
@@ -113,7 +114,8 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
             "contract": "analytics-v1",
             "dataset": str(opts.dataset),
             "period": {"start": opts.start.isoformat(), "end": opts.end.isoformat()},
-            "engine": {"name": backend.name, "version": backend.version, "ibis": ibis.__version__},
+            "engine": {"name": backend.name, "version": backend.version, "ibis": ibis.__version__,
+                       "duckdb_threads": int(backend.load_con.execute("SELECT current_setting('threads')").fetchone()[0])},
             "tables": {n: {"files": t.files, "format": t.fmt, "encoding": t.encoding, "rows_read": t.rows_read,
                            "rows_rejected": t.rows_rejected, "rows_used": t.rows_clean, "notes": t.notes}
                        for n, t in loaded.tables.items()},

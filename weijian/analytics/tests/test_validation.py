@@ -150,6 +150,20 @@ def test_no_django_import(tmp_path: Path, ds: Dataset) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
+def test_threads_option(tmp_path: Path, ds: Dataset, capsys: pytest.CaptureFixture[str]) -> None:
+    from weijian.analytics.cli import run_main, run_parser
+
+    folder = ds.write(tmp_path / "ds")
+    args = [str(folder), "--start", "2025-03-01", "--end", "2025-03-31", "--out", str(tmp_path / "out")]
+    for bad in ("0", "two"):
+        with pytest.raises(SystemExit):
+            run_parser().parse_args([*args, "--threads", bad])
+        assert "--threads" in capsys.readouterr().err
+    assert run_main([*args, "--threads", "1"]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["engine"]["duckdb_threads"] == 1
+
+
 def test_mixed_offsets_are_converted_to_local_time(ds: Dataset, tmp_path: Path) -> None:
     """A reading at 02:00Z is 10:00 in Shanghai: with the naive 10:00 values it forms one flat run."""
     folder = ds.write(tmp_path / "ds")
