@@ -24,6 +24,7 @@ import codecs
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +218,9 @@ def checks(col: Column, raw: str, cast: str, invalid_uscc_table: str | None) -> 
 
 # --------------------------------------------------------------------------- units
 
+# A foreign-key check's hash table, per key of the parent (a short id string, its hash and the table's slot), taken
+# generously: below a quarter of DuckDB's memory limit the check is one anti-join of every reference.
+FK_BYTES_PER_KEY = 64
 CONTRACT = "analytics-v1"
 # Bump when what validation writes changes (casts, checks, the columns of a unit): cached units go stale.
 VALIDATION_VERSION = "3"
@@ -656,9 +660,11 @@ class Loader:
     def _integrity(self, result: LoadResult) -> None:
         """Lines pointing to unknown visits, visits of unknown institutions (reported, kept).
 
-        One hash anti-join per parent: the children of one parent (prescription and charge lines → visits)
-        probe one build of its keys together. With a persistent cache each check's result is kept under a key
-        made of both sides' unit keys: a re-run over the same files does not join them again."""
+        Per parent, one anti-join of its children's references (prescription and charge lines → visits) against
+        its keys: of every reference where the parent's keys fit in memory, of the distinct references where they
+        do not. Only where some reference is unknown are the lines read again for their count and an example.
+        With a persistent cache each check's result is kept under a key made of both sides' unit keys: a re-run
+        over the same files does not join them again."""
         have = result.available()
         checks_: list[tuple[str, str, str, str, str]] = [
             ("prescriptions", "visit_id", "visits", "visit_id", "line_id"),
@@ -681,20 +687,46 @@ class Loader:
                     pass
             todo.setdefault((parent, pcol), []).append((name, child, ccol, key, cached))
         for (parent, pcol), found in todo.items():
-            unknown = f"NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref)"
-            probe = " UNION ALL ".join(f"SELECT {lit(name)} AS chk, {q(ccol)} AS ref FROM {q(child)}"
-                                       for name, child, ccol, _, _ in found)
-            counts = dict(self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c WHERE {unknown} "
-                                           f"GROUP BY chk").fetchall())
+            refs = " UNION ALL ".join(f"SELECT {q(ccol)} AS ref FROM {q(child)}" for _, child, ccol, _, _ in found)
+            parent_rows = sum(int(u.meta["rows_read"]) - int(u.meta["rows_rejected"]) for u in self.units[parent])
+            if parent_rows * FK_BYTES_PER_KEY <= self._memory_limit_bytes() // 4:
+                # the parent's keys fit in memory: one anti-join of every reference, counted per child
+                unknown = f"NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref)"
+                probe = " UNION ALL ".join(f"SELECT {i} AS chk, {q(ccol)} AS ref FROM {q(child)}"
+                                           for i, (_, child, ccol, _, _) in enumerate(found))
+                per = dict(self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c WHERE {unknown} "
+                                            f"GROUP BY chk").fetchall())
+                counts: dict[str, int | None] = {f[0]: int(per.get(i, 0)) for i, f in enumerate(found)}
+            else:
+                # they do not (a year of a city: 336 million visits named by 2.4 billion lines): the distinct
+                # references first, so that the anti-join does not spill every line's key to disk; the lines
+                # are read again only where some reference is unknown (usually none)
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE _fk_unknown AS SELECT ref FROM (SELECT DISTINCT ref FROM ({refs})) d "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = d.ref)")
+                row = self.con.execute("SELECT count(*) FROM _fk_unknown").fetchone()
+                counts = {f[0]: None if row and row[0] else 0 for f in found}  # None: lines to count
+                unknown = "c.ref IN (SELECT ref FROM _fk_unknown)"
             for name, child, ccol, key, cached in found:
-                n, example = int(counts.get(name, 0)), None
-                if n:  # the example only where there is one: reading the keys of every line costs a fifth more
-                    row = self.con.execute(f"SELECT min({q(key)}) FROM (SELECT *, {q(ccol)} AS ref FROM "
-                                           f"{q(child)}) c WHERE {unknown}").fetchone()
-                    example = row[0] if row else None
-                result.integrity[name] = {"rows": n, "example": example}
+                n, example = counts[name], None
+                if n is None or n:  # some reference is unknown: count its lines, read one key
+                    hit = self.con.execute(f"SELECT count(*), min({q(key)}) FROM (SELECT *, {q(ccol)} AS ref "
+                                           f"FROM {q(child)}) c WHERE {unknown}").fetchone()
+                    n, example = (int(hit[0]), hit[1]) if hit else (0, None)
+                result.integrity[name] = {"rows": n or 0, "example": example}
                 if self.persistent:
                     cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
+            self.con.execute("DROP TABLE IF EXISTS _fk_unknown")
+
+    def _memory_limit_bytes(self) -> int:
+        """DuckDB's memory limit (``current_setting('memory_limit')``, e.g. '7.4 GiB') in bytes."""
+        row = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        m = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?i?B)\s*", str(row[0] if row else ""))
+        if not m:
+            return 1 << 62
+        scale = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+                 "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}.get(m.group(2), 1)
+        return int(float(m.group(1)) * scale)
 
     def write_rejects(self, result: LoadResult, path: Path) -> int:
         """All rejected rows (table, file, row, column, value, reason) to one Parquet file."""

@@ -103,6 +103,27 @@ def test_typed_parquet_with_nulls_is_rejected_with_or_without_statistics(ds: Dat
         ("no-stats.parquet", 0, "patient_id", "null in non-nullable column")}
 
 
+def test_unknown_references_are_counted_the_same_when_the_parents_keys_do_not_fit_in_memory(
+        ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weijian.analytics import io
+
+    v = ds.visit(D(2025, 3, 2))
+    ds.charge(v, D(2025, 3, 2), line_id="C1")
+    ds.charge("NO_SUCH_VISIT", D(2025, 3, 2), line_id="C9")
+    ds.charge("NO_SUCH_VISIT", D(2025, 3, 3), line_id="C7")
+    ds.rx("NOR_THIS_ONE", D(2025, 3, 2))
+    ds.visit(D(2025, 3, 4), inst="91310000MA0000000X")  # an institution not in the registry
+    folder = ds.write(tmp_path / "ds")
+    opts = {"start": D(2025, 3, 1), "end": D(2025, 3, 31), "cache": False}
+    in_memory = run(RunOptions(folder, out=tmp_path / "a", **opts)).report["integrity"]
+    monkeypatch.setattr(io, "FK_BYTES_PER_KEY", 1 << 60)  # every parent "too large": the distinct references first
+    distinct_first = run(RunOptions(folder, out=tmp_path / "b", **opts)).report["integrity"]
+    assert in_memory == distinct_first
+    assert in_memory["charges.visit_id_unknown_in_visits"] == {"rows": 2, "example": "C7"}
+    assert in_memory["prescriptions.visit_id_unknown_in_visits"]["rows"] == 1
+    assert in_memory["visits.institution_id_unknown_in_institutions"]["rows"] == 1
+
+
 def test_missing_required_column_stops(ds: Dataset, tmp_path: Path) -> None:
     folder = ds.write(tmp_path / "ds")
     t = pq.read_table(folder / "visits.parquet").drop_columns(["diagnosis"])
