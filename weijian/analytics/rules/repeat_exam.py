@@ -7,6 +7,8 @@ Fires on an ``exam`` or ``lab`` charge line L dated in the period whose patient 
 with the same item_code on a different visit (any institution) with
 1 ≤ L.date − K.date ≤ max_days (rules/data/insurance_fund.yaml, as of L's date; inclusive; K may lie
 before the period). Evidence names the closest such K (ties: smallest line_id) and L's amount.
+Each month of the period is joined on its own (its lines against the lines of that month and the
+max_days before it), and the months' results are united: a year's run never holds a year's pairs.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ import datetime as dt
 import ibis
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, source
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, month_spans, source
 
 
-def build(ctx: Context) -> ibis.Table:
-    n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
-    c = ctx.t("charges")
-    lines = c.filter(c.item_kind.isin(["exam", "lab"]) & ctx.in_period(c.date))
-    # the earlier side pruned to what the join can match: dates [start − n, end], the item codes of exam/lab lines
-    k = c.filter(c.date.between(ibis.date(ctx.start - dt.timedelta(days=n)), ibis.date(ctx.end))
+def _month(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibis.Table:
+    """The lines dated lo … hi (one month of the period) with their closest earlier line K."""
+    lines = c.filter(c.item_kind.isin(["exam", "lab"]) & c.date.between(ibis.date(lo), ibis.date(hi)))
+    # the earlier side pruned to what the join can match: dates [lo − n, hi], the item codes of those lines
+    k = c.filter(c.date.between(ibis.date(lo - dt.timedelta(days=n)), ibis.date(hi))
                  & c.item_code.isin(lines.item_code))
     k = k.select(k_line="line_id", k_visit="visit_id", k_pat="patient_id", k_item="item_code",
                  k_date="date", k_inst="institution_id")
@@ -33,7 +34,16 @@ def build(ctx: Context) -> ibis.Table:
     j = j.mutate(days=days_between(j.date, j.k_date), max_days=ctx.param("max_days").at(j.date))
     j = j.filter(j.days <= j.max_days)
     j = j.mutate(rn=ibis.row_number().over(group_by=j.line_id, order_by=[j.days, j.k_line]))
-    fired = j.filter(j.rn == 0)
+    return j.filter(j.rn == 0)
+
+
+def build(ctx: Context) -> ibis.Table:
+    n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
+    c = ctx.t("charges")
+    # a line's earlier lines lie within n days before it, so each month of the period is joined on its own
+    # (a month's lines and the n days before it): the same answer, without a year's pairs in one hash join
+    months = [_month(ctx, c, lo, hi, n) for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
+    fired = months[0] if len(months) == 1 else ibis.union(*months, distinct=False)
     return alert_frame(fired, fired.line_id, fired.institution_id, fired.days, fired.max_days, line_id=fired.line_id,
                        visit_id=fired.visit_id, date=fired.date, item_code=fired.item_code,
                        earlier_line_id=fired.k_line, earlier_visit_id=fired.k_visit, earlier_date=fired.k_date,

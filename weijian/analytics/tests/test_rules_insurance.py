@@ -6,6 +6,7 @@ import datetime as dt
 
 from weijian.analytics.tests.builder import H2, Dataset
 from weijian.analytics.tests.conftest import fired
+from weijian.analytics.tests.test_evidence import evidence
 
 D = dt.date
 
@@ -133,3 +134,7 @@ def test_repeat_exam(ds: Dataset, run_ds) -> None:
     # K5 (3/12) has K2 (3/11, other visit) one day earlier; K4: on visit v3, but K5 (other visit, 3/12) is 1 day earlier → fires; K7 is a drug line
     assert got == {seven, one, same_visit, zero}
     assert {eight, other_item, drug, same_day, "R1"}.isdisjoint(got)
+    # over February and March each month is joined on its own: K1 (3/3) still finds K0 (2/24) in February
+    both = run_ds(ds, ["repeat_exam"], start=D(2025, 2, 1), end=D(2025, 3, 31))
+    assert fired(both, "repeat_exam") == got
+    assert evidence(both, "repeat_exam")[seven]["earlier_line_id"] == "K0"
