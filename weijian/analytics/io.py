@@ -219,7 +219,7 @@ def checks(col: Column, raw: str, cast: str, invalid_uscc_table: str | None) -> 
 # --------------------------------------------------------------------------- units
 
 # A foreign-key check's hash table, per key of the parent (a short id string, its hash and the table's slot), taken
-# generously: below a quarter of DuckDB's memory limit the check is one anti-join of every reference.
+# generously: the check is partitioned so that each partition's table stays under a third of DuckDB's memory limit.
 FK_BYTES_PER_KEY = 64
 CONTRACT = "analytics-v1"
 # Bump when what validation writes changes (casts, checks, the columns of a unit): cached units go stale.
@@ -661,8 +661,8 @@ class Loader:
         """Lines pointing to unknown visits, visits of unknown institutions (reported, kept).
 
         Per parent, one anti-join of its children's references (prescription and charge lines → visits) against
-        its keys: of every reference where the parent's keys fit in memory, of the distinct references where they
-        do not. Only where some reference is unknown are the lines read again for their count and an example.
+        its keys, in hash partitions of both sides where the parent's keys do not fit in memory at once. Only
+        where some reference is unknown are the lines' own keys read (for an example).
         With a persistent cache each check's result is kept under a key made of both sides' unit keys: a re-run
         over the same files does not join them again."""
         have = result.available()
@@ -687,36 +687,30 @@ class Loader:
                     pass
             todo.setdefault((parent, pcol), []).append((name, child, ccol, key, cached))
         for (parent, pcol), found in todo.items():
-            refs = " UNION ALL ".join(f"SELECT {q(ccol)} AS ref FROM {q(child)}" for _, child, ccol, _, _ in found)
             parent_rows = sum(int(u.meta["rows_read"]) - int(u.meta["rows_rejected"]) for u in self.units[parent])
-            if parent_rows * FK_BYTES_PER_KEY <= self._memory_limit_bytes() // 4:
-                # the parent's keys fit in memory: one anti-join of every reference, counted per child
-                unknown = f"NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = c.ref)"
+            # the parent's keys in as many hash partitions as it takes for each one's table to fit in a third of
+            # DuckDB's memory: one for a city's month (28 M visits), about eight for its year (304 M), where a
+            # single anti-join runs out of memory; equal keys share a partition, so the counts are exact
+            parts = max(1, -(-parent_rows * FK_BYTES_PER_KEY // (self._memory_limit_bytes() // 3)))
+            counts = [0] * len(found)
+            for k in range(parts):
                 probe = " UNION ALL ".join(f"SELECT {i} AS chk, {q(ccol)} AS ref FROM {q(child)}"
+                                           f"{_in_part(ccol, k, parts)}"
                                            for i, (_, child, ccol, _, _) in enumerate(found))
-                per = dict(self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c WHERE {unknown} "
-                                            f"GROUP BY chk").fetchall())
-                counts: dict[str, int | None] = {f[0]: int(per.get(i, 0)) for i, f in enumerate(found)}
-            else:
-                # they do not (a year of a city: 336 million visits named by 2.4 billion lines): the distinct
-                # references first, so that the anti-join does not spill every line's key to disk; the lines
-                # are read again only where some reference is unknown (usually none)
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE _fk_unknown AS SELECT ref FROM (SELECT DISTINCT ref FROM ({refs})) d "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.{q(pcol)} = d.ref)")
-                row = self.con.execute("SELECT count(*) FROM _fk_unknown").fetchone()
-                counts = {f[0]: None if row and row[0] else 0 for f in found}  # None: lines to count
-                unknown = "c.ref IN (SELECT ref FROM _fk_unknown)"
-            for name, child, ccol, key, cached in found:
-                n, example = counts[name], None
-                if n is None or n:  # some reference is unknown: count its lines, read one key
-                    hit = self.con.execute(f"SELECT count(*), min({q(key)}) FROM (SELECT *, {q(ccol)} AS ref "
-                                           f"FROM {q(child)}) c WHERE {unknown}").fetchone()
-                    n, example = (int(hit[0]), hit[1]) if hit else (0, None)
-                result.integrity[name] = {"rows": n or 0, "example": example}
+                for i, n in self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c "
+                                             f"WHERE {_unknown(parent, pcol, k, parts)} GROUP BY chk").fetchall():
+                    counts[i] += int(n)
+            for (name, child, ccol, key, cached), n in zip(found, counts, strict=True):
+                example = None
+                if n:  # only where some line points nowhere (usually none) are the lines' own keys read
+                    mins = [r[0] for k in range(parts) for r in self.con.execute(
+                        f"SELECT min({q(key)}) FROM (SELECT {q(key)}, {q(ccol)} AS ref FROM {q(child)}"
+                        f"{_in_part(ccol, k, parts)}) c WHERE {_unknown(parent, pcol, k, parts)}").fetchall()
+                        if r[0] is not None]
+                    example = min(mins) if mins else None
+                result.integrity[name] = {"rows": n, "example": example}
                 if self.persistent:
                     cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
-            self.con.execute("DROP TABLE IF EXISTS _fk_unknown")
 
     def _memory_limit_bytes(self) -> int:
         """DuckDB's memory limit (``current_setting('memory_limit')``, e.g. '7.4 GiB') in bytes."""
@@ -749,6 +743,17 @@ class Loader:
         return {"persistent": self.persistent, "files": len(units),
                 "reused": sum(u.reused for u in units), "validated": sum(not u.reused for u in units),
                 "hash_s": round(self.hash_s, 3)}
+
+
+def _in_part(col: str, k: int, parts: int) -> str:
+    """The WHERE clause keeping hash partition K of PARTS of COL (none when there is one partition)."""
+    return "" if parts == 1 else f" WHERE hash({q(col)}) % {parts} = {k}"
+
+
+def _unknown(parent: str, pcol: str, k: int, parts: int) -> str:
+    """``c.ref`` is none of partition K's keys of PARENT.PCOL."""
+    return (f"NOT EXISTS (SELECT 1 FROM (SELECT {q(pcol)} FROM {q(parent)}{_in_part(pcol, k, parts)}) p "
+            f"WHERE p.{q(pcol)} = c.ref)")
 
 
 class _Unreadable(Exception):

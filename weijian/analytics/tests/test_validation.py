@@ -103,7 +103,7 @@ def test_typed_parquet_with_nulls_is_rejected_with_or_without_statistics(ds: Dat
         ("no-stats.parquet", 0, "patient_id", "null in non-nullable column")}
 
 
-def test_unknown_references_are_counted_the_same_when_the_parents_keys_do_not_fit_in_memory(
+def test_unknown_references_are_counted_the_same_in_hash_partitions(
         ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from weijian.analytics import io
 
@@ -116,9 +116,10 @@ def test_unknown_references_are_counted_the_same_when_the_parents_keys_do_not_fi
     folder = ds.write(tmp_path / "ds")
     opts = {"start": D(2025, 3, 1), "end": D(2025, 3, 31), "cache": False}
     in_memory = run(RunOptions(folder, out=tmp_path / "a", **opts)).report["integrity"]
-    monkeypatch.setattr(io, "FK_BYTES_PER_KEY", 1 << 60)  # every parent "too large": the distinct references first
-    distinct_first = run(RunOptions(folder, out=tmp_path / "b", **opts)).report["integrity"]
-    assert in_memory == distinct_first
+    # a memory limit of three keys' worth: as many partitions as the parent has rows
+    monkeypatch.setattr(io.Loader, "_memory_limit_bytes", lambda self: 3 * io.FK_BYTES_PER_KEY)
+    partitioned = run(RunOptions(folder, out=tmp_path / "b", **opts)).report["integrity"]
+    assert in_memory == partitioned
     assert in_memory["charges.visit_id_unknown_in_visits"] == {"rows": 2, "example": "C7"}
     assert in_memory["prescriptions.visit_id_unknown_in_visits"]["rows"] == 1
     assert in_memory["visits.institution_id_unknown_in_institutions"]["rows"] == 1
