@@ -689,8 +689,8 @@ class Loader:
         for (parent, pcol), found in todo.items():
             parent_rows = sum(int(u.meta["rows_read"]) - int(u.meta["rows_rejected"]) for u in self.units[parent])
             # the parent's keys in as many hash partitions as it takes for each one's table to fit in a third of
-            # DuckDB's memory: one for a city's month (28 M visits), about eight for its year (304 M), where a
-            # single anti-join runs out of memory; equal keys share a partition, so the counts are exact
+            # DuckDB's memory: one for a city's month (28 M visits), eight for its year (304 M visits, about 19 GB
+            # of keys at 8 GB of memory); equal keys share a partition, so the counts are exact
             parts = max(1, -(-parent_rows * FK_BYTES_PER_KEY // (self._memory_limit_bytes() // 3)))
             counts = [0] * len(found)
             for k in range(parts):
