@@ -40,7 +40,7 @@ def _copies(c: ibis.Table) -> ibis.Table:
 def build(ctx: Context) -> ibis.Table:
     c = ctx.t("charges")
     # copies share their date, so each month of the period is judged on its own: the same answer, with the
-    # hash count of one month's lines at a time (a year of a city is 1.6 billion lines, a month 137 million)
+    # hash count of one month's lines at a time (a city's year is 1.5 billion charge lines, a month 137 million)
     months = [_copies(c.filter(c.date.between(ibis.date(lo), ibis.date(hi))))
               for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
     fired = months[0] if len(months) == 1 else ibis.union(*months, distinct=False)
