@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -100,6 +101,8 @@ def run_main(argv: list[str]) -> int:
 
         def note(key: str, status: str) -> None:
             bar.update(task, description=f"{key}: {status}")
+            if not console.is_terminal:  # a log file (a batch job, a cluster's gateway): one line per step
+                console.print(f"{time.strftime('%H:%M:%S')} {key}: {status}", highlight=False, markup=False)
             if status in ("done", "skipped", "failed") or key == "indicators":
                 bar.advance(task)
             if key == "load":

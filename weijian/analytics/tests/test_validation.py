@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,10 @@ def test_threads_option(tmp_path: Path, ds: Dataset, capsys: pytest.CaptureFixtu
     assert run_main([*args, "--threads", "1"]) == 0
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["engine"]["duckdb_threads"] == 1
+    # written to a file, not a terminal, the run logs each step on a line of its own with the time
+    log = capsys.readouterr().err
+    assert re.search(r"^\d\d:\d\d:\d\d duplicate_charge: running$", log, re.M)
+    assert re.search(r"^\d\d:\d\d:\d\d duplicate_charge: done$", log, re.M)
 
 
 def test_mixed_offsets_are_converted_to_local_time(ds: Dataset, tmp_path: Path) -> None:
