@@ -67,9 +67,10 @@ def test_duckdb_and_spark_agree(tmp_path: Path, spark_session: Any) -> None:
 
 @pytest.mark.spark
 def test_a_rule_over_several_months_agrees_on_spark(tmp_path: Path, spark_session: Any) -> None:
-    """duplicate_charge counts each month on its own and unions them: the same rows on both engines."""
+    """The rules that judge each month (or hash group of stays) on its own and unite them: the same rows."""
     folder = mixed_dataset().write(tmp_path / "ds")
-    opts = {"dataset": folder, "start": D(2025, 2, 1), "end": D(2025, 3, 31), "rules": ["duplicate_charge"]}
+    opts = {"dataset": folder, "start": D(2025, 2, 1), "end": D(2025, 3, 31),
+            "rules": ["duplicate_charge", "repeat_exam", "idle_inpatient_days"]}
     duck = run(RunOptions(out=tmp_path / "duck", **opts))
     spark = run(RunOptions(out=tmp_path / "spark", engine="spark", spark_session=spark_session, **opts))
     assert duck.alerts.num_rows > 0 and _rows(spark.alerts) == _rows(duck.alerts)

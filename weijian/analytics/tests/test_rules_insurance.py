@@ -109,6 +109,9 @@ def test_idle_inpatient_days(ds: Dataset, run_ds) -> None:
     got = fired(res, "idle_inpatient_days")
     assert got == {three, bedonly, edge}
     assert {two, busy, before}.isdisjoint(got)
+    # over February and March the stays are judged in two hash groups: the same stays, and G's now counts
+    both = run_ds(ds, ["idle_inpatient_days"], start=D(2025, 2, 1), end=D(2025, 3, 31))
+    assert fired(both, "idle_inpatient_days") == {three, bedonly, edge, before}
     ev = {r["subject_id"]: r for r in res.alerts.to_pylist()}
     assert '"first_idle_day":"2025-03-05"' in ev[bedonly]["evidence"] and ev[bedonly]["value"] == 3
 
