@@ -19,19 +19,15 @@ from __future__ import annotations
 import ibis
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import (
-    Context,
-    Rule,
-    alert_frame,
-    days_between,
-    iso_date,
-    month_spans,
-    source,
-)
+from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, iso_date, source
 
 
-def _gaps(ctx: Context, stays: ibis.Table) -> ibis.Table:
-    """Each of STAYS with its longest run of days without a charge line (other than bed)."""
+def build(ctx: Context) -> ibis.Table:
+    k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
+    v = ctx.t("visits")
+    stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
+    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k_min)
+    stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
     c = ctx.t("charges")
     c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
     active = c.join(stays, [c.c_visit == stays.visit_id, c.day > stays.start_date, c.day < stays.end_date])
@@ -43,27 +39,7 @@ def _gaps(ctx: Context, stays: ibis.Table) -> ibis.Table:
     gaps = points.filter(points.prev.notnull())
     gaps = gaps.mutate(idle=days_between(gaps.day, gaps.prev) - 1)
     gaps = gaps.mutate(rn=ibis.row_number().over(group_by=gaps.visit_id, order_by=[gaps.idle.desc(), gaps.day]))
-    return gaps.filter(gaps.rn == 0)
-
-
-def build(ctx: Context) -> ibis.Table:
-    k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
-    v = ctx.t("visits")
-    stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
-    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k_min)
-    stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
-    # a stay's days are judged apart from every other stay's, so the stays are split into as many hash groups as
-    # the period has months: the same answer, with a month's worth of stay-days in the distinct and the window at
-    # a time (a city's year has hundreds of millions of them, which spilled tens of GB to disk in one piece)
-    parts = len(month_spans(ctx.start, ctx.end))
-    if parts == 1:
-        top = _gaps(ctx, stays)
-    else:
-        h = stays.visit_id.hash()
-        stays = stays.mutate(_part=((h % parts) + parts) % parts)
-        top = ibis.union(*[_gaps(ctx, stays.filter(stays._part == k).drop("_part")) for k in range(parts)],
-                         distinct=False)
-        stays = stays.drop("_part")
+    top = gaps.filter(gaps.rn == 0)
     s = stays.select(s_id="visit_id", inst="institution_id", s_start="start_date", s_end="end_date",
                      _src_file="_src_file", _src_row="_src_row")
     top = top.join(s, top.visit_id == s.s_id)

@@ -67,7 +67,7 @@ def test_duckdb_and_spark_agree(tmp_path: Path, spark_session: Any) -> None:
 
 @pytest.mark.spark
 def test_a_rule_over_several_months_agrees_on_spark(tmp_path: Path, spark_session: Any) -> None:
-    """The rules that judge each month (or hash group of stays) on its own and unite them: the same rows."""
+    """The rules that judge each month on its own and unite them, and one over stays across months: the same rows."""
     folder = mixed_dataset().write(tmp_path / "ds")
     opts = {"dataset": folder, "start": D(2025, 2, 1), "end": D(2025, 3, 31),
             "rules": ["duplicate_charge", "repeat_exam", "idle_inpatient_days"]}

@@ -109,7 +109,7 @@ def test_idle_inpatient_days(ds: Dataset, run_ds) -> None:
     got = fired(res, "idle_inpatient_days")
     assert got == {three, bedonly, edge}
     assert {two, busy, before}.isdisjoint(got)
-    # over February and March the stays are judged in two hash groups: the same stays, and G's now counts
+    # over February and March: the same stays, and G's (from 2/20) now counts
     both = run_ds(ds, ["idle_inpatient_days"], start=D(2025, 2, 1), end=D(2025, 3, 31))
     assert fired(both, "idle_inpatient_days") == {three, bedonly, edge, before}
     ev = {r["subject_id"]: r for r in res.alerts.to_pylist()}
