@@ -85,6 +85,14 @@ class Dataset:
                  amount=round(quantity * unit_price, 2), insured_amount=0.0)
         return lid
 
+    def physicians(self, n: int = 8) -> list[str]:
+        """N more active physicians (a peer group for the statistical rules); their practitioner ids."""
+        docs = [f"11000000000010{i}" for i in range(n)]
+        for d in docs:
+            self.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
+                     status_since=dt.date(2020, 1, 1), licence_valid_to=None)
+        return docs
+
     def rx(self, visit_id: str, day: dt.date, *, atc: str | None = "J01DD04", route: str | None = "P",
            strength: float | None = 1.0, quantity: float = 1.0, doc: str = DOC, inst: str = H1,
            patient: str = "P1", amount: float = 10.0, unit: str | None = None, drug_code: str | None = None,

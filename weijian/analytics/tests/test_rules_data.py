@@ -122,10 +122,7 @@ def test_a_statistical_post_step_uses_each_months_values(
     office(monkeypatch, tmp_path / "rules", "statistical_rules", bundled("statistical_rules").replace(
         "      published: 2007-02-14\n  min_peers:",
         "      published: 2007-02-14\n    2025-04-01:\n      value: 1000\n      basis: 测试\n  min_peers:"))
-    docs = [f"11000000000010{i}" for i in range(8)]
-    for d in docs:
-        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
-               status_since=D(2020, 1, 1), licence_valid_to=None)
+    docs = ds.physicians(8)
     for month in (3, 4):
         for i, d in enumerate(docs):
             v = ds.visit(D(2025, month, 3), doc=d)
@@ -138,10 +135,7 @@ def test_a_statistical_post_step_uses_each_months_values(
 
 def test_prescribing_outlier_monitors_the_counted_groups(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ds: Dataset, run_ds: Any) -> None:
-    docs = [f"11000000000010{i}" for i in range(8)]
-    for d in docs:
-        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
-               status_since=D(2020, 1, 1), licence_valid_to=None)
+    docs = ds.physicians(8)
     for i, d in enumerate(docs):  # fluconazole (J02): 0.2 g a DDD; 400 capsules of 0.15 g = 300 DDD
         v = ds.visit(D(2025, 3, 3), doc=d)
         ds.rx(v, D(2025, 3, 3), atc="J02AC01", route="O", strength=0.15, quantity=400 if i == 0 else 10 + i, doc=d)
@@ -153,10 +147,7 @@ def test_prescribing_outlier_monitors_the_counted_groups(
 
 def test_prescribing_outlier_by_amount_only_where_the_rules_monitor_amounts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ds: Dataset, run_ds: Any) -> None:
-    docs = [f"11000000000010{i}" for i in range(8)]
-    for d in docs:
-        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
-               status_since=D(2020, 1, 1), licence_valid_to=None)
+    docs = ds.physicians(8)
     for i, d in enumerate(docs):
         v = ds.visit(D(2025, 3, 3), doc=d)
         ds.rx(v, D(2025, 3, 3), atc="J01CA04", route="O", strength=0.75, quantity=400 if i == 0 else 10 + i, doc=d)

@@ -40,10 +40,7 @@ def test_ghost_registration_leaves_out_institutions_without_a_valid_licence(ds: 
 
 
 def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
-    docs = [f"11000000000010{i}" for i in range(8)]
-    for d in docs:
-        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
-               status_since=D(2020, 1, 1), licence_valid_to=None)
+    docs = ds.physicians(8)
     for i, d in enumerate(docs):
         v = ds.visit(D(2025, 3, 3), doc=d)
         q = 400 if i == 0 else 10 + i  # 200 DDD vs peers ≈ 6 DDD
@@ -53,10 +50,7 @@ def test_prescribing_outlier(ds: Dataset, run_ds) -> None:
 
 
 def test_prescribing_outlier_is_a_rise_above_ones_own_usual_use(ds: Dataset, run_ds) -> None:
-    docs = [f"11000000000010{i}" for i in range(8)]
-    for d in docs:
-        ds.add("practitioners", practitioner_id=d, name="医生", kind="physician", status="active",
-               status_since=D(2020, 1, 1), licence_valid_to=None)
+    docs = ds.physicians(8)
     for month in (1, 2, 3):
         for i, d in enumerate(docs):
             v = ds.visit(D(2025, month, 3), doc=d)
