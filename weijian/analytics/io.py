@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -218,9 +219,12 @@ def checks(col: Column, raw: str, cast: str, invalid_uscc_table: str | None) -> 
 
 # --------------------------------------------------------------------------- units
 
-# A foreign-key check's hash table, per key of the parent (a short id string, its hash and the table's slot), taken
-# generously: the check is partitioned so that each partition's table stays under a third of DuckDB's memory limit.
+# A foreign-key check's hash table, per key of the parent (a short id string, its hash and the table's slot): the
+# check is partitioned so that each partition's table stays under a third of DuckDB's memory limit. Measured: 81 bytes
+# of peak RSS per 13-character visit id over 4.7 M visits, scan buffers included; the table alone is less.
 FK_BYTES_PER_KEY = 64
+# How many of the parent's keys are sampled to cut it into key ranges of about equal size.
+FK_RANGE_SAMPLE = 100_000
 CONTRACT = "analytics-v1"
 # Bump when what validation writes changes (casts, checks, the columns of a unit): cached units go stale.
 VALIDATION_VERSION = "3"
@@ -661,8 +665,11 @@ class Loader:
         """Lines pointing to unknown visits, visits of unknown institutions (reported, kept).
 
         Per parent, one anti-join of its children's references (prescription and charge lines → visits) against
-        its keys, in hash partitions of both sides where the parent's keys do not fit in memory at once. Only
-        where some reference is unknown are the lines' own keys read (for an example).
+        its keys, in key ranges of both sides where the parent's keys do not fit in memory at once: the ranges
+        are cut at quantiles of a sample of the parent's keys, and each pass filters on its range with constants,
+        which DuckDB checks against each Parquet row group's min/max, so lines stored in id order (as exports
+        usually are) are read about once in all. Equal keys share a range, so the counts are exact whatever the
+        order. Only where some reference is unknown are the lines' own keys read (for an example).
         With a persistent cache each check's result is kept under a key made of both sides' unit keys: a re-run
         over the same files does not join them again."""
         have = result.available()
@@ -692,25 +699,37 @@ class Loader:
             # DuckDB's memory: one for a city's month (28 M visits), eight for its year (304 M visits, about 19 GB
             # of keys at 8 GB of memory); equal keys share a partition, so the counts are exact
             parts = max(1, -(-parent_rows * FK_BYTES_PER_KEY // (self._memory_limit_bytes() // 3)))
+            ranges = self._key_ranges(parent, pcol, parts)
             counts = [0] * len(found)
-            for k in range(parts):
-                probe = " UNION ALL ".join(f"SELECT {i} AS chk, {q(ccol)} AS ref FROM {q(child)}"
-                                           f"{_in_part(ccol, k, parts)}"
+            for rng in ranges:
+                probe = " UNION ALL ".join(f"SELECT {i} AS chk, {q(ccol)} AS ref FROM {q(child)}{_in_range(ccol, rng)}"
                                            for i, (_, child, ccol, _, _) in enumerate(found))
                 for i, n in self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c "
-                                             f"WHERE {_unknown(parent, pcol, k, parts)} GROUP BY chk").fetchall():
+                                             f"WHERE {_unknown(parent, pcol, rng)} GROUP BY chk").fetchall():
                     counts[i] += int(n)
             for (name, child, ccol, key, cached), n in zip(found, counts, strict=True):
                 example = None
                 if n:  # only where some line points nowhere (usually none) are the lines' own keys read
-                    mins = [r[0] for k in range(parts) for r in self.con.execute(
+                    mins = [r[0] for rng in ranges for r in self.con.execute(
                         f"SELECT min({q(key)}) FROM (SELECT {q(key)}, {q(ccol)} AS ref FROM {q(child)}"
-                        f"{_in_part(ccol, k, parts)}) c WHERE {_unknown(parent, pcol, k, parts)}").fetchall()
+                        f"{_in_range(ccol, rng)}) c WHERE {_unknown(parent, pcol, rng)}").fetchall()
                         if r[0] is not None]
                     example = min(mins) if mins else None
                 result.integrity[name] = {"rows": n, "example": example}
                 if self.persistent:
                     cached.write_text(json.dumps(result.integrity[name], ensure_ascii=False), encoding="utf-8")
+
+    def _key_ranges(self, parent: str, pcol: str, parts: int) -> list[tuple[str | None, str | None]]:
+        """PARTS ranges [lo, hi) of PARENT.PCOL's keys, about equal in size (None: open), cut at quantiles of a
+        sample; one range over everything when PARTS is 1 or the sample has too few distinct keys."""
+        if parts == 1:
+            return [(None, None)]
+        sample = sorted({str(r[0]) for r in self.con.execute(
+            f"SELECT {q(pcol)} FROM {q(parent)} USING SAMPLE reservoir({FK_RANGE_SAMPLE} ROWS) REPEATABLE (1)"
+        ).fetchall() if r[0] is not None})
+        cuts = sorted({sample[len(sample) * k // parts] for k in range(1, parts)} - {sample[0]}) if sample else []
+        bounds: list[str | None] = [None, *cuts, None]
+        return list(itertools.pairwise(bounds))
 
     def _memory_limit_bytes(self) -> int:
         """DuckDB's memory limit (``current_setting('memory_limit')``, e.g. '7.4 GiB') in bytes."""
@@ -745,14 +764,19 @@ class Loader:
                 "hash_s": round(self.hash_s, 3)}
 
 
-def _in_part(col: str, k: int, parts: int) -> str:
-    """The WHERE clause keeping hash partition K of PARTS of COL (none when there is one partition)."""
-    return "" if parts == 1 else f" WHERE hash({q(col)}) % {parts} = {k}"
+def _in_range(col: str, rng: tuple[str | None, str | None]) -> str:
+    """The WHERE clause keeping COL in the key range [lo, hi) (None: open); the first range also keeps nulls."""
+    lo, hi = rng
+    conds = ([f"{q(col)} >= {lit(lo)}"] if lo is not None else []) + ([f"{q(col)} < {lit(hi)}"] if hi is not None else [])
+    if not conds:
+        return ""
+    where = " AND ".join(conds)
+    return f" WHERE {where}" if lo is not None else f" WHERE ({where} OR {q(col)} IS NULL)"
 
 
-def _unknown(parent: str, pcol: str, k: int, parts: int) -> str:
-    """``c.ref`` is none of partition K's keys of PARENT.PCOL."""
-    return (f"NOT EXISTS (SELECT 1 FROM (SELECT {q(pcol)} FROM {q(parent)}{_in_part(pcol, k, parts)}) p "
+def _unknown(parent: str, pcol: str, rng: tuple[str | None, str | None]) -> str:
+    """``c.ref`` is none of PARENT.PCOL's keys in the range RNG."""
+    return (f"NOT EXISTS (SELECT 1 FROM (SELECT {q(pcol)} FROM {q(parent)}{_in_range(pcol, rng)}) p "
             f"WHERE p.{q(pcol)} = c.ref)")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from weijian.analytics import engine as eng
 from weijian.analytics import indicators as ind
@@ -203,10 +204,12 @@ def _shape(rule: Rule, raw: pa.Table, base: Context, amounts: dict[str, float], 
     if rule.subject_type == "visit" and raw.num_rows:
         raw = raw.append_column("ev_amount", pa.array(
             [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
-    if "ev_source_file" in raw.column_names:
+    if "ev_source_file" in raw.column_names and raw.num_rows:
+        # a handful of files among millions of alerts: name each file once, then index
         i = raw.column_names.index("ev_source_file")
-        names = [relative_name(dataset, f) for f in raw.column(i).to_pylist()]
-        raw = raw.set_column(i, "ev_source_file", pa.array(names, pa.string()))
+        files = pc.dictionary_encode(raw.column(i)).combine_chunks()
+        names = pa.array([relative_name(dataset, f) for f in files.dictionary.to_pylist()], pa.string())
+        raw = raw.set_column(i, "ev_source_file", pc.take(names, files.indices))
     return output.shape_alerts(rule, raw, base.start, base.end)
 
 

@@ -12,24 +12,40 @@ strictly inside (start_date, end_date), add start_date and end_date as sentinels
 and take the gap to the previous point (``lag``); a gap of g days between two points holds
 g − 1 idle days. The longest run is the value; the evidence names the first idle day and the
 run's length.
+
+Scale: the stays are judged in groups, and each group reads only the lines its stays can hold, so a
+year's run never sorts a year's stay-days at once. The stays of at most ``SHORT_STAY_DAYS`` days form one
+group per month of the period (by start_date), whose lines are bounded by date: (month's first day,
+month's last day + SHORT_STAY_DAYS). The longer stays, few, form one more group that reads every line
+after the period's start. Each stay is in exactly one group and sees all its lines: the same answer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
+import ibis.expr.types as ir
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, iso_date, source
+from weijian.analytics.rules.base import (
+    Context,
+    Rule,
+    alert_frame,
+    days_between,
+    iso_date,
+    month_spans,
+    source,
+)
+
+# An engineering bound, not a legal figure: stays up to this length are grouped by their start month.
+# A month's group then reads about two months of lines; longer stays are judged in one group of their own.
+SHORT_STAY_DAYS = 31
 
 
-def build(ctx: Context) -> ibis.Table:
-    k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
-    v = ctx.t("visits")
-    stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
-    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k_min)
-    stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
-    c = ctx.t("charges")
-    c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
+def _longest_idle(ctx: Context, stays: ir.Table, c: ir.Table) -> ir.Table:
+    """STAYS whose longest idle run reaches min_idle_days, with that run; C: the non-bed lines that can fall
+    inside them (``c_visit``, ``day``)."""
     active = c.join(stays, [c.c_visit == stays.visit_id, c.day > stays.start_date, c.day < stays.end_date])
     active = active.select("visit_id", "day").distinct()
     points = active.union(stays.select("visit_id", day=stays.start_date)).union(
@@ -44,7 +60,26 @@ def build(ctx: Context) -> ibis.Table:
                      _src_file="_src_file", _src_row="_src_row")
     top = top.join(s, top.visit_id == s.s_id)
     top = top.mutate(k=ctx.param("min_idle_days").at(top.s_start))
-    fired = top.filter(top.idle >= top.k)
+    return top.filter(top.idle >= top.k)
+
+
+def build(ctx: Context) -> ibis.Table:
+    k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
+    v = ctx.t("visits")
+    stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
+    stays = stays.filter(days_between(stays.end_date, stays.start_date) - 1 >= k_min)
+    stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
+    c = ctx.t("charges")
+    c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
+    short = days_between(stays.end_date, stays.start_date) <= SHORT_STAY_DAYS
+    groups = []
+    for _, _, lo, hi in month_spans(ctx.start, ctx.end):
+        month = stays.filter(short & stays.start_date.between(ibis.date(lo), ibis.date(hi)))
+        lines = c.filter(c.day.between(ibis.date(lo + dt.timedelta(days=1)),
+                                       ibis.date(hi + dt.timedelta(days=SHORT_STAY_DAYS - 1))))
+        groups.append(_longest_idle(ctx, month, lines))
+    groups.append(_longest_idle(ctx, stays.filter(~short), c.filter(c.day > ibis.date(ctx.start))))
+    fired = ibis.union(*groups, distinct=False)
     return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, fired.k, visit_id=fired.visit_id,
                        start_date=fired.s_start, end_date=fired.s_end,
                        first_idle_day=iso_date(fired.prev + ibis.interval(days=1)), idle_days=fired.idle,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from datetime import timedelta
 
+from weijian.analytics.rules.idle_inpatient_days import SHORT_STAY_DAYS
 from weijian.analytics.tests.builder import H2, Dataset
 from weijian.analytics.tests.conftest import fired
 from weijian.analytics.tests.test_evidence import evidence
@@ -114,6 +116,29 @@ def test_idle_inpatient_days(ds: Dataset, run_ds) -> None:
     assert fired(both, "idle_inpatient_days") == {three, bedonly, edge, before}
     ev = {r["subject_id"]: r for r in res.alerts.to_pylist()}
     assert '"first_idle_day":"2025-03-05"' in ev[bedonly]["evidence"] and ev[bedonly]["value"] == 3
+
+
+def test_idle_inpatient_days_month_end_and_long_stays(ds: Dataset, run_ds) -> None:
+    """A stay from a month's end reads the next month's lines; a stay longer than SHORT_STAY_DAYS reads all."""
+    def daily(v: str, first: D, last: D) -> None:
+        for n in range((last - first).days + 1):
+            ds.charge(v, first + timedelta(days=n), kind="drug", item_code="DR")
+
+    late = ds.visit(D(2025, 3, 28), D(2025, 4, 20), kind="inpatient", patient="A")
+    daily(late, D(2025, 3, 29), D(2025, 4, 10))  # idle 4/11 … 4/19: 9 days
+    late_busy = ds.visit(D(2025, 3, 30), D(2025, 4, 25), kind="inpatient", patient="B")
+    daily(late_busy, D(2025, 3, 31), D(2025, 4, 24))
+    long_stay = ds.visit(D(2025, 3, 2), D(2025, 5, 10), kind="inpatient", patient="C")
+    assert (D(2025, 5, 10) - D(2025, 3, 2)).days > SHORT_STAY_DAYS
+    daily(long_stay, D(2025, 3, 3), D(2025, 5, 5))  # idle 5/6 … 5/9: 4 days
+    long_busy = ds.visit(D(2025, 3, 2), D(2025, 5, 10), kind="inpatient", patient="D")
+    daily(long_busy, D(2025, 3, 3), D(2025, 5, 9))
+    for start, end in ((D(2025, 3, 1), D(2025, 3, 31)), (D(2025, 2, 1), D(2025, 4, 30))):
+        res = run_ds(ds, ["idle_inpatient_days"], start=start, end=end)
+        ev = {r["subject_id"]: r for r in res.alerts.to_pylist()}
+        assert set(ev) == {late, long_stay}
+        assert ev[late]["value"] == 9 and '"first_idle_day":"2025-04-11"' in ev[late]["evidence"]
+        assert ev[long_stay]["value"] == 4 and '"first_idle_day":"2025-05-06"' in ev[long_stay]["evidence"]
 
 
 def test_repeat_exam(ds: Dataset, run_ds) -> None:

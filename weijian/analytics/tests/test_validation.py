@@ -104,7 +104,7 @@ def test_typed_parquet_with_nulls_is_rejected_with_or_without_statistics(ds: Dat
         ("no-stats.parquet", 0, "patient_id", "null in non-nullable column")}
 
 
-def test_unknown_references_are_counted_the_same_in_hash_partitions(
+def test_unknown_references_are_counted_the_same_in_key_ranges(
         ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from weijian.analytics import io
 
@@ -119,7 +119,16 @@ def test_unknown_references_are_counted_the_same_in_hash_partitions(
     in_memory = run(RunOptions(folder, out=tmp_path / "a", **opts)).report["integrity"]
     # a memory limit of three keys' worth: as many partitions as the parent has rows
     monkeypatch.setattr(io.Loader, "_memory_limit_bytes", lambda self: 3 * io.FK_BYTES_PER_KEY)
+    ranges: list[int] = []
+    key_ranges = io.Loader._key_ranges
+
+    def counted(self: io.Loader, parent: str, pcol: str, parts: int) -> list[tuple[str | None, str | None]]:
+        ranges.append(len(got := key_ranges(self, parent, pcol, parts)))
+        return got
+
+    monkeypatch.setattr(io.Loader, "_key_ranges", counted)
     partitioned = run(RunOptions(folder, out=tmp_path / "b", **opts)).report["integrity"]
+    assert min(ranges) > 1  # the visits' keys (and the institutions') really were cut into ranges
     assert in_memory == partitioned
     assert in_memory["charges.visit_id_unknown_in_visits"] == {"rows": 2, "example": "C7"}
     assert in_memory["prescriptions.visit_id_unknown_in_visits"]["rows"] == 1
@@ -206,3 +215,21 @@ def test_mixed_offsets_are_converted_to_local_time(ds: Dataset, tmp_path: Path) 
     evidence = {r["subject_id"]: json.loads(r["evidence"]) for r in res.alerts.to_pylist()}
     run_ = evidence["S9|2025-03-05"]  # 14 equal readings, 04:00–17:00 local once the Z values are converted
     assert (run_["readings"], run_["first"], run_["last"]) == (14, "2025-03-05T04:00:00", "2025-03-05T17:00:00")
+
+
+def test_key_ranges_hold_every_key_and_null_exactly_once() -> None:
+    from types import SimpleNamespace
+
+    import duckdb
+
+    from weijian.analytics import io
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE p AS SELECT 'V' || lpad(CAST(i % 5000 AS VARCHAR), 6, '0') AS k FROM range(20000) t(i) "
+                "UNION ALL SELECT NULL")
+    ranges = io.Loader._key_ranges(SimpleNamespace(con=con), "p", "k", 4)
+    assert len(ranges) == 4 and ranges[0][0] is None and ranges[-1][1] is None
+    counts = [con.execute(f"SELECT count(*) FROM p{io._in_range('k', r)}").fetchone()[0] for r in ranges]
+    assert sum(counts) == 20001 and min(counts) > 3000  # all rows, the null once, and ranges of like size
+    distinct = [con.execute(f"SELECT count(DISTINCT k) FROM p{io._in_range('k', r)}").fetchone()[0] for r in ranges]
+    assert sum(distinct) == 5000  # equal keys never split across ranges
