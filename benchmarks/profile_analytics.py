@@ -73,9 +73,11 @@ def main(argv: list[str]) -> int:
             if any(tn not in tables for tn in rule.tables):
                 continue
             ctx = Context(start, end, tables, {**base.params, **schedules(rule.params, start, end)}, months, base.ddd)
-            sql = backend.ibis_con.compile(rule.build(ctx))
+            built = rule.build(ctx)
+            parts = built if isinstance(built, list) else [built]  # a rule's parts run one after another
             t, c = time.perf_counter(), time.process_time()
-            ops = ", ".join(f"{o} {s:.1f}s" for o, s in explain(con, sql))
+            top = sorted((x for e in parts for x in explain(con, backend.ibis_con.compile(e))), key=lambda x: -x[1])
+            ops = ", ".join(f"{o} {s:.1f}s" for o, s in top[:4]) + (f"   ({len(parts)} parts)" if len(parts) > 1 else "")
             print(f"{rid:<26} {time.perf_counter() - t:6.1f} s {time.process_time() - c:6.1f} CPU   {ops}", flush=True)
         if only is None or "indicators" in only:
             for name, expr in ind.build(base).items():

@@ -419,17 +419,33 @@ class Loader:
         tmp.replace(self.cache_dir / f"{key}.parquet")
         return meta
 
-    def _view_part(self, spec: Table, u: Unit, ts_cols: list[str]) -> str:
-        """The unit's clean rows as the rules read them (contract columns, ``_src_file``, ``_src_row``, dates)."""
-        names = [q(c.name) for c in spec.columns]
+    def _view_parts(self, spec: Table, units: list[Unit], ts_cols: list[str]) -> list[str]:
+        """The units' clean rows as the rules read them (contract columns, ``_src_file``, ``_src_row``, dates).
+
+        All the table's ``input`` units are one ``read_parquet`` over their files, and all its validated units
+        another (their ``_src_file`` looked up from the unit's path): a city's year is 312 files a table, and
+        a view uniting 312 scans made DuckDB's optimiser take half a minute over every query that reads it."""
+        names = ", ".join(q(c.name) for c in spec.columns)
         dates = "".join(", " + q(c + "_date") for c in ts_cols)
-        src = f"CAST({lit(u.file)} AS VARCHAR) AS _src_file, _src_row"
-        if u.kind == "input":
-            inner = (f"SELECT {', '.join(u.select)}, file_row_number AS _src_row FROM "
-                     f"read_parquet({lit(str(u.path))}, file_row_number=true)")
-            return (f"SELECT {', '.join(names)}, {src}{date_companions(ts_cols)} FROM ({inner})")
-        return (f"SELECT {', '.join(names)}, {src}{dates} FROM read_parquet({lit(str(u.path))}) "
-                f"WHERE _rcol IS NULL")
+        parts = []
+        inputs = [u for u in units if u.kind == "input"]
+        if inputs:
+            files = "[" + ", ".join(lit(str(u.path)) for u in inputs) + "]"
+            inner = (f"SELECT {', '.join(inputs[0].select)}, CAST(filename AS VARCHAR) AS _src_file, "
+                     f"file_row_number AS _src_row FROM read_parquet({files}, filename=true, file_row_number=true, "
+                     f"union_by_name=true)")
+            parts.append(f"SELECT {names}, _src_file, _src_row{date_companions(ts_cols)} FROM ({inner})")
+        copies = [u for u in units if u.kind != "input"]
+        if len(copies) == 1:
+            parts.append(f"SELECT {names}, CAST({lit(copies[0].file)} AS VARCHAR) AS _src_file, _src_row{dates} "
+                         f"FROM read_parquet({lit(str(copies[0].path))}) WHERE _rcol IS NULL")
+        elif copies:
+            files = "[" + ", ".join(lit(str(u.path)) for u in copies) + "]"
+            named = ", ".join(f"({lit(str(u.path))}, {lit(u.file)})" for u in copies)
+            parts.append(f"SELECT {names}, CAST(m._file AS VARCHAR) AS _src_file, _src_row{dates} "
+                         f"FROM read_parquet({files}, filename=true, union_by_name=true) u "
+                         f"JOIN (VALUES {named}) m(_unit, _file) ON m._unit = u.filename WHERE _rcol IS NULL")
+        return parts
 
     def _csv_raw(self, spec: Table, path: Path, load: TableLoad) -> str:
         """Read a CSV file as text into ``raw_<t>``; notes its encoding."""
@@ -525,7 +541,7 @@ class Loader:
             self._plan(spec, meta["columns"], fmt, load, invalid_uscc_table)  # the notes on absent columns
             units.append(Unit(str(path), key, self.cache_dir / f"{key}.parquet", "parquet", meta, reused))
         self.units[spec.name] = units
-        parts = [self._view_part(spec, u, ts_cols) for u in units]
+        parts = self._view_parts(spec, units, ts_cols)
         self.con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS {' UNION ALL '.join(parts)}")
         self._note_ts_forms(load, units)
         self._count(spec, load, units)

@@ -170,7 +170,9 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
         ctx = Context(base.start, base.end, base.tables, {**base.params, **scheds}, base.months, base.ddd)
         t = time.perf_counter()
         try:
-            raw = backend.ibis_con.to_pyarrow(rule.build(ctx))
+            built = rule.build(ctx)
+            raw = pa.concat_tables([backend.ibis_con.to_pyarrow(e) for e in
+                                    (built if isinstance(built, list) else [built])], promote_options="default")
             if rule.post is not None:
                 raw = rule.post(raw, ctx)
         except Exception as exc:  # one broken rule must not lose the others' results

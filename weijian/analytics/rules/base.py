@@ -2,7 +2,11 @@
 
 A rule's ``build(ctx)`` returns one row per alert with the columns ``subject_id``,
 ``institution_id``, ``value``, ``threshold`` and any number of ``ev_*`` columns (the facts
-that made it fire; they become the JSON ``evidence``). Statistical rules may add a
+that made it fire; they become the JSON ``evidence``), or a list of such expressions of the same
+columns (``Parts``): each is run as a query of its own and their rows are the rule's alerts. A rule
+that judges each month (or each group of subjects) apart returns one part each, so an engine plans and
+holds one part at a time: a single query uniting twelve months' branches took DuckDB's optimiser
+minutes to plan and held every branch's hash tables at once. Statistical rules may add a
 ``post(arrow_table, ctx)`` step run locally on the (small) aggregate the engine returns,
 so that medians and MADs are exact and identical on every engine.
 
@@ -25,6 +29,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from weijian.analytics.params import Param, Schedule
+
+Parts = list[ir.Table]  # a rule's alerts as several queries, run one after another; their rows united
 
 
 @dataclass
@@ -63,7 +69,7 @@ class Rule:
     severity: str  # low | medium | high
     subject_type: str
     tables: tuple[str, ...]
-    build: Callable[[Context], ir.Table]
+    build: Callable[[Context], ir.Table | Parts]
     params: dict[str, Param] = field(default_factory=dict)
     optional_tables: tuple[str, ...] = ()
     statistical: bool = False

@@ -13,15 +13,15 @@ per value; only lines whose hash occurs more than once can have a copy (about 0.
 generated lines). On those candidates alone, windows over the five keys give each line its
 group's first line_id and size directly: no exact aggregate over all lines and no join back.
 Hash collisions only add candidates, whose own group then has one line: the answer is unchanged.
-Copies share their date, so each month of the period is counted on its own (the branches' union is the
-answer): a year run holds one month's hash count at a time, not a year's.
+Copies share their date, so each month of the period is counted on its own, as a query of its own (a
+part; the parts' rows are the answer): a year run holds one month's hash count at a time, not a year's.
 """
 
 from __future__ import annotations
 
 import ibis
 
-from weijian.analytics.rules.base import Context, Rule, alert_frame, month_spans, source
+from weijian.analytics.rules.base import Context, Parts, Rule, alert_frame, month_spans, source
 
 KEYS = ["visit_id", "date", "item_code", "quantity", "unit_price"]
 
@@ -37,17 +37,19 @@ def _copies(c: ibis.Table) -> ibis.Table:
     return c.filter((c.copies > 1) & (c.line_id > c.first_line))
 
 
-def build(ctx: Context) -> ibis.Table:
-    c = ctx.t("charges")
-    # copies share their date, so each month of the period is judged on its own: the same answer, with the
-    # hash count of one month's lines at a time (a city's year is 1.5 billion charge lines, a month 137 million)
-    months = [_copies(c.filter(c.date.between(ibis.date(lo), ibis.date(hi))))
-              for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
-    fired = months[0] if len(months) == 1 else ibis.union(*months, distinct=False)
+def _alerts(fired: ibis.Table) -> ibis.Table:
     return alert_frame(fired, fired.line_id, fired.institution_id, fired.amount, None,
                        line_id=fired.line_id, first_line_id=fired.first_line, visit_id=fired.visit_id,
                        date=fired.date, item_code=fired.item_code, quantity=fired.quantity,
                        unit_price=fired.unit_price, copies=fired.copies, amount=fired.amount, **source(fired))
+
+
+def build(ctx: Context) -> Parts:
+    c = ctx.t("charges")
+    # copies share their date, so each month of the period is judged on its own: the same answer, with the
+    # hash count of one month's lines at a time (a city's year is 1.5 billion charge lines, a month 137 million)
+    return [_alerts(_copies(c.filter(c.date.between(ibis.date(lo), ibis.date(hi)))))
+            for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
 
 
 RULE = Rule(

@@ -13,8 +13,8 @@ and take the gap to the previous point (``lag``); a gap of g days between two po
 g − 1 idle days. The longest run is the value; the evidence names the first idle day and the
 run's length.
 
-Scale: the stays are judged in groups, and each group reads only the lines its stays can hold, so a
-year's run never sorts a year's stay-days at once. The stays of at most ``SHORT_STAY_DAYS`` days form one
+Scale: the stays are judged in groups, each a query of its own (a part), and each group reads only the
+lines its stays can hold, so a year's run never sorts a year's stay-days at once. The stays of at most ``SHORT_STAY_DAYS`` days form one
 group per month of the period (by start_date), whose lines are bounded by date: (month's first day,
 month's last day + SHORT_STAY_DAYS). The longer stays, few, form one more group that reads every line
 after the period's start. Each stay is in exactly one group and sees all its lines: the same answer.
@@ -30,6 +30,7 @@ import ibis.expr.types as ir
 from weijian.analytics.params import Param
 from weijian.analytics.rules.base import (
     Context,
+    Parts,
     Rule,
     alert_frame,
     days_between,
@@ -63,7 +64,7 @@ def _longest_idle(ctx: Context, stays: ir.Table, c: ir.Table) -> ir.Table:
     return top.filter(top.idle >= top.k)
 
 
-def build(ctx: Context) -> ibis.Table:
+def build(ctx: Context) -> Parts:
     k_min = int(ctx.param("min_idle_days").min())  # a cheap pre-filter; each stay is judged by its own date
     v = ctx.t("visits")
     stays = v.filter((v.kind == "inpatient") & ctx.in_period(v.start_date))
@@ -79,11 +80,9 @@ def build(ctx: Context) -> ibis.Table:
                                        ibis.date(hi + dt.timedelta(days=SHORT_STAY_DAYS - 1))))
         groups.append(_longest_idle(ctx, month, lines))
     groups.append(_longest_idle(ctx, stays.filter(~short), c.filter(c.day > ibis.date(ctx.start))))
-    fired = ibis.union(*groups, distinct=False)
-    return alert_frame(fired, fired.visit_id, fired.inst, fired.idle, fired.k, visit_id=fired.visit_id,
-                       start_date=fired.s_start, end_date=fired.s_end,
-                       first_idle_day=iso_date(fired.prev + ibis.interval(days=1)), idle_days=fired.idle,
-                       **source(fired))
+    return [alert_frame(g, g.visit_id, g.inst, g.idle, g.k, visit_id=g.visit_id, start_date=g.s_start,
+                        end_date=g.s_end, first_idle_day=iso_date(g.prev + ibis.interval(days=1)), idle_days=g.idle,
+                        **source(g)) for g in groups]
 
 
 RULE = Rule(

@@ -8,7 +8,7 @@ with the same item_code on a different visit (any institution) with
 1 ≤ L.date − K.date ≤ max_days (rules/data/insurance_fund.yaml, as of L's date; inclusive; K may lie
 before the period). Evidence names the closest such K (ties: smallest line_id) and L's amount.
 Each month of the period is joined on its own (its lines against the lines of that month and the
-max_days before it), and the months' results are united: a year's run never holds a year's pairs.
+max_days before it), as a query of its own (a part): a year's run never holds a year's pairs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import datetime as dt
 import ibis
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context, Rule, alert_frame, days_between, month_spans, source
+from weijian.analytics.rules.base import Context, Parts, Rule, alert_frame, days_between, month_spans, source
 
 
 def _month(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibis.Table:
@@ -37,13 +37,15 @@ def _month(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibi
     return j.filter(j.rn == 0)
 
 
-def build(ctx: Context) -> ibis.Table:
+def build(ctx: Context) -> Parts:
     n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
     c = ctx.t("charges")
     # a line's earlier lines lie within n days before it, so each month of the period is joined on its own
     # (a month's lines and the n days before it): the same answer, without a year's pairs in one hash join
-    months = [_month(ctx, c, lo, hi, n) for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
-    fired = months[0] if len(months) == 1 else ibis.union(*months, distinct=False)
+    return [_alerts(_month(ctx, c, lo, hi, n)) for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
+
+
+def _alerts(fired: ibis.Table) -> ibis.Table:
     return alert_frame(fired, fired.line_id, fired.institution_id, fired.days, fired.max_days, line_id=fired.line_id,
                        visit_id=fired.visit_id, date=fired.date, item_code=fired.item_code,
                        earlier_line_id=fired.k_line, earlier_visit_id=fired.k_visit, earlier_date=fired.k_date,

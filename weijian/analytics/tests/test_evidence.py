@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 
 from weijian.analytics.runner import RunOptions, run
 from weijian.analytics.tests.builder import C1, H1, Dataset
@@ -19,7 +22,11 @@ def evidence(res: Any, rule: str) -> dict[str, dict[str, Any]]:
     return {r["subject_id"]: json.loads(r["evidence"]) for r in res.alerts.to_pylist() if r["rule_id"] == rule}
 
 
-def test_visit_charge_bag_and_manifest_alerts_name_their_source_row(ds: Dataset, tmp_path: Path) -> None:
+@pytest.mark.parametrize("text_prices", [False, True])
+def test_visit_charge_bag_and_manifest_alerts_name_their_source_row(ds: Dataset, tmp_path: Path,
+                                                                    text_prices: bool) -> None:
+    """TEXT_PRICES: the charge files hold their prices as text, so each is validated into a copy of its own
+    (not read in place): the alert still names the input file and row."""
     ds.rows["institutions"][2].update(status="suspended", status_since=D(2025, 3, 1))
     ok = ds.visit(D(2025, 3, 2))
     bad = ds.visit(D(2025, 3, 3), inst=C1, patient="P9")  # suspended clinic: fires
@@ -34,11 +41,14 @@ def test_visit_charge_bag_and_manifest_alerts_name_their_source_row(ds: Dataset,
            received_weight_kg=9.0)
     folder = ds.write(tmp_path / "ds", csv_tables=("visits",))
     charges = pq.read_table(folder / "charges.parquet")
+    if text_prices:
+        i = charges.column_names.index("unit_price")
+        charges = charges.set_column(i, "unit_price", pc.cast(charges.column(i), pa.string()))
     (folder / "charges.parquet").unlink()
     (folder / "charges").mkdir()
     pq.write_table(charges.slice(0, 1), folder / "charges" / "part-0.parquet")
     pq.write_table(charges.slice(1), folder / "charges" / "part-1.parquet")
-    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out",
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out", cache=False,
                          rules=["institution_licence", "duplicate_charge", "waste_overdue_storage",
                                 "waste_weight_gap"]))
     visit = evidence(res, "institution_licence")[bad]
