@@ -24,7 +24,7 @@ from weijian.analytics import ruledata
 from weijian.analytics.io import Loader
 from weijian.analytics.params import schedules
 from weijian.analytics.registry import RULES
-from weijian.analytics.rules.base import Context
+from weijian.analytics.rules.base import Context, as_parts
 
 
 def top_operators(plan_json: str, n: int = 4) -> list[tuple[str, float]]:
@@ -73,8 +73,7 @@ def main(argv: list[str]) -> int:
             if any(tn not in tables for tn in rule.tables):
                 continue
             ctx = Context(start, end, tables, {**base.params, **schedules(rule.params, start, end)}, months, base.ddd)
-            built = rule.build(ctx)
-            parts = built if isinstance(built, list) else [built]  # a rule's parts run one after another
+            parts = as_parts(rule.build(ctx))  # a rule's parts run one after another
             t, c = time.perf_counter(), time.process_time()
             top = sorted((x for e in parts for x in explain(con, backend.ibis_con.compile(e))), key=lambda x: -x[1])
             ops = ", ".join(f"{o} {s:.1f}s" for o, s in top[:4]) + (f"   ({len(parts)} parts)" if len(parts) > 1 else "")

@@ -22,7 +22,7 @@ from weijian.analytics.io import InputError, Loader, LoadResult, relative_name
 from weijian.analytics.measures import ddd_left_out
 from weijian.analytics.params import Schedule, records, schedules
 from weijian.analytics.registry import RULES
-from weijian.analytics.rules.base import Context, Rule
+from weijian.analytics.rules.base import Context, Rule, as_parts
 from weijian.analytics.schema import TABLES
 
 Progress = Callable[[str, str], None]
@@ -170,9 +170,8 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
         ctx = Context(base.start, base.end, base.tables, {**base.params, **scheds}, base.months, base.ddd)
         t = time.perf_counter()
         try:
-            built = rule.build(ctx)
-            raw = pa.concat_tables([backend.ibis_con.to_pyarrow(e) for e in
-                                    (built if isinstance(built, list) else [built])], promote_options="default")
+            raw = pa.concat_tables([backend.ibis_con.to_pyarrow(e) for e in as_parts(rule.build(ctx))],
+                                   promote_options="default")
             if rule.post is not None:
                 raw = rule.post(raw, ctx)
         except Exception as exc:  # one broken rule must not lose the others' results

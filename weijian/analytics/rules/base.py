@@ -33,6 +33,11 @@ from weijian.analytics.params import Param, Schedule
 Parts = list[ir.Table]  # a rule's alerts as several queries, run one after another; their rows united
 
 
+def as_parts(built: ir.Table | Parts) -> Parts:
+    """What a rule's ``build`` returned, as its list of parts (one, for a single expression)."""
+    return built if isinstance(built, list) else [built]
+
+
 @dataclass
 class Context:
     """What a rule sees: the period, the clean tables, its parameters and helpers."""
