@@ -15,6 +15,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,14 @@ def main(argv: list[str]) -> int:
         print(f"  of which FK checks (run again alone): {time.perf_counter() - t:.1f} s, {time.process_time() - c:.1f} s CPU")
         tables = eng.register_tables(backend, list(loaded.tables), work)
         months = eng.memtable(backend, eng.months_table(start, end), "wj_months")
-        base = Context(start, end, tables, schedules(ind.PARAMS, start, end), months, eng.ddd_reference(backend, tables))
+        base = Context(start, end, tables, schedules(ind.PARAMS, start, end), months, eng.ddd_reference(backend, tables),
+                       {n: t.rows_clean for n, t in loaded.tables.items()})
         con.execute("SET enable_progress_bar = false")
         queries = [(r.id, r) for r in RULES.values() if only is None or r.id in only]
         for rid, rule in queries:
             if any(tn not in tables for tn in rule.tables):
                 continue
-            ctx = Context(start, end, tables, {**base.params, **schedules(rule.params, start, end)}, months, base.ddd)
+            ctx = replace(base, params={**base.params, **schedules(rule.params, start, end)})
             parts = as_parts(rule.build(ctx))  # a rule's parts run one after another
             t, c = time.perf_counter(), time.process_time()
             top = sorted((x for e in parts for x in explain(con, backend.ibis_con.compile(e))), key=lambda x: -x[1])

@@ -80,10 +80,14 @@ def build(ctx: Context) -> dict[str, ir.Table]:
     vc = vm.group_by(["institution_id", "month"]).aggregate(n=vm.count())
     out["visits"] = _shape(vc, "visits", vc.n)
     c = ctx.t("charges")
+    # summed per institution and day first, then per month, then joined to the (few) months: the lines are
+    # never joined, and the month is taken of each day once, not of each line
+    c = c.filter(ctx.in_period(c.date))
+    c = c.group_by([c.institution_id.name("c_inst"), c.date.name("c_day")]).aggregate(amount=c.amount.sum())
+    c = c.group_by(["c_inst", c.c_day.truncate("M").name("c_first")]).aggregate(amount=c.amount.sum())
     m = ctx.months
-    cm = c.join(m, in_month(c.date, m))
-    cs = cm.group_by([cm.institution_id.name("c_inst"), cm.month.name("c_month")]).aggregate(
-        amount=cm.amount.sum())
+    cm = c.join(m, c.c_first == m.m_first)
+    cs = cm.select("c_inst", "amount", c_month=cm.month)
     cv = vc.left_join(cs, [vc.institution_id == cs.c_inst, vc.month == cs.c_month])
     out["charges_per_visit"] = _shape(cv, "charges_per_visit", (cv.amount.fill_null(0.0) / cv.n).round(6))
     return out

@@ -720,15 +720,15 @@ class Loader:
             for rng in ranges:
                 probe = " UNION ALL ".join(f"SELECT {i} AS chk, {q(ccol)} AS ref FROM {q(child)}{_in_range(ccol, rng)}"
                                            for i, (_, child, ccol, _, _) in enumerate(found))
-                for i, n in self.con.execute(f"SELECT chk, count(*) FROM ({probe}) c "
-                                             f"WHERE {_unknown(parent, pcol, rng)} GROUP BY chk").fetchall():
+                for i, n in self.con.execute(f"SELECT c.chk, count(*) FROM ({probe}) c{_unknown(parent, pcol, rng)} "
+                                             f"GROUP BY c.chk").fetchall():
                     counts[i] += int(n)
             for (name, child, ccol, key, cached), n in zip(found, counts, strict=True):
                 example = None
                 if n:  # only where some line points nowhere (usually none) are the lines' own keys read
                     mins = [r[0] for rng in ranges for r in self.con.execute(
-                        f"SELECT min({q(key)}) FROM (SELECT {q(key)}, {q(ccol)} AS ref FROM {q(child)}"
-                        f"{_in_range(ccol, rng)}) c WHERE {_unknown(parent, pcol, rng)}").fetchall()
+                        f"SELECT min(c.{q(key)}) FROM (SELECT {q(key)}, {q(ccol)} AS ref FROM {q(child)}"
+                        f"{_in_range(ccol, rng)}) c{_unknown(parent, pcol, rng)}").fetchall()
                         if r[0] is not None]
                     example = min(mins) if mins else None
                 result.integrity[name] = {"rows": n, "example": example}
@@ -791,9 +791,10 @@ def _in_range(col: str, rng: tuple[str | None, str | None]) -> str:
 
 
 def _unknown(parent: str, pcol: str, rng: tuple[str | None, str | None]) -> str:
-    """``c.ref`` is none of PARENT.PCOL's keys in the range RNG."""
-    return (f"NOT EXISTS (SELECT 1 FROM (SELECT {q(pcol)} FROM {q(parent)}{_in_range(pcol, rng)}) p "
-            f"WHERE p.{q(pcol)} = c.ref)")
+    """The join keeping the rows of ``c`` whose ``c.ref`` is none of PARENT.PCOL's keys in the range RNG (a null
+    reference matches none). An explicit anti-join: DuckDB plans the same test written as a correlated
+    ``NOT EXISTS`` with a DISTINCT of the references first, which over a year's lines costs more than the join."""
+    return f" ANTI JOIN (SELECT {q(pcol)} FROM {q(parent)}{_in_range(pcol, rng)}) p ON p.{q(pcol)} = c.ref"
 
 
 class _Unreadable(Exception):

@@ -7,7 +7,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,8 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         months = eng.memtable(backend, eng.months_table(opts.start, opts.end), "wj_months")
         ddd_ref = eng.ddd_reference(backend, tables)
         ind_params = schedules(ind.PARAMS, opts.start, opts.end)
-        base_ctx = Context(opts.start, opts.end, tables, ind_params, months, ddd_ref)
+        base_ctx = Context(opts.start, opts.end, tables, ind_params, months, ddd_ref,
+                           {n: t.rows_clean for n, t in loaded.tables.items()})
         result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset))
         note("indicators", "indicators")
         t1 = time.perf_counter()
@@ -167,7 +168,7 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
             note(rule.id, "skipped")
             continue
         note(rule.id, "running")
-        ctx = Context(base.start, base.end, base.tables, {**base.params, **scheds}, base.months, base.ddd)
+        ctx = replace(base, params={**base.params, **scheds})
         t = time.perf_counter()
         try:
             raw = pa.concat_tables([backend.ibis_con.to_pyarrow(e) for e in as_parts(rule.build(ctx))],

@@ -32,6 +32,13 @@ from weijian.analytics.params import Param, Schedule
 
 Parts = list[ir.Table]  # a rule's alerts as several queries, run one after another; their rows united
 
+# An engineering bound, not a legal figure: a rule that judges the period in spans of months (``spans``) puts
+# consecutive months in one part while their rows of the table it reads, spread evenly over the period's
+# months, stay within this many. A city's month (137 M charge lines) is then one part a month, a district's
+# quarter (23 M) one part in all: each part is one more scan of the table, which costs more than the bounded
+# join buys where the whole period fits in memory.
+PART_ROWS = 40_000_000
+
 
 def as_parts(built: ir.Table | Parts) -> Parts:
     """What a rule's ``build`` returned, as its list of parts (one, for a single expression)."""
@@ -48,6 +55,7 @@ class Context:
     params: dict[str, Schedule]
     months: ir.Table  # month 'YYYY-MM', m_first (its 1st day), m_start, m_end: its days inside the period
     ddd: Any  # weijian.analytics.ddd.Reference: WHO DDDs by date, dataset and drug-code overrides
+    rows: dict[str, int] = field(default_factory=dict)  # each clean table's rows, where the loader counted them
 
     @property
     def end_of_period_s(self) -> int:
@@ -96,6 +104,16 @@ def month_spans(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.dat
         rows.append((m.strftime("%Y-%m"), m, max(m, start), min(nxt - dt.timedelta(days=1), end)))
         m = nxt
     return rows
+
+
+def spans(ctx: Context, table: str) -> list[tuple[dt.date, dt.date]]:
+    """The period in spans of whole months, each (its first day, its last day) inside the period: consecutive
+    months share a span while TABLE's rows, spread evenly over the period's months, stay within
+    :data:`PART_ROWS`; one month a span where the table's size is not known."""
+    months = month_spans(ctx.start, ctx.end)
+    rows = ctx.rows.get(table)
+    per = 1 if rows is None else max(1, PART_ROWS // max(1, -(-rows // len(months))))
+    return [(months[i][2], months[min(i + per, len(months)) - 1][3]) for i in range(0, len(months), per)]
 
 
 def dept1(code: ir.StringValue) -> ir.StringValue:

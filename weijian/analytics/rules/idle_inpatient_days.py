@@ -13,11 +13,13 @@ and take the gap to the previous point (``lag``); a gap of g days between two po
 g − 1 idle days. The longest run is the value; the evidence names the first idle day and the
 run's length.
 
-Scale: the stays are judged in groups, each a query of its own (a part), and each group reads only the
-lines its stays can hold, so a year's run never sorts a year's stay-days at once. The stays of at most ``SHORT_STAY_DAYS`` days form one
-group per month of the period (by start_date), whose lines are bounded by date: (month's first day,
-month's last day + SHORT_STAY_DAYS). The longer stays, few, form one more group that reads every line
-after the period's start. Each stay is in exactly one group and sees all its lines: the same answer.
+Scale: where the period's lines are many, the stays are judged in groups, each a query of its own (a part),
+and each group reads only the lines its stays can hold, so a year's run never sorts a year's stay-days at
+once. The stays of at most ``SHORT_STAY_DAYS`` days form one group per span of months (``spans``: one month
+each at a city's scale) by start_date, whose lines are bounded by date: (span's first day, span's last day +
+SHORT_STAY_DAYS). The longer stays, few, form one more group that reads every line after the period's start.
+Each stay is in exactly one group and sees all its lines: the same answer. Where one span holds the whole
+period, all stays are one group (one scan of the lines).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from weijian.analytics.rules.base import (
     alert_frame,
     days_between,
     iso_date,
-    month_spans,
     source,
+    spans,
 )
 
 # An engineering bound, not a legal figure: stays up to this length are grouped by their start month.
@@ -72,14 +74,19 @@ def build(ctx: Context) -> Parts:
     stays = stays.select("visit_id", "institution_id", "start_date", "end_date", "_src_file", "_src_row")
     c = ctx.t("charges")
     c = c.filter(c.item_kind != "bed").select(c_visit="visit_id", day="date")
-    short = days_between(stays.end_date, stays.start_date) <= SHORT_STAY_DAYS
-    groups = []
-    for _, _, lo, hi in month_spans(ctx.start, ctx.end):
-        month = stays.filter(short & stays.start_date.between(ibis.date(lo), ibis.date(hi)))
-        lines = c.filter(c.day.between(ibis.date(lo + dt.timedelta(days=1)),
-                                       ibis.date(hi + dt.timedelta(days=SHORT_STAY_DAYS - 1))))
-        groups.append(_longest_idle(ctx, month, lines))
-    groups.append(_longest_idle(ctx, stays.filter(~short), c.filter(c.day > ibis.date(ctx.start))))
+    after_start = c.filter(c.day > ibis.date(ctx.start))
+    periods = spans(ctx, "charges")
+    if len(periods) == 1:
+        groups = [_longest_idle(ctx, stays, after_start)]
+    else:
+        short = days_between(stays.end_date, stays.start_date) <= SHORT_STAY_DAYS
+        groups = []
+        for lo, hi in periods:
+            span = stays.filter(short & stays.start_date.between(ibis.date(lo), ibis.date(hi)))
+            lines = c.filter(c.day.between(ibis.date(lo + dt.timedelta(days=1)),
+                                           ibis.date(hi + dt.timedelta(days=SHORT_STAY_DAYS - 1))))
+            groups.append(_longest_idle(ctx, span, lines))
+        groups.append(_longest_idle(ctx, stays.filter(~short), after_start))
     return [alert_frame(g, g.visit_id, g.inst, g.idle, g.k, visit_id=g.visit_id, start_date=g.s_start,
                         end_date=g.s_end, first_idle_day=iso_date(g.prev + ibis.interval(days=1)), idle_days=g.idle,
                         **source(g)) for g in groups]

@@ -7,8 +7,9 @@ Fires on an ``exam`` or ``lab`` charge line L dated in the period whose patient 
 with the same item_code on a different visit (any institution) with
 1 ≤ L.date − K.date ≤ max_days (rules/data/insurance_fund.yaml, as of L's date; inclusive; K may lie
 before the period). Evidence names the closest such K (ties: smallest line_id) and L's amount.
-Each month of the period is joined on its own (its lines against the lines of that month and the
-max_days before it), as a query of its own (a part): a year's run never holds a year's pairs.
+The period is joined in spans of months (``spans``: one month each at a city's scale), each span's lines
+against the lines of that span and the max_days before it, as a query of its own (a part): a year's run
+never holds a year's pairs.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import datetime as dt
 import ibis
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context, Parts, Rule, alert_frame, days_between, month_spans, source
+from weijian.analytics.rules.base import Context, Parts, Rule, alert_frame, days_between, source, spans
 
 
-def _month(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibis.Table:
-    """The lines dated lo … hi (one month of the period) with their closest earlier line K."""
+def _span(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibis.Table:
+    """The lines dated lo … hi (a span of the period's months) with their closest earlier line K."""
     lines = c.filter(c.item_kind.isin(["exam", "lab"]) & c.date.between(ibis.date(lo), ibis.date(hi)))
     # the earlier side pruned to what the join can match: dates [lo − n, hi], the item codes of those lines
     k = c.filter(c.date.between(ibis.date(lo - dt.timedelta(days=n)), ibis.date(hi))
@@ -40,9 +41,9 @@ def _month(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibi
 def build(ctx: Context) -> Parts:
     n = int(ctx.param("max_days").max())  # the join's widest window; each line is judged by its own date
     c = ctx.t("charges")
-    # a line's earlier lines lie within n days before it, so each month of the period is joined on its own
-    # (a month's lines and the n days before it): the same answer, without a year's pairs in one hash join
-    return [_alerts(_month(ctx, c, lo, hi, n)) for _, _, lo, hi in month_spans(ctx.start, ctx.end)]
+    # a line's earlier lines lie within n days before it, so each span of months is joined on its own
+    # (a span's lines and the n days before it): the same answer, without a year's pairs in one hash join
+    return [_alerts(_span(ctx, c, lo, hi, n)) for lo, hi in spans(ctx, "charges")]
 
 
 def _alerts(fired: ibis.Table) -> ibis.Table:

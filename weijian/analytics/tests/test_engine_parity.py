@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from weijian.analytics.rules import base
 from weijian.analytics.runner import RunOptions, run
 from weijian.analytics.tests.builder import C1, DOC, DOC2, H1, H2, NURSE, Dataset
 
@@ -66,8 +67,10 @@ def test_duckdb_and_spark_agree(tmp_path: Path, spark_session: Any) -> None:
 
 
 @pytest.mark.spark
-def test_a_rule_over_several_months_agrees_on_spark(tmp_path: Path, spark_session: Any) -> None:
+def test_a_rule_over_several_months_agrees_on_spark(tmp_path: Path, spark_session: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The rules that judge each month on its own and unite them, and one over stays across months: the same rows."""
+    monkeypatch.setattr(base, "PART_ROWS", 1)  # one month a part, as at a city's scale
     folder = mixed_dataset().write(tmp_path / "ds")
     opts = {"dataset": folder, "start": D(2025, 2, 1), "end": D(2025, 3, 31),
             "rules": ["duplicate_charge", "repeat_exam", "idle_inpatient_days"]}

@@ -5,12 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from datetime import timedelta
 
+import pytest
+
+from weijian.analytics.rules import base
 from weijian.analytics.rules.idle_inpatient_days import SHORT_STAY_DAYS
 from weijian.analytics.tests.builder import H2, Dataset
 from weijian.analytics.tests.conftest import fired
 from weijian.analytics.tests.test_evidence import evidence
 
 D = dt.date
+# PART_ROWS 1: one month a part (a city's scale); the default: the small datasets' period in one part
+PART_ROWS = pytest.mark.parametrize("part_rows", [1, base.PART_ROWS], ids=["month-parts", "one-part"])
+
+
+def test_spans_put_months_together_while_their_rows_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = base.Context(D(2025, 2, 10), D(2025, 6, 30), {}, {}, None, None, {"charges": 50, "visits": 0})
+    monkeypatch.setattr(base, "PART_ROWS", 20)  # 5 months of 10 rows each: two months a span
+    assert base.spans(ctx, "charges") == [(D(2025, 2, 10), D(2025, 3, 31)), (D(2025, 4, 1), D(2025, 5, 31)),
+                                          (D(2025, 6, 1), D(2025, 6, 30))]
+    assert base.spans(ctx, "visits") == [(D(2025, 2, 10), D(2025, 6, 30))]  # no rows: one span
+    assert len(base.spans(ctx, "deaths")) == 5  # size unknown: a month each
+    monkeypatch.setattr(base, "PART_ROWS", 9)  # a month's rows over the bound: still a month each, never less
+    assert [lo.month for lo, _ in base.spans(ctx, "charges")] == [2, 3, 4, 5, 6]
 
 
 def test_split_admission_gap_boundaries(ds: Dataset, run_ds) -> None:
@@ -85,7 +101,9 @@ def test_post_death_skipped_without_deaths(ds: Dataset, run_ds) -> None:
     assert "deaths" in res.report["tables_missing"]
 
 
-def test_idle_inpatient_days(ds: Dataset, run_ds) -> None:
+@PART_ROWS
+def test_idle_inpatient_days(ds: Dataset, run_ds, monkeypatch: pytest.MonkeyPatch, part_rows: int) -> None:
+    monkeypatch.setattr(base, "PART_ROWS", part_rows)
     # stay 3/1–3/5: days strictly between = 3/2, 3/3, 3/4 (3 days, no charges) → fires
     three = ds.visit(D(2025, 3, 1), D(2025, 3, 5), kind="inpatient", patient="A")
     # stay 3/1–3/4: only 2 days between → never
@@ -118,7 +136,9 @@ def test_idle_inpatient_days(ds: Dataset, run_ds) -> None:
     assert '"first_idle_day":"2025-03-05"' in ev[bedonly]["evidence"] and ev[bedonly]["value"] == 3
 
 
-def test_idle_inpatient_days_month_end_and_long_stays(ds: Dataset, run_ds) -> None:
+@PART_ROWS
+def test_idle_inpatient_days_month_end_and_long_stays(ds: Dataset, run_ds, monkeypatch: pytest.MonkeyPatch, part_rows: int) -> None:
+    monkeypatch.setattr(base, "PART_ROWS", part_rows)
     """A stay from a month's end reads the next month's lines; a stay longer than SHORT_STAY_DAYS reads all."""
     def daily(v: str, first: D, last: D) -> None:
         for n in range((last - first).days + 1):
@@ -141,7 +161,9 @@ def test_idle_inpatient_days_month_end_and_long_stays(ds: Dataset, run_ds) -> No
         assert ev[long_stay]["value"] == 4 and '"first_idle_day":"2025-05-06"' in ev[long_stay]["evidence"]
 
 
-def test_repeat_exam(ds: Dataset, run_ds) -> None:
+@PART_ROWS
+def test_repeat_exam(ds: Dataset, run_ds, monkeypatch: pytest.MonkeyPatch, part_rows: int) -> None:
+    monkeypatch.setattr(base, "PART_ROWS", part_rows)
     v0 = ds.visit(D(2025, 2, 24), patient="Q")
     ds.charge(v0, D(2025, 2, 24), kind="exam", item_code="CT", patient="Q", line_id="K0")
     v1 = ds.visit(D(2025, 3, 3), patient="Q", inst=H2)
