@@ -293,8 +293,8 @@ class Loader:
 
     Each input file (a CSV file, a Parquet file, or each Parquet file of a partitioned folder) is read
     and validated in one pass into a *unit* plus a JSON file of its counts and examples. A Parquet file
-    whose columns already have the contract's types is validated by one aggregate pass (rows, rejects);
-    when it has no rejects, the unit is the file itself (nothing copied, see :class:`Unit`). Any other
+    whose columns already have the contract's types is validated by one aggregate pass over all such files of
+    its table (rows and rejects per file, :meth:`_count_typed`); when it has no rejects, the unit is the file itself (nothing copied, see :class:`Unit`). Any other
     file (CSV, text-typed columns, rejects) is validated in one pass that writes the contract's typed
     columns, ``_src_row``, the ``<ts>_date`` companions and the three check columns to a Parquet file
     (zstd). The rules read the view ``<table>``, a ``UNION ALL`` over the table's units that drops
@@ -382,15 +382,6 @@ class Loader:
             rc = rr = rv = "CAST(NULL AS VARCHAR)"
             failed = "false"
         return select, rc, rr, rv, failed, kinds
-
-    def _count_rejects(self, raw: str, failed: str) -> tuple[int, int]:
-        """(rows, rejected rows) of RAW: one aggregate pass through the checks, nothing written.
-
-        Counts the rows where any check is true (``failed``), which is exactly where the reject column's CASE
-        finds one; 4–5 × cheaper than that CASE, which builds a string per row."""
-        row = self.con.execute(f"SELECT count(*), count(*) FILTER (WHERE {failed}) FROM {raw}").fetchone()
-        assert row is not None
-        return int(row[0]), int(row[1])
 
     def _build_unit(self, spec: Table, key: str, raw: str, row_expr: str,
                     plan: Plan, ts_cols: list[str]) -> dict[str, Any]:
@@ -503,15 +494,22 @@ class Loader:
             plan = self._plan(spec, cols, fmt, load, invalid_uscc_table)
             contract_cols = {k: v for k, v in cols.items() if k in spec.names}
             typed = typed_as_contract(spec, cols)
+            keys = {f: self._key(spec, fmt, cols, f) for f in files}
+            cached = {f: self._cached(keys[f]) if self.persistent else None for f in files}
+            try:
+                # the files still to validate whose own columns are the contract's, typed: counted in one pass
+                same = [f for f in files if cached[f] is None and typed and contract_cols == {
+                    k: v for k, v in self._describe(f"read_parquet({lit(str(f))})").items() if k in spec.names}]
+                counted = self._count_typed(same, cols, plan)
+            except duckdb.Error as exc:
+                raise _Unreadable(str(exc).splitlines()[0]) from exc
             for f in files:
-                key = self._key(spec, fmt, cols, f)
-                meta = self._cached(key) if self.persistent else None
+                key, meta = keys[f], cached[f]
                 reused = meta is not None
                 single = f"read_parquet({lit(str(f))})"
                 if meta is None:
                     try:
-                        meta = self._validate_parquet(spec, key, f, single, union, contract_cols, typed, plan,
-                                                      ts_cols)
+                        meta = self._validate_parquet(spec, key, f, union, counted.get(f), plan, ts_cols)
                     except duckdb.Error as exc:
                         raise _Unreadable(str(exc).splitlines()[0]) from exc
                     meta["ts_forms"] = self._ts_forms(spec, single, cols)
@@ -547,31 +545,46 @@ class Loader:
         self._count(spec, load, units)
         return load
 
-    def _validate_parquet(self, spec: Table, key: str, f: Path, single: str, union: str,
-                          contract_cols: dict[str, str], typed: bool, plan: Plan,
-                          ts_cols: list[str]) -> dict[str, Any]:
-        """Validate one Parquet file: its counts (and an ``input`` unit) when it is typed and clean, else a unit."""
-        if typed and {k: v for k, v in self._describe(single).items() if k in spec.names} == contract_cols:
-            rows, rejected = self._count_rejects(single, self._typed_failed(f, plan))
-            if not rejected:
-                return {"kind": "input", "rows_read": rows, "rows_rejected": 0, "reject_counts": [],
-                        "examples": []}
+    def _validate_parquet(self, spec: Table, key: str, f: Path, union: str, counted: tuple[int, int] | None,
+                          plan: Plan, ts_cols: list[str]) -> dict[str, Any]:
+        """Validate one Parquet file: its counts (an ``input`` unit) when it was COUNTED (typed as the contract says)
+        and has no reject, else a unit written through the checks."""
+        if counted is not None and not counted[1]:
+            return {"kind": "input", "rows_read": counted[0], "rows_rejected": 0, "reject_counts": [], "examples": []}
         raw = f"(SELECT * FROM {union} WHERE filename = {lit(str(f))})"
         return self._build_unit(spec, key, raw, "file_row_number", plan, ts_cols)
 
-    def _typed_failed(self, f: Path, plan: Plan) -> str:
-        """"Any check fails" for a Parquet file whose columns already have the contract's types.
+    def _count_typed(self, files: list[Path], cols: dict[str, str], plan: Plan) -> dict[Path, tuple[int, int]]:
+        """(rows, rejected rows) of each of FILES, Parquet files whose columns already have the contract's types.
 
-        There a conversion cannot fail (a ``cast`` check is never true), and a non-nullable column that the file's
-        own statistics show holds no null in any row group needs no ``null`` check: only the ``value`` checks,
-        and the null checks the statistics cannot settle, read the rows. So counting does not decode the long
-        identifier columns (line, visit and patient ids), which are most of a file's bytes. Exact: a check is
-        left out only where it cannot be true."""
-        no_nulls = {r[0] for r in self.con.execute(
+        One aggregate pass over all of them (DuckDB reads the files side by side), through only the checks that can
+        be true: there a conversion cannot fail; a null check is needed only where some file's own statistics do
+        not show that the column holds no null in any row group; and a value check on a text column (an
+        enumeration, an id's pattern) is first tried on the column's distinct values, a few thousand where there
+        are millions of rows, and needed only where some value fails it. So counting decodes neither the long
+        identifier columns (line, visit and patient ids), which are most of a file's bytes, nor a pattern per row.
+        Exact: a check is left out only where it is true of no row."""
+        if not files:
+            return {}
+        rel = "read_parquet([" + ", ".join(lit(str(f)) for f in files) + "], filename=true, union_by_name=true)"
+        no_nulls = set.intersection(*({r[0] for r in self.con.execute(
             f"SELECT path_in_schema FROM parquet_metadata({lit(str(f))}) GROUP BY 1 "
-            f"HAVING bool_and(coalesce(stats_null_count = 0, false))").fetchall()}
-        keep = [cond for cond, col, kind in plan[5] if kind == "value" or (kind == "null" and col not in no_nulls)]
-        return "coalesce(" + " OR ".join(f"({c})" for c in keep) + ", false)" if keep else "false"
+            f"HAVING bool_and(coalesce(stats_null_count = 0, false))").fetchall()} for f in files))
+
+        def some_value_fails(col: str, cond: str) -> bool:
+            row = self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {q(col)} FROM {rel}) "
+                                   f"WHERE coalesce({cond}, false)").fetchone()
+            return bool(row and row[0])
+
+        keep = [cond for cond, col, kind in plan[5]
+                if (kind == "null" and col not in no_nulls)
+                or (kind == "value" and (not _is_text(cols[col]) or some_value_fails(col, cond)))]
+        failed = "coalesce(" + " OR ".join(f"({c})" for c in keep) + ", false)" if keep else "false"
+        found = {name: (int(n), int(bad)) for name, n, bad in self.con.execute(
+            f"SELECT filename, count(*), count(*) FILTER (WHERE {failed}) FROM {rel} GROUP BY filename").fetchall()}
+        if set(found) - {str(f) for f in files}:  # DuckDB names each file as it was given
+            raise duckdb.InvalidInputException(f"files counted under other names: {sorted(found)[:3]}")
+        return {f: found.get(str(f), (0, 0)) for f in files}
 
     def _ts_forms(self, spec: Table, raw: str, cols: dict[str, str]) -> dict[str, list[int]]:
         """Per text ts column: how many values carry an offset and how many are naive."""

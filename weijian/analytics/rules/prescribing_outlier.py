@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import ibis
 import pyarrow as pa
 
 from weijian.analytics.measures import GROUPS, all_groups, any_prefix, counted, with_month_and_ddd
+from weijian.analytics.output import local
 from weijian.analytics.params import Param
 from weijian.analytics.rules.base import Context, Rule, dept1
 
@@ -88,7 +88,7 @@ def post(agg: pa.Table, ctx: Context) -> pa.Table:
     def prm(name: str) -> str:
         return ctx.param(name).sql(first)
 
-    con = duckdb.connect()
+    con = local()
     con.register("agg", agg)
     con.register("run_months", pa.table({"month": run_months(ctx.start, ctx.end)}))
     n_months = len(run_months(ctx.start, ctx.end))

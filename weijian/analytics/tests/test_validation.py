@@ -104,6 +104,28 @@ def test_typed_parquet_with_nulls_is_rejected_with_or_without_statistics(ds: Dat
         ("no-stats.parquet", 0, "patient_id", "null in non-nullable column")}
 
 
+def test_text_value_checks_tried_on_distinct_values_still_reject_each_bad_row(ds: Dataset, tmp_path: Path) -> None:
+    """A typed file's pattern and enumeration checks are first tried on the column's distinct values; where a
+    value fails, every row holding it is rejected, in its own file, and the clean file's rows are used."""
+    for d in (2, 3):
+        ds.visit(D(2025, 3, d))
+    ds.visit(D(2025, 3, 4), dept="3")  # not NN or NN.NN
+    ds.visit(D(2025, 3, 5), dept="3")
+    ds.visit(D(2025, 3, 6), kind="day-care")  # not an enumeration value
+    folder = ds.write(tmp_path / "ds")
+    t = pq.read_table(folder / "visits.parquet")
+    (folder / "visits.parquet").unlink()
+    (folder / "visits").mkdir()
+    pq.write_table(t.slice(0, 2), folder / "visits" / "clean.parquet")
+    pq.write_table(t.slice(2), folder / "visits" / "bad.parquet")
+    rep = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out")).report
+    assert rep["tables"]["visits"]["rows_read"] == 5 and rep["tables"]["visits"]["rows_rejected"] == 3
+    bad = sorted((e["file"].rsplit("/", 1)[-1], e["row"], e["column"]) for e in rep["rejected"]["examples"]
+                 if e["table"] == "visits")
+    assert bad == [("bad.parquet", 0, "dept_code"), ("bad.parquet", 1, "dept_code"), ("bad.parquet", 2, "kind")]
+    assert rep["tables"]["visits"]["rows_used"] == 2
+
+
 def test_unknown_references_are_counted_the_same_in_key_ranges(
         ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from weijian.analytics import io
