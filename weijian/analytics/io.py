@@ -572,8 +572,10 @@ class Loader:
             f"HAVING bool_and(coalesce(stats_null_count = 0, false))").fetchall()} for f in files))
 
         def some_value_fails(col: str, cond: str) -> bool:
-            row = self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {q(col)} FROM {rel}) "
-                                   f"WHERE coalesce({cond}, false)").fetchone()
+            # the check as an aggregate's FILTER: a WHERE on the grouped column is pushed below the DISTINCT by
+            # DuckDB's optimiser, and the check would be evaluated on every row again
+            row = self.con.execute(f"SELECT count(*) FILTER (WHERE coalesce({cond}, false)) "
+                                   f"FROM (SELECT DISTINCT {q(col)} FROM {rel})").fetchone()
             return bool(row and row[0])
 
         keep = [cond for cond, col, kind in plan[5]

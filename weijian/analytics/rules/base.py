@@ -56,6 +56,8 @@ class Context:
     months: ir.Table  # month 'YYYY-MM', m_first (its 1st day), m_start, m_end: its days inside the period
     ddd: Any  # weijian.analytics.ddd.Reference: WHO DDDs by date, dataset and drug-code overrides
     rows: dict[str, int] = field(default_factory=dict)  # each clean table's rows, where the loader counted them
+    # results kept for the run (see ``kept``): shared by the copies a run makes of its context for each rule
+    kept_tables: dict[str, ir.Table] = field(default_factory=dict)
 
     @property
     def end_of_period_s(self) -> int:
@@ -71,6 +73,14 @@ class Context:
 
     def in_period(self, d: ir.DateValue) -> ir.BooleanValue:
         return d.between(ibis.date(self.start), ibis.date(self.end))
+
+    def kept(self, key: str, make: Callable[[], ir.Table]) -> ir.Table:
+        """MAKE's table computed once for the run and kept by the engine (Ibis ``cache``), under KEY (which must
+        name everything the table depends on besides the run's tables and period): for a small result that
+        several rules or reports read."""
+        if key not in self.kept_tables:
+            self.kept_tables[key] = make().cache()
+        return self.kept_tables[key]
 
 
 @dataclass(frozen=True)
