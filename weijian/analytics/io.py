@@ -294,10 +294,10 @@ class Loader:
     Each input file (a CSV file, a Parquet file, or each Parquet file of a partitioned folder) is read
     and validated in one pass into a *unit* plus a JSON file of its counts and examples. A Parquet file
     whose columns already have the contract's types is validated by one aggregate pass over all such files of
-    its table (rows and rejects per file, :meth:`_count_typed`); when it has no rejects, the unit is the file itself (nothing copied, see :class:`Unit`). Any other
-    file (CSV, text-typed columns, rejects) is validated in one pass that writes the contract's typed
-    columns, ``_src_row``, the ``<ts>_date`` companions and the three check columns to a Parquet file
-    (zstd). The rules read the view ``<table>``, a ``UNION ALL`` over the table's units that drops
+    its table (rows and rejects per file, :meth:`_count_typed`); when it has no rejects, the unit is the file
+    itself (nothing copied, see :class:`Unit`). Any other file (CSV, text-typed columns, rejects) is validated
+    in one pass that writes the contract's typed columns, ``_src_row``, the ``<ts>_date`` companions and the
+    three check columns to a Parquet file (zstd). The rules read the view ``<table>``, a ``UNION ALL`` over the table's units that drops
     rejected rows and adds ``_src_file``: never the validation expressions.
 
     Units live in ``cache_dir`` under a key made of the file's content hash, the contract version, the

@@ -10,8 +10,9 @@ copy fires, the first does not.
 Plan (it used to be the costliest rule: a five-key aggregate over every line and a join back):
 a cheap pass over one integer first, a hash of the five keys (one ``hash`` of a struct); copies share
 their date, so the hashes of each day are sorted and a hash equal to the one before it occurs more
-than once. Only lines whose hash does can have a copy (about 0.4 % of the generated lines). On those candidates alone, windows over the five keys give each line its
-group's first line_id and size directly: no exact aggregate over all lines and no join back.
+than once. Only lines whose hash does can have a copy (about 0.4 % of the generated lines). On
+those candidates alone, windows over the five keys give each line its group's first line_id and
+size directly: no exact aggregate over all lines and no join back.
 Hash collisions only add candidates, whose own group then has one line: the answer is unchanged.
 Copies share their date, so each month of the period is counted on its own, as a query of its own (a
 part; the parts' rows are the answer): a year run holds one month's hash count at a time, not a year's.
