@@ -75,8 +75,34 @@ def shape_alerts(rule: Rule, raw: pa.Table, start: dt.date, end: dt.date) -> pa.
     return con.sql(sql).to_arrow_table().cast(ALERT_SCHEMA)
 
 
-def sort_table(t: pa.Table, keys: list[str]) -> pa.Table:
-    return t.sort_by([(k, "ascending") for k in keys]) if t.num_rows else t
+class AlertWriter:
+    """OUT/alerts.parquet written one rule's shaped alerts at a time, the rules in ``rule_id`` order: each part
+    is sorted by subject_id, so the file is sorted by (rule_id, subject_id) without ever holding every alert (a
+    city's year has millions, with their evidence)."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, ALERT_SCHEMA)
+        self._last = ""
+        self.rows = 0
+
+    def write(self, part: pa.Table) -> None:
+        if part.num_rows == 0:
+            return
+        rule = part.column("rule_id")[0].as_py()
+        if rule < self._last:
+            raise ValueError(f"alerts of {rule} written after those of {self._last}")
+        self._last = rule
+        self._writer.write_table(part)
+        self.rows += part.num_rows
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def __enter__(self) -> AlertWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def write_parquet(t: pa.Table, path: Path) -> None:

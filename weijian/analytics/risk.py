@@ -39,6 +39,8 @@ GRADES = ("A", "B", "C", "D")  # A low risk … D high risk (the contract's grad
 SEVERITIES = ("low", "medium", "high")
 ALERT_SCALARS = ("share", "scale", "per_visits", "min_visits")
 INDICATORS = tuple(targets.TARGETS)
+TALLY_SCHEMA = pa.schema([("rule_id", pa.string()), ("severity", pa.string()), ("institution_id", pa.string()),
+                          ("alerts", pa.int64())])
 
 
 def declared_params(rule_ids: Iterable[str]) -> list[Param]:
@@ -104,7 +106,23 @@ def grade_on(score: float, on: dt.date) -> str:
     return grade_for(score, [(g, float(loader.value(FILE, f"grades.{g}", on))) for g in GRADES])
 
 
-def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table, cfg: Config) -> pa.Table:
+def tally(alerts: pa.Table) -> pa.Table:
+    """One rule's shaped alerts counted per institution: what :func:`score` reads of them."""
+    if alerts.num_rows == 0:
+        return TALLY_SCHEMA.empty_table()
+    n = alerts.group_by("institution_id").aggregate([("rule_id", "count")])  # rule_id is never null
+    first = alerts.slice(0, 1).to_pylist()[0]
+    rows = n.num_rows
+    return pa.table({"rule_id": pa.array([first["rule_id"]] * rows, pa.string()),
+                     "severity": pa.array([first["severity"]] * rows, pa.string()),
+                     "institution_id": n.column("institution_id"),
+                     "alerts": n.column("rule_id_count")}).cast(TALLY_SCHEMA)
+
+
+def score(institution_ids: Sequence[str], tallies: Sequence[pa.Table], indicators: pa.Table,
+          cfg: Config) -> pa.Table:
+    """Each institution's score from its alerts (``tallies``: :func:`tally` of each rule's, in rule_id order)
+    and its indicators."""
     ac = cfg.alerts
     contrib: dict[str, list[tuple[float, dict[str, Any]]]] = defaultdict(list)
     visits: dict[str, float] = defaultdict(float)
@@ -117,13 +135,16 @@ def score(institution_ids: Sequence[str], alerts: pa.Table, indicators: pa.Table
             by_ind[(iid, inst)].append(val)
     weighted: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    al = alerts.select(["rule_id", "institution_id", "severity"]).to_pydict()
-    for rule, inst, sev in zip(al["rule_id"], al["institution_id"], al["severity"], strict=True):
-        if inst is None:
-            continue
-        w = float(ac["rules"][rule]) * float(ac["severity"][sev])
-        weighted[inst][rule] += w
-        counts[inst][rule] += 1
+    for t in tallies:
+        al = t.to_pydict()
+        for rule, inst, sev, n in zip(al["rule_id"], al["institution_id"], al["severity"], al["alerts"],
+                                      strict=True):
+            if inst is None:
+                continue
+            w = float(ac["rules"][rule]) * float(ac["severity"][sev])
+            for _i in range(n):  # one alert at a time: n × w rounds differently from n additions of w
+                weighted[inst][rule] += w
+            counts[inst][rule] += n
     for inst, rules in weighted.items():
         vol = max(visits.get(inst, 0.0), float(ac["min_visits"]))
         per = {r: w * float(ac["per_visits"]) / vol for r, w in rules.items()}

@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from weijian.analytics import engine as eng
 from weijian.analytics import indicators as ind
@@ -50,11 +51,16 @@ class RunOptions:
 @dataclass
 class RunResult:
     report: dict[str, Any]
-    alerts: pa.Table
+    alerts_file: Path
     indicators: pa.Table
     risk: pa.Table
     load: LoadResult | None = None
     failed: list[str] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> pa.Table:
+        """OUT/alerts.parquet, read when asked for: the run itself never holds every alert at once."""
+        return pq.read_table(self.alerts_file)
 
 
 def _rule_list(names: list[str] | None) -> list[Rule]:
@@ -100,7 +106,7 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         ind_params = schedules(ind.PARAMS, opts.start, opts.end)
         base_ctx = Context(opts.start, opts.end, tables, ind_params, months, ddd_ref,
                            {n: t.rows_clean for n, t in loaded.tables.items()})
-        result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset))
+        result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset), work, out / "alerts.parquet")
         note("indicators", "indicators")
         t1 = time.perf_counter()
         ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
@@ -108,8 +114,7 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         ddd_report = _ddd_report(base_ctx, backend, ddd_ref.report)
         t_ind = time.perf_counter() - t1
         inst_ids = backend.ibis_con.to_pyarrow(tables["institutions"].select("institution_id"))
-        risk_t = risk.score(inst_ids.column(0).to_pylist(), result["alerts"], indicators, risk_cfg)
-        output.write_parquet(result["alerts"], out / "alerts.parquet")
+        risk_t = risk.score(inst_ids.column(0).to_pylist(), result["tallies"], indicators, risk_cfg)
         output.write_parquet(indicators, out / "indicators.parquet")
         output.write_parquet(risk_t, out / "risk.parquet")
         report = {
@@ -133,7 +138,7 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
             "rules_run": result["run"],
             "rules_skipped": result["skipped"],
             "rules_failed": result["failed"],
-            "alerts": {"rows": result["alerts"].num_rows, "by_rule": result["counts"]},
+            "alerts": {"rows": result["rows"], "by_rule": result["counts"]},
             "indicators": {"rows": indicators.num_rows, "params": records(ind_params)},
             "risk": {"institutions": risk_t.num_rows, "as_of": opts.end.isoformat(), "params": risk_cfg.used},
             "timings_s": {"load_validate": round(t_load, 3), **result["timings"],
@@ -141,17 +146,20 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         }
         (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
                                          encoding="utf-8")
-        return RunResult(report, result["alerts"], indicators, risk_t, loaded, list(result["failed"]))
+        return RunResult(report, out / "alerts.parquet", indicators, risk_t, loaded, list(result["failed"]))
     finally:
         if not opts.keep_workdir:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Progress,
-               dataset: Path) -> dict[str, Any]:
+def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Progress, dataset: Path,
+               work: Path, alerts_file: Path) -> dict[str, Any]:
+    """Run each rule, keep its result in the work folder, then shape and write the alerts one rule at a time:
+    memory holds one rule's alerts, never all of them."""
     have = set(base.tables)
-    run_, skipped, failed, counts, timings = [], {}, {}, {}, {}
-    raws: list[tuple[Rule, pa.Table, dict[str, Schedule]]] = []
+    skipped, failed, timings = {}, {}, {}
+    kept: list[tuple[Rule, Path, dict[str, Schedule]]] = []
+    fired: list[pa.Array] = []  # the visits the visit rules fired on, for one pass over the charges
     for rule in rules:
         missing = [t for t in rule.tables if t not in have]
         if missing:
@@ -176,36 +184,58 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
             if rule.post is not None:
                 raw = rule.post(raw, ctx)
         except Exception as exc:  # one broken rule must not lose the others' results
-            failed[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            failed[rule.id] = _failure(exc)
             note(rule.id, "failed")
             continue
         timings[rule.id] = round(time.perf_counter() - t, 3)
-        raws.append((rule, raw, scheds))
+        if rule.subject_type == "visit" and raw.num_rows:
+            fired.append(pc.unique(pc.cast(raw.column("subject_id"), pa.string()).combine_chunks()))
+        kept.append((rule, _keep(raw, work / f"rule-{rule.id}.arrow"), scheds))
+        del raw
         note(rule.id, "done")
-    amounts = _visit_amounts(base, backend, [raw for rule, raw, _ in raws if rule.subject_type == "visit"])
-    parts: list[pa.Table] = []
-    for rule, raw, scheds in raws:
-        try:
-            shaped = _shape(rule, raw, base, amounts, dataset)
-        except Exception as exc:  # as above: a rule whose output cannot be shaped fails alone
-            failed[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            timings.pop(rule.id, None)
-            note(rule.id, "failed")
-            continue
-        parts.append(shaped)
-        counts[rule.id] = shaped.num_rows
-        run_.append({**rule.meta(), "alerts": shaped.num_rows, "params": records(scheds)})
-    alerts = pa.concat_tables(parts) if parts else output.ALERT_SCHEMA.empty_table()
-    alerts = output.sort_table(alerts, ["rule_id", "subject_id"])
-    return {"run": run_, "skipped": skipped, "failed": failed, "counts": counts, "timings": timings,
-            "alerts": alerts}
+    amounts = _visit_amounts(base, backend, fired)
+    done: dict[str, dict[str, Any]] = {}
+    tallies: list[pa.Table] = []
+    with output.AlertWriter(alerts_file) as writer:
+        for rule, path, scheds in sorted(kept, key=lambda k: k[0].id):
+            try:
+                shaped = _shape(rule, _read_kept(path), base, amounts, dataset)
+            except Exception as exc:  # as above: a rule whose output cannot be shaped fails alone
+                failed[rule.id] = _failure(exc)
+                timings.pop(rule.id, None)
+                note(rule.id, "failed")
+                continue
+            finally:
+                path.unlink()
+            writer.write(shaped)
+            tallies.append(risk.tally(shaped))
+            done[rule.id] = {**rule.meta(), "alerts": shaped.num_rows, "params": records(scheds)}
+    order = [rule.id for rule, _, _ in kept if rule.id in done]
+    return {"run": [done[r] for r in order], "skipped": skipped, "failed": failed, "timings": timings,
+            "counts": {r: done[r]["alerts"] for r in order}, "rows": writer.rows, "tallies": tallies}
 
 
-def _shape(rule: Rule, raw: pa.Table, base: Context, amounts: dict[str, float], dataset: Path) -> pa.Table:
+def _failure(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _keep(raw: pa.Table, path: Path) -> Path:
+    """A rule's result in the work folder until it is shaped (Arrow IPC: every type comes back as it was)."""
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, raw.schema) as w:
+        w.write_table(raw)
+    return path
+
+
+def _read_kept(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _shape(rule: Rule, raw: pa.Table, base: Context, amounts: pa.Table, dataset: Path) -> pa.Table:
     """A rule's result as rows of alerts.parquet, with the visit amounts and dataset-relative source files."""
     if rule.subject_type == "visit" and raw.num_rows:
-        raw = raw.append_column("ev_amount", pa.array(
-            [amounts.get(v, 0.0) for v in raw.column("subject_id").to_pylist()], pa.float64()))
+        at = pc.index_in(pc.cast(raw.column("subject_id"), pa.string()), value_set=amounts.column("visit_id"))
+        raw = raw.append_column("ev_amount", pc.fill_null(pc.take(amounts.column("amount"), at), 0.0))
     if "ev_source_file" in raw.column_names and raw.num_rows:
         # a handful of files among millions of alerts: name each file once, then index
         i = raw.column_names.index("ev_source_file")
@@ -215,17 +245,22 @@ def _shape(rule: Rule, raw: pa.Table, base: Context, amounts: dict[str, float], 
     return output.shape_alerts(rule, raw, base.start, base.end)
 
 
-def _visit_amounts(base: Context, backend: eng.Backend, raws: list[pa.Table]) -> dict[str, float]:
+AMOUNTS = pa.schema([("visit_id", pa.string()), ("amount", pa.float64())])
+
+
+def _visit_amounts(base: Context, backend: eng.Backend, fired: list[pa.Array]) -> pa.Table:
     """Total charged amount of each visit some rule fired on: one pass over the charges for all of them."""
-    ids = sorted({v for raw in raws for v in raw.column("subject_id").to_pylist() if v is not None})
-    if not ids or "charges" not in base.tables:
-        return {}
-    fired = eng.memtable(backend, pa.table({"f_visit": pa.array(ids, pa.string())}), "wj_fired_visits")
+    if not fired or "charges" not in base.tables:
+        return AMOUNTS.empty_table()
+    ids = pc.drop_null(pc.unique(pa.chunked_array(fired, pa.string()).combine_chunks()))
+    ids = pc.take(ids, pc.sort_indices(ids))
+    fired_t = eng.memtable(backend, pa.table({"f_visit": ids}), "wj_fired_visits")
     c = base.t("charges")
-    j = c.join(fired, c.visit_id == fired.f_visit)
+    j = c.join(fired_t, c.visit_id == fired_t.f_visit)
     agg = j.group_by(j.visit_id).aggregate(amount=j.amount.sum().round(2))
-    rows = backend.ibis_con.to_pyarrow(agg).to_pylist()
-    return {r["visit_id"]: float(r["amount"]) for r in rows}
+    got = backend.ibis_con.to_pyarrow(agg)
+    return pa.table({"visit_id": pc.cast(got.column("visit_id"), pa.string()),
+                     "amount": pc.cast(got.column("amount"), pa.float64())}, schema=AMOUNTS)
 
 
 def _ddd_report(ctx: Context, backend: eng.Backend, reference: dict[str, Any]) -> dict[str, Any]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from weijian.analytics.evaluate import evaluate
@@ -65,6 +67,22 @@ def test_every_rule_ran_and_outputs_follow_the_contract(duckdb_result: tuple[Run
         assert 0 <= row["score"] <= 100
         assert row["grade"] == next(g for g, top in cutoffs if row["score"] <= top)
         assert json.loads(row["reasons"]) or row["score"] == 0
+
+
+def test_alerts_are_written_one_rule_at_a_time_in_order(duckdb_result: tuple[RunResult, Path]) -> None:
+    result, out = duckdb_result
+    f = pq.ParquetFile(out / "alerts.parquet")
+    rows = f.read().select(["rule_id", "subject_id"]).to_pylist()
+    keys = [(r["rule_id"], r["subject_id"]) for r in rows]
+    assert keys == sorted(keys) and len(keys) == result.report["alerts"]["rows"]
+    by_rule = Counter(r["rule_id"] for r in rows)
+    assert dict(by_rule) == result.report["alerts"]["by_rule"] and len(by_rule) >= 10
+    assert f.metadata.num_row_groups >= len(by_rule)  # each rule's part written as it was shaped
+    assert not list(out.glob(".work/rule-*"))  # no rule's result left behind
+    per_inst = Counter((r["institution_id"], r["rule_id"]) for r in f.read().to_pylist() if r["institution_id"])
+    counted = {(row["institution_id"], c["rule_id"]): c["alerts"] for row in result.risk.to_pylist()
+               for c in json.loads(row["reasons"]) if c["source"] == "alerts"}
+    assert counted and all(per_inst[k] == n for k, n in counted.items())  # the score counts every alert
 
 
 def _rows(table: pa.Table) -> list[dict[str, Any]]:

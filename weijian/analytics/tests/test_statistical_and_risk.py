@@ -75,7 +75,7 @@ def test_risk_grades_from_rules_data() -> None:
     assert cfg.targets == {"antimicrobial_intensity": 40.0, "outpatient_antibiotic_rate": 0.2}
     assert cfg.used["targets"]["antimicrobial_intensity"]["file"] == "antimicrobials.yaml"
     assert cfg.used["grades"]["effective_from"] == "2000-01-01" and cfg.used["grades"]["basis"]
-    t = risk.score([H1, H2, C1, "X"], alerts, inds, cfg).to_pylist()
+    t = risk.score([H1, H2, C1, "X"], [risk.tally(alerts)], inds, cfg).to_pylist()
     by = {r["institution_id"]: r for r in t}
     assert by[H1]["grade"] == "D" and 0 <= by[H1]["score"] <= 100
     assert by[C1]["score"] == 15 and by[C1]["grade"] == "A"  # 80 is twice the target 40: full 15 points
