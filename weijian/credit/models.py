@@ -166,7 +166,7 @@ class PointNotice(models.Model):
     """The 记分通知书 of one point event: due within the working days of ``deadlines.yaml`` credit.points_notice."""
 
     event = models.OneToOneField(PointEvent, on_delete=models.PROTECT, related_name="notice", verbose_name=_("记分"))
-    due_on = models.DateField(_("送达期限"))
+    due_on = models.DateField(_("送达期限"), null=True, blank=True)  # None: the calendar lacks the year
     sent_on = models.DateField(_("送达日期"), null=True, blank=True)
     sent_late = models.BooleanField(_("逾期送达"), default=False)
     rules = models.JSONField(_("所用规则"), default=dict, blank=True)
@@ -193,7 +193,7 @@ class Objection(models.Model):
                                   verbose_name=_("记分通知"))  # fmt: skip
     filed_on = models.DateField(_("提出日期"))
     grounds = models.TextField(_("申辩理由"))
-    decide_due = models.DateField(_("决定期限"))
+    decide_due = models.DateField(_("决定期限"), null=True, blank=True)  # None: the calendar lacks the year
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision = models.CharField(_("决定"), max_length=10, choices=ObjectionDecision.choices, blank=True)
     reasons = models.TextField(_("决定理由"), blank=True)

@@ -97,12 +97,8 @@ def notice_views(notices: Sequence[PointNotice]) -> list[NoticeView]:
     views = []
     for notice in notices:
         objection = getattr(notice, "objection", None) if hasattr(notice, "objection") else None
-        try:
-            due = objection_due(notice)
-        except deadlines.CalendarYearUnknown:
-            due = None
         views.append(NoticeView(
-            notice, objection, due,
+            notice, objection, objection_due(notice),
             notice_state=_state("credit.points_notice", notice.event.confirmed_on, notice.sent_on is not None),
             objection_state=_state("credit.objection_decide", objection.filed_on if objection else None,
                                    bool(objection and objection.decision)),

@@ -136,17 +136,36 @@ def point_event_record(*, actor: Any, institution: Institution, item_code: str, 
         confirmed_on=confirmed_on, record=record, note=note[:300], rules=chosen.record(), created_by=_user(actor),
     )  # fmt: skip
     _guard(actor, event, linked=(record,))
-    notice_deadline = deadlines.deadline("credit.points_notice", confirmed_on)
+    notice_due, notice_rules = _due("credit.points_notice", confirmed_on)
     with transaction.atomic():
         event.save()
-        notice = PointNotice.objects.create(event=event, due_on=notice_deadline.due_date(),
-                                            rules={"deadline": "credit.points_notice", "basis": notice_deadline.basis})
+        notice = PointNotice.objects.create(event=event, due_on=notice_due, rules=notice_rules)
         grade = _regrade(institution.pk)
         audit_record(actor=actor, action="credit.points.record", object_type="credit.pointevent", object_id=event.pk,
                      data={"institution": institution.pk, "rule_set": chosen.code, "item": item.code,
                            "points": event.points, "occurred_on": occurred_on.isoformat(),
-                           "notice_due": notice.due_on.isoformat(), "grade": grade})  # fmt: skip
+                           "notice_due": _iso(notice.due_on), "grade": grade})  # fmt: skip
     return event
+
+
+def _due(code: str, start: dt.date) -> tuple[dt.date | None, dict[str, Any]]:
+    """The last day of deadline ``code`` counted from ``start``, and what the record keeps of it. No day, and
+    the reason, while the working-day calendar does not know that day's year: never guessed, never a 500 (the
+    record is made; the day is counted again when the notice is served or the objection decided)."""
+    try:
+        found = deadlines.deadline(code, start)
+        return found.due_date(), {"deadline": code, "basis": found.basis}
+    except deadlines.CalendarYearUnknown as exc:
+        return None, {"deadline": code, "note": str(exc)[:200]}
+
+
+def _recounted(kept: dict[str, Any] | None, counted: dict[str, Any]) -> dict[str, Any]:
+    """A record's rules after its deadline was counted again: the old reason it was open goes."""
+    return {**{k: v for k, v in (kept or {}).items() if k != "note"}, **counted}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def notice_send(*, actor: Any, notice: PointNotice, sent_on: dt.date) -> PointNotice:
@@ -156,17 +175,22 @@ def notice_send(*, actor: Any, notice: PointNotice, sent_on: dt.date) -> PointNo
     if sent_on < notice.event.confirmed_on:
         raise CreditError(_("送达日期：不能早于确认日期 %(day)s") % {"day": notice.event.confirmed_on.isoformat()})
     _guard(actor, notice.event)
+    if notice.due_on is None:  # the calendar may know the year by now
+        notice.due_on, rules = _due("credit.points_notice", notice.event.confirmed_on)
+        notice.rules = _recounted(notice.rules, rules)
     with transaction.atomic():
-        notice.sent_on, notice.sent_late, notice.sent_by = sent_on, sent_on > notice.due_on, _user(actor)
-        notice.save(update_fields=["sent_on", "sent_late", "sent_by"])
+        notice.sent_on, notice.sent_by = sent_on, _user(actor)
+        notice.sent_late = notice.due_on is not None and sent_on > notice.due_on
+        notice.save(update_fields=["sent_on", "sent_late", "sent_by", "due_on", "rules"])
         audit_record(actor=actor, action="credit.notice.send", object_type="credit.pointnotice", object_id=notice.pk,
                      data={"sent_on": sent_on.isoformat(), "late": notice.sent_late})  # fmt: skip
     return notice
 
 
 def objection_due(notice: PointNotice) -> dt.date | None:
-    """The last day to object: the working days of credit.objection after the notice was served."""
-    return deadlines.due_date("credit.objection", notice.sent_on) if notice.sent_on else None
+    """The last day to object: the working days of credit.objection after the notice was served (None before it
+    is served, or while the working-day calendar does not know the year of that day)."""
+    return _due("credit.objection", notice.sent_on)[0] if notice.sent_on else None
 
 
 def objection_file(*, actor: Any, notice: PointNotice, filed_on: dt.date, grounds: str) -> Objection:
@@ -180,20 +204,18 @@ def objection_file(*, actor: Any, notice: PointNotice, filed_on: dt.date, ground
         raise CreditError(_("提出日期：记分通知书尚未送达，送达后方可申辩"))
     if filed_on < notice.sent_on:
         raise CreditError(_("提出日期：记分通知书于 %(day)s 送达，自该日起方可申辩") % {"day": notice.sent_on.isoformat()})
-    last = objection_due(notice)
-    assert last is not None
-    if filed_on > last:
+    last = objection_due(notice)  # a limit the calendar cannot count yet refuses nobody
+    if last is not None and filed_on > last:
         raise CreditError(_("提出日期：申辩期限已于 %(day)s 届满，不再受理") % {"day": last.isoformat()})
-    decide = deadlines.deadline("credit.objection_decide", filed_on)
-    objection = Objection(notice=notice, filed_on=filed_on, grounds=grounds, decide_due=decide.due_date(),
-                          filed_by=_user(actor), rules={"deadline": "credit.objection_decide",
-                                                        "filed_by_due": last.isoformat(), "basis": decide.basis})  # fmt: skip
+    decide_due, decide_rules = _due("credit.objection_decide", filed_on)
+    objection = Objection(notice=notice, filed_on=filed_on, grounds=grounds, decide_due=decide_due,
+                          filed_by=_user(actor), rules={**decide_rules, "filed_by_due": _iso(last)})  # fmt: skip
     _guard(actor, notice.event, officers_only=False)
     with transaction.atomic():
         objection.save()
         audit_record(actor=actor, action="credit.objection.file", object_type="credit.objection",
                      object_id=objection.pk, data={"notice": notice.pk, "filed_on": filed_on.isoformat(),
-                                                   "decide_due": objection.decide_due.isoformat()})  # fmt: skip
+                                                   "decide_due": _iso(objection.decide_due)})  # fmt: skip
     return objection
 
 
@@ -212,10 +234,15 @@ def objection_decide(*, actor: Any, objection: Objection, decision: str, reasons
         raise CreditError(_("决定日期：不能早于申辩日期 %(day)s") % {"day": objection.filed_on.isoformat()})
     event = objection.notice.event
     _guard(actor, event)
+    if objection.decide_due is None:  # the calendar may know the year by now
+        objection.decide_due, rules = _due("credit.objection_decide", objection.filed_on)
+        objection.rules = _recounted(objection.rules, rules)
     with transaction.atomic():
         objection.decision, objection.reasons, objection.decided_on = decision, reasons, decided_on
-        objection.decided_late, objection.decided_by = decided_on > objection.decide_due, _user(actor)
-        objection.save(update_fields=["decision", "reasons", "decided_on", "decided_late", "decided_by"])
+        objection.decided_by = _user(actor)
+        objection.decided_late = objection.decide_due is not None and decided_on > objection.decide_due
+        objection.save(update_fields=["decision", "reasons", "decided_on", "decided_late", "decided_by",
+                                      "decide_due", "rules"])  # fmt: skip
         if decision == ObjectionDecision.UPHELD:
             event.status = PointStatus.CANCELLED
             event.save(update_fields=["status"])
