@@ -64,6 +64,33 @@ def _fresh_audit_anchors() -> Any:
     (Path(os.environ["WEIJIAN_AUDIT_DIR"]) / "anchors.jsonl").unlink(missing_ok=True)
 
 
+@pytest.fixture
+def calendar_ahead(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """For tests that count real deadlines from today: every year from the end of the chinese-calendar package to
+    next year as plain weekdays (a stand-in in an override folder, never shipped), so that a run in late December,
+    or in a year nobody has added to calendar.yaml yet, still counts them. The unknown-year path has tests of its
+    own, in a year far ahead."""
+    import datetime as dt
+
+    import yaml
+
+    from weijian.core import workdays
+    from weijian.rules import loader
+
+    first = max(workdays._package_years()) + 1
+    years = {y: {"basis": "test stand-in: weekdays only", "holidays": [], "workdays": []}
+             for y in range(first, dt.date.today().year + 2)}  # fmt: skip
+    folder = tmp_path_factory.mktemp("calendar-ahead")
+    (folder / "calendar.yaml").write_text(yaml.safe_dump({"years": years}), encoding="utf-8")
+    monkeypatch.setenv("WEIJIAN_RULES_DIR", str(folder))
+    loader.clear_cache()
+    workdays.clear_cache()
+    yield
+    monkeypatch.delenv("WEIJIAN_RULES_DIR")
+    loader.clear_cache()
+    workdays.clear_cache()
+
+
 def make_uscc(district: str, body: str, prefix: str = "91") -> str:
     """A valid 统一社会信用代码 for tests: prefix + district + 9-char body + check character."""
     base = f"{prefix}{district}{body}"

@@ -18,6 +18,7 @@ from weijian.rules import loader
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("calendar_ahead")  # its deadlines are counted from today
 def test_lines_become_one_item_per_institution_rule_and_period(registry: dict[str, str], tmp_path: Path) -> None:
     result = analytics_run_load(folder=write_run(tmp_path / "out", registry), actor="t")
     assert (result.alerts_created, result.items_created, result.unknown_institutions) == (8, 7, 1)

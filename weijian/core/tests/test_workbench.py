@@ -48,6 +48,7 @@ def _count(card: str) -> int | None:
     return int(found.group(1).replace(",", "")) if found else None
 
 
+@pytest.mark.usefixtures("calendar_ahead")  # its deadlines are counted from today
 def test_manager_and_inspector_see_different_workbenches(loaded: dict[str, str], make_user: Any) -> None:
     manager = make_user("dm", role=Role.DISTRICT_MANAGER, region="310101", department="health")
     wang = make_user("wang", role=Role.INSPECTOR, region="310101", department="health", first_name="王强")

@@ -60,6 +60,7 @@ def _counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in models}
 
 
+@pytest.mark.usefixtures("calendar_ahead")  # its deadlines are counted from today
 def test_demo_lists_repair_review_and_termination(registry: dict[str, str], make_user: Any) -> None:
     manager = make_user("district_manager", role=Role.DISTRICT_MANAGER)
     city = make_user("city_admin", role=Role.CITY_ADMIN, region="310000")

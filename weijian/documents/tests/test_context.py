@@ -43,6 +43,7 @@ def test_every_kind_issues_from_its_required_context(office: Office, fake_pdf: l
     assert IssuedDocument.objects.count() == len(KINDS)
 
 
+@pytest.mark.usefixtures("calendar_ahead")  # its deadlines are counted from today
 def test_the_notice_names_statement_and_when_due_hearing_rights_with_their_days(office: Office, fake_pdf: list[str]) -> None:
     base = decision_context(office.subject_a, evidence=None, payment=None, pay_deadline=None, reconsideration_body=None,
                             court=None)  # fmt: skip

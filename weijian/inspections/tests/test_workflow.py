@@ -9,6 +9,7 @@ import os
 import stat
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,8 @@ from weijian.core.workdays import add_working_days
 from weijian.inspections import selectors, services
 from weijian.inspections.models import Attachment, Finding, InspectionStatus
 from weijian.inspections.tests.conftest import ITEM, Field, confirm_all, fill_all, png_bytes
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +130,20 @@ def test_only_the_team_fills_the_checklist(field: Field, make_user: Any) -> None
                                     line_no=first.line_no, outcome="compliant")  # fmt: skip
 
 
-def test_submit_confirm_close_publish(field: Field) -> None:
+def _closed(field: Field) -> Any:
+    """An inspection of ``field``'s team, filled, confirmed by both inspectors and closed as passed."""
+    inspection = field.create()
+    fill_all(field, inspection)
+    services.inspection_submit(actor=field.wang, inspection_id=inspection.pk)
+    confirm_all(field, inspection)
+    services.inspection_close(actor=field.li, inspection_id=inspection.pk, result="pass")
+    inspection.refresh_from_db()
+    return inspection
+
+
+def test_submit_confirm_close_publish(field: Field, time_machine: Any) -> None:
+    # a day whose publication deadline (20 working days on) falls in a year the working-day calendar knows
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=SHANGHAI))
     inspection = field.create()
     first = inspection.findings.order_by("pk")[0]
     services.finding_record(actor=field.wang, inspection_id=inspection.pk, item_code=first.item_code,
@@ -175,6 +191,17 @@ def test_submit_confirm_close_publish(field: Field) -> None:
         "inspections.inspection.publish",
     ]
     assert audit_verify().ok
+
+
+def test_a_deadline_in_a_year_the_calendar_does_not_know_is_left_open_not_guessed(field: Field,
+                                                                                  time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2099, 12, 14, 9, tzinfo=SHANGHAI))  # 20 working days on is in 2100
+    inspection = _closed(field)
+    assert inspection.status == InspectionStatus.CLOSED and inspection.publish_due is None
+    event = AuditEvent.objects.filter(action__endswith="close", object_id=str(inspection.pk)).latest("pk")
+    assert event.data["publish_due"] is None and "calendar.yaml" in event.data["publication"]["note"]
+    services.inspection_publish(actor=field.manager, inspection_id=inspection.pk)  # publishing is not held up
+
 
 
 def test_case_result_turns_each_noncompliant_line_into_a_clue(field: Field) -> None:
