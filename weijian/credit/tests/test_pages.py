@@ -49,7 +49,7 @@ def test_officer_scores_institution_objects_officer_decides(penalised: Instituti
 
 def test_deadlines_in_a_year_the_calendar_lacks_are_left_open_and_nothing_is_refused(
         penalised: Institution, make_user: Any, time_machine: Any) -> None:  # fmt: skip
-    time_machine.move_to(dt.datetime(2099, 12, 28, 10, tzinfo=SHANGHAI))  # every limit counted from here is in 2100
+    time_machine.move_to(dt.datetime(2099, 12, 28, 10, tzinfo=SHANGHAI))  # a year the calendar does not know
     officer = client_of(make_user("wang", role=Role.INSPECTOR))
     owner = client_of(make_user("owner", role=Role.INSTITUTION_USER, region=None, department=None, institution=penalised))
     today = "2099-12-28"

@@ -195,7 +195,7 @@ def test_submit_confirm_close_publish(field: Field, time_machine: Any) -> None:
 
 def test_a_deadline_in_a_year_the_calendar_does_not_know_is_left_open_not_guessed(field: Field,
                                                                                   time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2099, 12, 14, 9, tzinfo=SHANGHAI))  # 20 working days on is in 2100
+    time_machine.move_to(dt.datetime(2099, 12, 14, 9, tzinfo=SHANGHAI))  # a year the calendar does not know
     inspection = _closed(field)
     assert inspection.status == InspectionStatus.CLOSED and inspection.publish_due is None
     event = AuditEvent.objects.filter(action__endswith="close", object_id=str(inspection.pk)).latest("pk")
