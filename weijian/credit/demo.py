@@ -35,6 +35,15 @@ def _day(today: dt.date, back: int) -> dt.date:
     return max(dt.date(today.year, 1, 2), today - dt.timedelta(days=back))
 
 
+def _later(day: dt.date, working_days: int) -> dt.date:
+    """A story step ``working_days`` after ``day``; in calendar days while the working-day calendar lacks the year
+    (early in a year nobody has added yet): the demo's dates are a story, not a deadline."""
+    try:
+        return workdays.add_working_days(day, working_days)
+    except workdays.CalendarYearUnknown:
+        return day + dt.timedelta(days=working_days)
+
+
 def demo_credit_setup() -> list[str]:
     users = get_user_model().objects
     manager = users.filter(username="district_manager", profile__role=Role.DISTRICT_MANAGER).first()
@@ -57,14 +66,14 @@ def demo_credit_setup() -> list[str]:
                                      count=count)
                   for item, back, count in (("L07", 60, 1), ("L08", 45, 1), ("L04", 30, 1))]  # fmt: skip
         for event in events:
-            sent = workdays.add_working_days(event.confirmed_on, 2)
+            sent = _later(event.confirmed_on, 2)
             notice_send(actor=manager, notice=event.notice, sent_on=min(sent, today))
         last = events[-1].notice
-        filed = min(workdays.add_working_days(last.sent_on, 2), today)
+        filed = min(_later(last.sent_on, 2), today)
         objection = objection_file(actor="demo", notice=last, filed_on=filed, grounds=_("该科目已有医师执业，系排班原因当日未出诊"))
         objection_decide(actor=manager, objection=objection, decision=ObjectionDecision.REJECTED,
                          reasons=_("经核查，该科目连续三个月未安排执业医师，申辩不成立"),
-                         decided_on=min(workdays.add_working_days(filed, 3), today))  # fmt: skip
+                         decided_on=min(_later(filed, 3), today))  # fmt: skip
         lines.append(_("信用档案：%(name)s 本周期记分14分（暂缓校验），已送达、申辩并决定，信用等级 B→C")
                      % {"name": clinic.name})
     registration = (Registration.objects.filter(institution__district=manager.profile.region, is_primary=True,
