@@ -84,4 +84,14 @@ def confirm_all(field: Field, inspection: Inspection) -> None:
         services.inspection_confirm(actor=user, inspection_id=inspection.pk, signature=signature)
 
 
+def close_passed(field: Field, inspection: Inspection | None = None) -> Inspection:
+    """``inspection`` (a new one of ``field``'s team by default) filled, confirmed by both inspectors and closed as
+    passed."""
+    inspection = inspection or field.create()
+    fill_all(field, inspection)
+    services.inspection_submit(actor=field.wang, inspection_id=inspection.pk)
+    confirm_all(field, inspection)
+    return services.inspection_close(actor=field.wang, inspection_id=inspection.pk, result="pass")
+
+
 from weijian.registry.tests.conftest import browser_page, test_output  # noqa: E402, F401  (the browser fixtures)

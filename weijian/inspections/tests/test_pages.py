@@ -12,9 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from weijian.core.models import AccessEvent, Department
-from weijian.inspections import services
 from weijian.inspections.models import Draw, Plan
-from weijian.inspections.tests.conftest import Field, confirm_all, fill_all, png_bytes
+from weijian.inspections.tests.conftest import Field, close_passed, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,6 @@ def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def _closed(field: Field) -> Any:
-    inspection = field.create()
-    fill_all(field, inspection)
-    services.inspection_submit(actor=field.wang, inspection_id=inspection.pk)
-    confirm_all(field, inspection)
-    return services.inspection_close(actor=field.wang, inspection_id=inspection.pk, result="pass")
 
 
 def test_task_list_and_a_line_saved_by_the_page(field: Field) -> None:
@@ -63,7 +54,7 @@ def test_task_list_and_a_line_saved_by_the_page(field: Field) -> None:
 
 
 def test_manager_publishes_and_the_portal_shows_only_published_results(field: Field) -> None:
-    inspection = _closed(field)
+    inspection = close_passed(field)
     public = Client()
     assert public.get(f"/portal/results/{inspection.pk}/").status_code == 404
     manager = _client(field.manager)

@@ -20,7 +20,7 @@ from weijian.core.models import AuditEvent
 from weijian.core.workdays import add_working_days
 from weijian.inspections import selectors, services
 from weijian.inspections.models import Attachment, Finding, InspectionStatus
-from weijian.inspections.tests.conftest import ITEM, Field, confirm_all, fill_all, png_bytes
+from weijian.inspections.tests.conftest import ITEM, Field, close_passed, confirm_all, fill_all, png_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -130,17 +130,6 @@ def test_only_the_team_fills_the_checklist(field: Field, make_user: Any) -> None
                                     line_no=first.line_no, outcome="compliant")  # fmt: skip
 
 
-def _closed(field: Field) -> Any:
-    """An inspection of ``field``'s team, filled, confirmed by both inspectors and closed as passed."""
-    inspection = field.create()
-    fill_all(field, inspection)
-    services.inspection_submit(actor=field.wang, inspection_id=inspection.pk)
-    confirm_all(field, inspection)
-    services.inspection_close(actor=field.li, inspection_id=inspection.pk, result="pass")
-    inspection.refresh_from_db()
-    return inspection
-
-
 def test_submit_confirm_close_publish(field: Field, time_machine: Any) -> None:
     # a day whose publication deadline (20 working days on) falls in a year the working-day calendar knows
     time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=SHANGHAI))
@@ -196,7 +185,7 @@ def test_submit_confirm_close_publish(field: Field, time_machine: Any) -> None:
 def test_a_deadline_in_a_year_the_calendar_does_not_know_is_left_open_not_guessed(field: Field,
                                                                                   time_machine: Any) -> None:
     time_machine.move_to(dt.datetime(2099, 12, 14, 9, tzinfo=SHANGHAI))  # a year the calendar does not know
-    inspection = _closed(field)
+    inspection = close_passed(field)
     assert inspection.status == InspectionStatus.CLOSED and inspection.publish_due is None
     event = AuditEvent.objects.filter(action__endswith="close", object_id=str(inspection.pk)).latest("pk")
     assert event.data["publish_due"] is None and "calendar.yaml" in event.data["publication"]["note"]
@@ -240,11 +229,7 @@ def test_case_result_turns_each_noncompliant_line_into_a_clue(field: Field) -> N
 
 
 def test_bulk_publication_is_all_or_nothing(field: Field) -> None:
-    closed = field.create()
-    fill_all(field, closed)
-    services.inspection_submit(actor=field.wang, inspection_id=closed.pk)
-    confirm_all(field, closed)
-    services.inspection_close(actor=field.wang, inspection_id=closed.pk, result="pass")
+    closed = close_passed(field)
     still_open = field.create()
     with pytest.raises(services.InspectionError, match="批量公示未执行"):
         services.inspections_publish(actor=field.manager, inspection_ids=[closed.pk, still_open.pk])
@@ -254,11 +239,7 @@ def test_bulk_publication_is_all_or_nothing(field: Field) -> None:
 
 
 def test_last_closed_gives_the_latest_close_and_its_team(field: Field) -> None:
-    inspection = field.create()
-    fill_all(field, inspection)
-    services.inspection_submit(actor=field.wang, inspection_id=inspection.pk)
-    confirm_all(field, inspection)
-    services.inspection_close(actor=field.wang, inspection_id=inspection.pk, result="pass")
+    close_passed(field)
     today = timezone.localdate()
     found = selectors.last_closed(institution_ids=[field.a1.pk, field.b1.pk], item_codes=[ITEM, "CC00227"],
                                   since=today - dt.timedelta(days=30))  # fmt: skip
