@@ -25,7 +25,7 @@ from weijian.analytics import ruledata
 from weijian.analytics.io import Loader
 from weijian.analytics.params import schedules
 from weijian.analytics.registry import RULES
-from weijian.analytics.rules.base import Context, as_parts
+from weijian.analytics.rules.base import Context, as_parts, part_expr
 
 
 def top_operators(plan_json: str, n: int = 4) -> list[tuple[str, float]]:
@@ -77,7 +77,11 @@ def main(argv: list[str]) -> int:
             ctx = replace(base, params={**base.params, **schedules(rule.params, start, end)})
             parts = as_parts(rule.build(ctx))  # a rule's parts run one after another
             t, c = time.perf_counter(), time.process_time()
-            top = sorted((x for e in parts for x in explain(con, backend.ibis_con.compile(e))), key=lambda x: -x[1])
+            found = []
+            for part in parts:  # a part built when it runs stages its steps then (their time is counted, not explained)
+                found += explain(con, backend.ibis_con.compile(part_expr(part)))
+                ctx.release_staged()
+            top = sorted(found, key=lambda x: -x[1])
             ops = ", ".join(f"{o} {s:.1f}s" for o, s in top[:4]) + (f"   ({len(parts)} parts)" if len(parts) > 1 else "")
             print(f"{rid:<26} {time.perf_counter() - t:6.1f} s {time.process_time() - c:6.1f} CPU   {ops}", flush=True)
         if only is None or "indicators" in only:
@@ -87,6 +91,7 @@ def main(argv: list[str]) -> int:
                 ops = ", ".join(f"{o} {s:.1f}s" for o, s in explain(con, sql))
                 print(f"indicator {name:<16} {time.perf_counter() - t:6.1f} s {time.process_time() - c:6.1f} CPU   {ops}",
                       flush=True)
+            base.release_staged()
         ruledata.record()
     return 0
 

@@ -56,10 +56,16 @@ def outpatient_rate(ctx: Context) -> ir.Table:
     p = ctx.t("prescriptions")
     p = p.filter(p.atc_code.notnull() & any_prefix(p.atc_code, all_groups(s)))
     if s.from_start and len(s.versions) == 1:
-        abx = p.select(j_visit="visit_id").distinct()
-        op = op.left_join(abx, op.visit_id == abx.j_visit)
-        return op.group_by(["institution_id", "month"]).aggregate(
-            n=op.count(), with_abx=op.j_visit.notnull().cast("int64").sum())
+        # the visits with a counted line are counted apart from all visits (a semi-join, not a left join of every
+        # outpatient visit), and staged first: the engine then knows their number and skips, as it scans the
+        # visits, those the lines never name
+        abx = ctx.stage(p.select(j_visit="visit_id").distinct())
+        n = op.group_by(["institution_id", "month"]).aggregate(n=op.count())
+        hit = op.semi_join(abx, op.visit_id == abx.j_visit)
+        hit = hit.group_by([hit.institution_id.name("h_inst"), hit.month.name("h_month")]).aggregate(
+            with_abx=hit.count())
+        both = n.left_join(hit, [n.institution_id == hit.h_inst, n.month == hit.h_month])
+        return both.select("institution_id", "month", "n", with_abx=both.with_abx.fill_null(0))
     lines = p.select(j_visit="visit_id", j_atc="atc_code").distinct()
     op = op.left_join(lines, op.visit_id == lines.j_visit)
     op = op.mutate(hit=(op.j_atc.notnull() & counted(s, op.j_atc, op.m_first)).cast("int64"))

@@ -23,7 +23,7 @@ from weijian.analytics.io import InputError, Loader, LoadResult, relative_name
 from weijian.analytics.measures import ddd_left_out
 from weijian.analytics.params import Schedule, records, schedules
 from weijian.analytics.registry import RULES
-from weijian.analytics.rules.base import Context, Rule, as_parts
+from weijian.analytics.rules.base import Context, Parts, Rule, as_parts, part_expr
 from weijian.analytics.schema import TABLES
 
 Progress = Callable[[str, str], None]
@@ -109,7 +109,10 @@ def run(opts: RunOptions, progress: Progress | None = None) -> RunResult:
         result = _run_rules(rules, base_ctx, backend, note, Path(opts.dataset), work, out / "alerts.parquet")
         note("indicators", "indicators")
         t1 = time.perf_counter()
-        ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
+        try:
+            ind_parts = [backend.ibis_con.to_pyarrow(e) for e in ind.build(base_ctx).values()]
+        finally:
+            base_ctx.release_staged()
         indicators = output.shape_indicators(ind_parts)
         ddd_report = _ddd_report(base_ctx, backend, ddd_ref.report)
         t_ind = time.perf_counter() - t1
@@ -179,8 +182,7 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
         ctx = replace(base, params={**base.params, **scheds})
         t = time.perf_counter()
         try:
-            raw = pa.concat_tables([backend.ibis_con.to_pyarrow(e) for e in as_parts(rule.build(ctx))],
-                                   promote_options="default")
+            raw = pa.concat_tables(_run_parts(backend, ctx, as_parts(rule.build(ctx))), promote_options="default")
             if rule.post is not None:
                 raw = rule.post(raw, ctx)
         except Exception as exc:  # one broken rule must not lose the others' results
@@ -213,6 +215,18 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
     order = [rule.id for rule, _, _ in kept if rule.id in done]
     return {"run": [done[r] for r in order], "skipped": skipped, "failed": failed, "timings": timings,
             "counts": {r: done[r]["alerts"] for r in order}, "rows": writer.rows, "tallies": tallies}
+
+
+def _run_parts(backend: eng.Backend, ctx: Context, parts: Parts) -> list[pa.Table]:
+    """Each part's rows, one part after another; what a part staged is released when it ends."""
+    out = []
+    try:
+        for part in parts:
+            out.append(backend.ibis_con.to_pyarrow(part_expr(part)))
+            ctx.release_staged()
+    finally:
+        ctx.release_staged()
+    return out
 
 
 def _failure(exc: Exception) -> str:

@@ -19,12 +19,14 @@ once. The stays of at most ``SHORT_STAY_DAYS`` days form one group per span of m
 each at a city's scale) by start_date, whose lines are bounded by date: (span's first day, span's last day +
 SHORT_STAY_DAYS). The longer stays, few, form one more group that reads every line after the period's start.
 Each stay is in exactly one group and sees all its lines: the same answer. Where one span holds the whole
-period, all stays are one group (one scan of the lines).
+period, all stays are one group (one scan of the lines). Each group's distinct active days (stay, day) are
+staged before the gaps are taken (``Context.stage``): the same rows, a plan the engine handles better.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import ibis
 import ibis.expr.types as ir
@@ -48,9 +50,11 @@ SHORT_STAY_DAYS = 31
 
 def _longest_idle(ctx: Context, stays: ir.Table, c: ir.Table) -> ir.Table:
     """STAYS whose longest idle run reaches min_idle_days, with that run; C: the non-bed lines that can fall
-    inside them (``c_visit``, ``day``)."""
+    inside them (``c_visit``, ``day``). Built when its part runs: the stays' active days are staged first."""
     active = c.join(stays, [c.c_visit == stays.visit_id, c.day > stays.start_date, c.day < stays.end_date])
-    active = active.select("visit_id", "day").distinct()
+    # staged: planned alone, DuckDB filters the lines by the stays' keys as it scans them; inside the union and
+    # windows below it probes every line (a city's month: 12 s for the whole part, 7 s staged)
+    active = ctx.stage(active.select("visit_id", "day").distinct())
     points = active.union(stays.select("visit_id", day=stays.start_date)).union(
         stays.select("visit_id", day=stays.end_date))
     w = ibis.window(group_by=points.visit_id, order_by=points.day)
@@ -77,7 +81,7 @@ def build(ctx: Context) -> Parts:
     after_start = c.filter(c.day > ibis.date(ctx.start))
     periods = spans(ctx, "charges")
     if len(periods) == 1:
-        groups = [_longest_idle(ctx, stays, after_start)]
+        groups = [(stays, after_start)]
     else:
         short = days_between(stays.end_date, stays.start_date) <= SHORT_STAY_DAYS
         groups = []
@@ -85,11 +89,16 @@ def build(ctx: Context) -> Parts:
             span = stays.filter(short & stays.start_date.between(ibis.date(lo), ibis.date(hi)))
             lines = c.filter(c.day.between(ibis.date(lo + dt.timedelta(days=1)),
                                            ibis.date(hi + dt.timedelta(days=SHORT_STAY_DAYS - 1))))
-            groups.append(_longest_idle(ctx, span, lines))
-        groups.append(_longest_idle(ctx, stays.filter(~short), after_start))
-    return [alert_frame(g, g.visit_id, g.inst, g.idle, g.k, visit_id=g.visit_id, start_date=g.s_start,
-                        end_date=g.s_end, first_idle_day=iso_date(g.prev + ibis.interval(days=1)), idle_days=g.idle,
-                        **source(g)) for g in groups]
+            groups.append((span, lines))
+        groups.append((stays.filter(~short), after_start))
+    return [functools.partial(_alerts, ctx, s, lines) for s, lines in groups]
+
+
+def _alerts(ctx: Context, stays: ir.Table, lines: ir.Table) -> ir.Table:
+    g = _longest_idle(ctx, stays, lines)
+    return alert_frame(g, g.visit_id, g.inst, g.idle, g.k, visit_id=g.visit_id, start_date=g.s_start,
+                       end_date=g.s_end, first_idle_day=iso_date(g.prev + ibis.interval(days=1)), idle_days=g.idle,
+                       **source(g))
 
 
 RULE = Rule(

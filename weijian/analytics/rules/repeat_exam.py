@@ -19,12 +19,23 @@ import datetime as dt
 import ibis
 
 from weijian.analytics.params import Param
-from weijian.analytics.rules.base import Context, Parts, Rule, alert_frame, days_between, source, spans
+from weijian.analytics.rules.base import (
+    Context,
+    Parts,
+    Rule,
+    alert_frame,
+    days_between,
+    one_of,
+    source,
+    spans,
+)
+
+EXAM_KINDS = ["exam", "lab"]  # the item kinds the rule judges (the contract's item_kind values)
 
 
 def _span(ctx: Context, c: ibis.Table, lo: dt.date, hi: dt.date, n: int) -> ibis.Table:
     """The lines dated lo … hi (a span of the period's months) with their closest earlier line K."""
-    lines = c.filter(c.item_kind.isin(["exam", "lab"]) & c.date.between(ibis.date(lo), ibis.date(hi)))
+    lines = c.filter(one_of(c.item_kind, EXAM_KINDS) & c.date.between(ibis.date(lo), ibis.date(hi)))
     # the earlier side pruned to what the join can match: dates [lo − n, hi], the item codes of those lines
     k = c.filter(c.date.between(ibis.date(lo - dt.timedelta(days=n)), ibis.date(hi))
                  & c.item_code.isin(lines.item_code))
