@@ -219,7 +219,7 @@ def _run_rules(rules: list[Rule], base: Context, backend: eng.Backend, note: Pro
 
 def _run_parts(backend: eng.Backend, ctx: Context, parts: Parts) -> list[pa.Table]:
     """Each part's rows, one part after another; what a part staged is released when it ends."""
-    out = []
+    out: list[pa.Table] = []
     try:
         for part in parts:
             out.append(backend.ibis_con.to_pyarrow(part_expr(part)))
