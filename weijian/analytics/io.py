@@ -242,6 +242,13 @@ def content_hash(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return content_hash(path)
+    except OSError:
+        return None
+
+
 def typed_as_contract(spec: Table, cols: dict[str, str]) -> bool:
     """Whether every contract column present in COLS already has the contract's type (casts are no-ops)."""
     return all(cols[c.name].upper() in _NATIVE[c.type] for c in spec.columns if c.name in cols)
@@ -680,7 +687,9 @@ class Loader:
         row = self.con.execute("SELECT current_setting('threads')").fetchone()
         t = time.perf_counter()
         with ThreadPoolExecutor(max_workers=max(1, int(row[0]) if row else 1)) as pool:
-            self._digests = dict(zip(files, pool.map(content_hash, files), strict=True))
+            digests = dict(zip(files, pool.map(_hash_or_none, files), strict=True))
+        # a file that cannot be read here is left to the table's own load, which reports it as it always did
+        self._digests = {f: d for f, d in digests.items() if d is not None}
         self.hash_s += time.perf_counter() - t
 
     def _prepare_uscc(self) -> str | None:

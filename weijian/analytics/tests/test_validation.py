@@ -175,6 +175,27 @@ def test_missing_required_table_and_unreadable(ds: Dataset, tmp_path: Path) -> N
         run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
 
 
+def test_a_file_not_hashed_ahead_is_hashed_by_its_own_load(ds: Dataset, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from weijian.analytics import io
+
+    folder = ds.write(tmp_path / "ds")
+    calls: list[Path] = []
+    real = io.content_hash
+
+    def flaky(path: Path) -> str:  # the first read of the visits fails, as a file being replaced might
+        calls.append(path)
+        if path.name == "visits.parquet" and calls.count(path) == 1:
+            raise OSError("busy")
+        return real(path)
+
+    monkeypatch.setattr(io, "content_hash", flaky)
+    res = run(RunOptions(folder, D(2025, 3, 1), D(2025, 3, 31), tmp_path / "out"))
+    visits = folder / "visits.parquet"
+    assert calls.count(visits) == 2 and not res.failed  # hashed again where it is loaded, and the run completes
+    assert all(calls.count(f) == 1 for f in calls if f != visits)  # every other file hashed once, ahead
+
+
 def test_empty_table_and_partitioned_folder(ds: Dataset, tmp_path: Path) -> None:
     v = ds.visit(D(2025, 3, 2))
     ds.charge(v, D(2025, 3, 2))
