@@ -37,7 +37,7 @@ from weijian.rules import loader
 
 __all__ = [
     "CODES", "FILE", "UNITS", "CalendarYearUnknown", "Deadline", "DeadlineState", "check", "counts_before", "deadline",
-    "deadline_before", "due_date", "state_of",
+    "deadline_before", "deadline_or_reason", "due_date", "state_of",
 ]  # fmt: skip
 
 FILE = "deadlines"
@@ -188,6 +188,16 @@ def deadline(code: str, start: dt.datetime | dt.date, *, amount: int | None = No
     :class:`CalendarYearUnknown` when the due day falls in a year whose holidays are not published.
     """
     return _make(code, start, amount, "after")
+
+
+def deadline_or_reason(code: str, start: dt.datetime | dt.date) -> tuple[Deadline | None, str | None]:
+    """:func:`deadline`, or ``(None, why)`` while the working-day calendar does not know the due day's year: for a
+    record that is made now and counts its day again later (never guessed, never a 500). ``why`` is at most 200
+    characters, fit for the record's rules."""
+    try:
+        return deadline(code, start), None
+    except CalendarYearUnknown as exc:
+        return None, str(exc)[:200]
 
 
 def deadline_before(code: str, event: dt.datetime | dt.date) -> Deadline:

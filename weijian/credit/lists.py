@@ -33,7 +33,6 @@ from weijian.core.audit import audit_record
 from weijian.core.identifiers import IdentifierError, clean_ric, id_digest, mask_ric
 from weijian.core.models import Department, Region, Role
 from weijian.core.scope import OutOfScope, require_writable, scope_of, scoped
-from weijian.core.workdays import CalendarYearUnknown
 from weijian.credit.models import CreditRecord
 from weijian.credit.models_lists import (
     CreditListEntry,
@@ -241,10 +240,9 @@ def qualifying_records(rule: EntryRule, *, institution: Institution | None, prac
 
 
 def _defence_due(notified: dt.date) -> tuple[dt.date | None, dict[str, Any]]:
-    try:
-        found = deadlines.deadline("credit.list_defence", notified)
-    except CalendarYearUnknown as exc:
-        return None, {"defence_due_note": str(exc)[:200]}
+    found, why = deadlines.deadline_or_reason("credit.list_defence", notified)
+    if found is None:
+        return None, {"defence_due_note": why}
     return found.due_date(), {"defence": {"code": found.code, "amount": found.amount, "unit": found.unit,
                                           "basis": found.basis}}  # fmt: skip
 

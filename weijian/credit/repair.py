@@ -26,7 +26,6 @@ from weijian.core import deadlines
 from weijian.core.audit import audit_record
 from weijian.core.models import Role
 from weijian.core.scope import OutOfScope, require_writable, scope_of, scoped
-from weijian.core.workdays import CalendarYearUnknown
 from weijian.credit.models_lists import RepairRequest, RepairStatus
 from weijian.portal import disclosure as disclosures
 from weijian.portal.models import Disclosure, DisclosureStatus
@@ -100,12 +99,12 @@ def repair_request_file(
     if RepairRequest.objects.filter(disclosure=locked, status=RepairStatus.FILED).exists():
         raise RepairError(_("信用修复申请：该记录已有待审核的申请"))
     rules: dict[str, Any] = {"possible_from": first.isoformat() if first else None}
-    try:
-        found = deadlines.deadline("credit.repair_review", day)
-        due: dt.date | None = found.due_date()
+    found, why = deadlines.deadline_or_reason("credit.repair_review", day)
+    due = found.due_date() if found else None
+    if found:
         rules["review"] = {"amount": found.amount, "unit": found.unit, "basis": found.basis}
-    except CalendarYearUnknown as exc:
-        due, rules["review_note"] = None, str(exc)[:200]
+    else:
+        rules["review_note"] = why
     request = RepairRequest(disclosure=locked, institution=institution, region=locked.region,
                             correction=text_correction, obligations_done=True, commitment=text_commitment,
                             filed_on=day, filed_by=actor if getattr(actor, "pk", None) else None, review_due=due,

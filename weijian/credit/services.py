@@ -152,11 +152,10 @@ def _due(code: str, start: dt.date) -> tuple[dt.date | None, dict[str, Any]]:
     """The last day of deadline ``code`` counted from ``start``, and what the record keeps of it. No day, and
     the reason, while the working-day calendar does not know that day's year: never guessed, never a 500 (the
     record is made; the day is counted again when the notice is served or the objection decided)."""
-    try:
-        found = deadlines.deadline(code, start)
-        return found.due_date(), {"deadline": code, "basis": found.basis}
-    except deadlines.CalendarYearUnknown as exc:
-        return None, {"deadline": code, "note": str(exc)[:200]}
+    found, why = deadlines.deadline_or_reason(code, start)
+    if found is None:
+        return None, {"deadline": code, "note": why}
+    return found.due_date(), {"deadline": code, "basis": found.basis}
 
 
 def _recounted(kept: dict[str, Any] | None, counted: dict[str, Any]) -> dict[str, Any]:

@@ -167,6 +167,10 @@ def test_a_year_nobody_published_is_unknown_not_guessed() -> None:
     assert deadlines.state_of("case.pay", D(2021, 7, 1), now=at(D(2021, 7, 2))) == S.UNKNOWN  # before the rules
     with pytest.raises(loader.RulesError):
         deadlines.state_of("case.payment", D(2026, 2, 13))
+    found, why = deadlines.deadline_or_reason("complaint.accept", D(2099, 3, 2))
+    assert found is None and why and "2099" in why and len(why) <= 200
+    found, why = deadlines.deadline_or_reason("transfer.receipt", D(2026, 2, 13))
+    assert why is None and found is not None and found.due_date() == D(2026, 2, 25)
 
 
 def test_unknown_code_and_wrong_direction_are_refused() -> None:
